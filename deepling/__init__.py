@@ -1,0 +1,57 @@
+"""deepling: one small autograd core on NumPy with PyTorch, TensorFlow-tape and Keras faces.
+
+`import deepling` loads NumPy and nothing else; the faces (`deepling.tf`, `deepling.keras`) and
+optional parts load when first imported.
+"""
+
+from ._backend import bool_ as bool  # noqa: A001 (PyTorch's dtype names shadow builtins here)
+from ._backend import double as double
+from ._backend import float16 as float16
+from ._backend import float32 as float
+from ._backend import float32 as float32
+from ._backend import float64 as float64
+from ._backend import half as half
+from ._backend import int8 as int8
+from ._backend import int16 as int16
+from ._backend import int32 as int
+from ._backend import int32 as int32
+from ._backend import int64 as int64
+from ._backend import long as long
+from ._backend import short as short
+from ._backend import uint8 as uint8
+from .autograd import Function as Function
+from .autograd import ShapeError as ShapeError
+from .autograd import grad as grad
+from .creation import FloatTensor as FloatTensor
+from .creation import LongTensor as LongTensor
+from .creation import arange as arange
+from .creation import as_tensor as as_tensor
+from .creation import empty as empty
+from .creation import empty_like as empty_like
+from .creation import eye as eye
+from .creation import from_numpy as from_numpy
+from .creation import full as full
+from .creation import full_like as full_like
+from .creation import linspace as linspace
+from .creation import manual_seed as manual_seed
+from .creation import normal as normal
+from .creation import ones as ones
+from .creation import ones_like as ones_like
+from .creation import rand as rand
+from .creation import randint as randint
+from .creation import randn as randn
+from .creation import randperm as randperm
+from .creation import tensor as tensor
+from .creation import zeros as zeros
+from .creation import zeros_like as zeros_like
+from .grad_mode import enable_grad as enable_grad
+from .grad_mode import is_grad_enabled as is_grad_enabled
+from .grad_mode import no_grad as no_grad
+from .grad_mode import set_grad_enabled as set_grad_enabled
+from .gradcheck import gradcheck as gradcheck
+from .gradcheck import numerical_grad as numerical_grad
+from .ops import *  # noqa: F403  (every op, listed in ops/__init__.py)
+from .tensor import Size as Size
+from .tensor import Tensor as Tensor
+
+__version__ = "0.1.0"

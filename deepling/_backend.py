@@ -1,0 +1,57 @@
+"""The array module (NumPy, or CuPy once loaded), dtype names, and the one random generator."""
+
+from __future__ import annotations
+
+import numpy as np
+
+# CuPy is loaded on first use of a CUDA device (never at import time), so NumPy-only runs stay light.
+cupy = None
+
+# --- dtypes: PyTorch's names for NumPy's dtypes ---
+float16 = half = np.dtype("float16")
+float32 = np.dtype("float32")
+float64 = double = np.dtype("float64")
+int8 = np.dtype("int8")
+uint8 = np.dtype("uint8")
+int16 = short = np.dtype("int16")
+int32 = np.dtype("int32")
+int64 = long = np.dtype("int64")
+bool_ = np.dtype("bool")
+
+default_float = float32  # Python floats become float32, as in PyTorch and TensorFlow
+
+
+def array_module(*arrays):
+    """NumPy, or CuPy when any of `arrays` lives on the GPU."""
+    if cupy is not None:
+        for a in arrays:
+            if isinstance(a, cupy.ndarray):
+                return cupy
+    return np
+
+
+def to_dtype(dtype) -> np.dtype | None:
+    """Accept numpy dtypes, Python types and strings ('float32'); None stays None."""
+    if dtype is None:
+        return None
+    if dtype is float:  # torch.tensor(..., dtype=float) is float64; keep NumPy's reading
+        return float64
+    return np.dtype(dtype)
+
+
+def is_floating(dtype) -> bool:
+    return np.issubdtype(dtype, np.floating)
+
+
+# --- randomness: one generator behind every random draw ---
+class _Random:
+    generator = np.random.default_rng()
+
+
+def manual_seed(seed: int) -> None:
+    """Seed the one generator behind all randomness (weights, dropout, shuffling)."""
+    _Random.generator = np.random.default_rng(int(seed))
+
+
+def rng() -> np.random.Generator:
+    return _Random.generator

@@ -1,0 +1,158 @@
+"""Making tensors: from data, filled, ranges, and random draws from the one generator."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _backend
+from .tensor import Tensor, to_array
+
+
+def _make(array, dtype=None, requires_grad=False) -> Tensor:
+    if dtype is not None:
+        array = array.astype(_backend.to_dtype(dtype), copy=False)
+    t = Tensor._wrap(array)
+    return t.requires_grad_() if requires_grad else t
+
+
+def _float(dtype):
+    return _backend.to_dtype(dtype) or _backend.default_float
+
+
+def _size(size):
+    """`zeros(2, 3)`, `zeros((2, 3))`, `zeros([2, 3])` and `zeros(size=(2, 3))` agree."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = size[0]
+    return tuple(int(s) for s in size)
+
+
+def tensor(data, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """A new tensor holding a copy of `data`.
+
+    Python floats become float32 and Python ints int64; NumPy arrays keep their dtype.
+
+    Example:
+        >>> import deepling as dl
+        >>> dl.tensor([[1.0], [2.0]]).shape
+        deepling.Size([2, 1])
+    """
+    return _make(to_array(data, dtype), requires_grad=requires_grad)
+
+
+def as_tensor(data, dtype=None, device=None) -> Tensor:
+    """Like `tensor`, but shares a NumPy array's memory when no conversion is needed."""
+    if isinstance(data, Tensor) and dtype is None:
+        return data
+    if isinstance(data, np.ndarray) and dtype is None:
+        return Tensor._wrap(data)
+    return tensor(data, dtype)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A tensor sharing `array`'s memory and dtype."""
+    return Tensor._wrap(array)
+
+
+def FloatTensor(data=()) -> Tensor:  # noqa: N802 (PyTorch's legacy constructor)
+    return tensor(data, _backend.float32)
+
+
+def LongTensor(data=()) -> Tensor:  # noqa: N802
+    return tensor(data, _backend.int64)
+
+
+def zeros(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return _make(np.zeros(_size(size), _float(dtype)), requires_grad=requires_grad)
+
+
+def ones(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return _make(np.ones(_size(size), _float(dtype)), requires_grad=requires_grad)
+
+
+def empty(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return zeros(*size, dtype=dtype, requires_grad=requires_grad)
+
+
+def full(size, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """A tensor of `size` filled with `fill_value` (its dtype is inferred like `tensor`'s)."""
+    dtype = _backend.to_dtype(dtype) or to_array(fill_value).dtype
+    return _make(np.full(_size((size,)), fill_value, dtype), requires_grad=requires_grad)
+
+
+def _like(maker):
+    def like(t, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+        return maker(*t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+
+    like.__name__ = maker.__name__ + "_like"
+    like.__doc__ = f"`{maker.__name__}` with the shape (and dtype) of `t`."
+    return like
+
+
+zeros_like = _like(zeros)
+ones_like = _like(ones)
+empty_like = _like(empty)
+
+
+def full_like(t, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return full(t.shape, fill_value, dtype=dtype or t.dtype, requires_grad=requires_grad)
+
+
+def arange(start, end=None, step=1, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """Values from `start` up to (not including) `end`; int64 for whole numbers, else float32."""
+    if end is None:
+        start, end = 0, start
+    array = to_array(np.arange(start, end, step).tolist(), dtype)
+    return _make(array, requires_grad=requires_grad)
+
+
+def linspace(
+    start, end, steps: int, dtype=None, device=None, requires_grad: bool = False
+) -> Tensor:
+    return _make(np.linspace(start, end, steps, dtype=_float(dtype)), requires_grad=requires_grad)
+
+
+def eye(
+    n: int, m: int | None = None, dtype=None, device=None, requires_grad: bool = False
+) -> Tensor:
+    return _make(np.eye(n, m, dtype=_float(dtype)), requires_grad=requires_grad)
+
+
+# --- random draws, all from the one generator that `manual_seed` seeds ---
+def rand(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """Uniform on [0, 1)."""
+    array = _backend.rng().random(_size(size), dtype=np.float64)
+    return _make(array.astype(_float(dtype)), requires_grad=requires_grad)
+
+
+def randn(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """Standard normal."""
+    array = _backend.rng().standard_normal(_size(size))
+    return _make(array.astype(_float(dtype)), requires_grad=requires_grad)
+
+
+def normal(mean=0.0, std=1.0, size=None, *, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Normal draws: `normal(0, 0.01, size=(2, 1))`, or elementwise from tensors of means/stds."""
+    mean_a = mean.data if isinstance(mean, Tensor) else mean
+    std_a = std.data if isinstance(std, Tensor) else std
+    if size is None:
+        size = np.broadcast_shapes(np.shape(mean_a), np.shape(std_a))
+    array = _backend.rng().normal(mean_a, std_a, _size((size,)))
+    return _make(array.astype(_float(dtype)), requires_grad=requires_grad)
+
+
+def randint(low, high=None, size=(), *, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Integers in [low, high) (int64); `randint(high, size)` starts at 0."""
+    if high is None:
+        low, high = 0, low
+    array = _backend.rng().integers(low, high, _size((size,)), dtype=np.int64)
+    return _make(array, dtype, requires_grad=requires_grad)
+
+
+def randperm(n: int, *, dtype=None) -> Tensor:
+    """A random permutation of 0..n-1 (int64)."""
+    return _make(_backend.rng().permutation(n).astype(np.int64), dtype)
+
+
+def manual_seed(seed: int):
+    """Seed every random draw in deepling (weights, dropout, shuffling)."""
+    _backend.manual_seed(seed)

@@ -1,0 +1,264 @@
+"""Elementwise arithmetic with broadcasting: + - * / ** neg, maximum/minimum/where, comparisons.
+
+Binary ops first bring their operands to one dtype the way PyTorch does (an int tensor times a
+float gives float32, not NumPy's float64); the engine sums each gradient back to its input's
+shape, so no op here undoes broadcasting itself.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _backend
+from ..autograd import Function
+from ..tensor import Tensor, to_array
+
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
+
+
+class Cast(Function):
+    """y = x as another dtype;  dy/dx = 1 (the engine casts the gradient back)."""
+
+    def __init__(self, dtype):
+        self.dtype = dtype
+
+    def forward(self, x):
+        return x.astype(self.dtype)
+
+    def backward(self, gy):
+        return gy
+
+
+def cast(x, dtype) -> Tensor:
+    dtype = _backend.to_dtype(dtype)
+    if x.data.dtype == dtype:
+        return x
+    if not _backend.is_floating(dtype):  # integers and bools carry no gradient
+        return Tensor._wrap(x.data.astype(dtype))
+    return Cast(dtype)(x)
+
+
+def _operand(x):
+    """Tensors stay, Python numbers stay (NumPy keeps them weak), anything else becomes a constant."""
+    if isinstance(x, (Tensor, int, float, bool)):
+        return x
+    if isinstance(x, np.generic):
+        return x.item()  # a NumPy scalar is as weak as a Python number, as in PyTorch
+    return Tensor._wrap(to_array(x))
+
+
+def promote(a, b):
+    """Bring two operands to PyTorch's result dtype: float beats int beats bool; among tensors of
+    one category, a 0-d tensor does not widen a tensor with dimensions."""
+    a, b = _operand(a), _operand(b)
+    ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
+    if ta and tb:
+        da, db = a.data.dtype, b.data.dtype
+        if da == db:
+            return a, b
+        ca, cb = _CATEGORY.get(da.kind, 2), _CATEGORY.get(db.kind, 2)
+        if ca != cb:
+            return (a, cast(b, da)) if ca > cb else (cast(a, db), b)
+        if (a.data.ndim == 0) != (b.data.ndim == 0):
+            return (a, cast(b, da)) if b.data.ndim == 0 else (cast(a, db), b)
+        dtype = np.result_type(da, db)
+        return cast(a, dtype), cast(b, dtype)
+    if ta and isinstance(b, float) and a.data.dtype.kind in "biu":
+        return cast(a, _backend.default_float), b
+    if tb and isinstance(a, float) and b.data.dtype.kind in "biu":
+        return a, cast(b, _backend.default_float)
+    return a, b
+
+
+# --- + - * / ---
+class Add(Function):
+    """y = a + b;  dy/da = dy/db = 1."""
+
+    def forward(self, a, b):
+        return a + b
+
+    def backward(self, gy):
+        return gy, gy
+
+
+class Sub(Function):
+    """y = a - b;  dy/da = 1, dy/db = -1."""
+
+    def forward(self, a, b):
+        return a - b
+
+    def backward(self, gy):
+        return gy, -gy
+
+
+class Mul(Function):
+    """y = a * b;  dy/da = b, dy/db = a."""
+
+    def forward(self, a, b):
+        self.save_for_backward(a, b)
+        return a * b
+
+    def backward(self, gy):
+        a, b = self.saved
+        return gy * b, gy * a
+
+
+class Div(Function):
+    """y = a / b;  dy/da = 1/b, dy/db = -a/b**2 = -y/b."""
+
+    def forward(self, a, b):
+        y = a / b
+        self.save_for_backward(b, y)
+        return y
+
+    def backward(self, gy):
+        b, y = self.saved
+        ga = gy / b
+        return ga, -ga * y
+
+
+class Pow(Function):
+    """y = a ** b;  dy/da = b * a**(b-1), dy/db = y * log(a)."""
+
+    def forward(self, a, b):
+        y = a**b
+        self.save_for_backward(a, b, y)
+        return y
+
+    def backward(self, gy):
+        a, b, y = self.saved
+        ga = gy * b * a ** (b - 1) if self.needs_input_grad[0] else None
+        gb = gy * y * self.xp.log(a) if self.needs_input_grad[1] else None
+        return ga, gb
+
+
+class Neg(Function):
+    """y = -x;  dy/dx = -1."""
+
+    def forward(self, x):
+        return -x
+
+    def backward(self, gy):
+        return -gy
+
+
+def add(a, b) -> Tensor:
+    return Add()(*promote(a, b))
+
+
+def sub(a, b) -> Tensor:
+    return Sub()(*promote(a, b))
+
+
+def mul(a, b) -> Tensor:
+    return Mul()(*promote(a, b))
+
+
+def div(a, b) -> Tensor:
+    a, b = promote(a, b)
+    if _kind(a) in "biu" and _kind(b) in "biu":  # true division of integers gives float32
+        a = cast(a, _backend.default_float) if isinstance(a, Tensor) else float(a)
+    return Div()(a, b)
+
+
+def _kind(x) -> str:
+    return x.data.dtype.kind if isinstance(x, Tensor) else np.asarray(x).dtype.kind
+
+
+def pow(a, b) -> Tensor:  # noqa: A001 (PyTorch's name)
+    return Pow()(*promote(a, b))
+
+
+def neg(x) -> Tensor:
+    return Neg()(x)
+
+
+def square(x) -> Tensor:
+    return Mul()(x, x)
+
+
+# --- choosing elementwise ---
+class Maximum(Function):
+    """y = max(a, b);  the gradient goes to the larger input, split evenly on ties (PyTorch)."""
+
+    def forward(self, a, b):
+        self.save_for_backward(a, b)
+        return self.xp.maximum(a, b)
+
+    def backward(self, gy):
+        a, b = self.saved
+        share = (a > b) + 0.5 * (a == b)
+        return gy * share, gy * (1 - share)
+
+
+class Minimum(Function):
+    """y = min(a, b);  the gradient goes to the smaller input, split evenly on ties (PyTorch)."""
+
+    def forward(self, a, b):
+        self.save_for_backward(a, b)
+        return self.xp.minimum(a, b)
+
+    def backward(self, gy):
+        a, b = self.saved
+        share = (a < b) + 0.5 * (a == b)
+        return gy * share, gy * (1 - share)
+
+
+class Where(Function):
+    """y = a where cond else b;  the gradient goes to the chosen input, none to cond."""
+
+    def forward(self, cond, a, b):
+        self.save_for_backward(cond)
+        return self.xp.where(cond, a, b)
+
+    def backward(self, gy):
+        (cond,) = self.saved
+        zero = self.xp.zeros((), gy.dtype)
+        return None, self.xp.where(cond, gy, zero), self.xp.where(cond, zero, gy)
+
+
+def maximum(a, b) -> Tensor:
+    return Maximum()(*promote(a, b))
+
+
+def minimum(a, b) -> Tensor:
+    return Minimum()(*promote(a, b))
+
+
+def where(condition, input=None, other=None) -> Tensor:  # noqa: A002 (PyTorch's names)
+    """`where(cond, a, b)` picks elementwise; `where(cond)` alone gives the indices (no grad)."""
+    cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    if input is None and other is None:
+        return tuple(Tensor._wrap(i) for i in cond.nonzero())
+    a, b = promote(input, other)
+    return Where()(cond.astype(bool), a, b)
+
+
+# --- comparisons and logic: bool tensors, no gradient ---
+def _compare(ufunc):
+    def compare(a, b) -> Tensor:
+        if b is None:  # `t == None` is a question about identity, as in PyTorch
+            return ufunc is np.not_equal
+        a, b = promote(a, b)
+        a = a.data if isinstance(a, Tensor) else a
+        b = b.data if isinstance(b, Tensor) else b
+        return Tensor._wrap(getattr(_backend.array_module(a, b), ufunc.__name__)(a, b))
+
+    compare.__name__ = ufunc.__name__
+    compare.__doc__ = f"Elementwise {ufunc.__name__} as a bool tensor (no gradient)."
+    return compare
+
+
+eq = _compare(np.equal)
+ne = _compare(np.not_equal)
+lt = _compare(np.less)
+le = _compare(np.less_equal)
+gt = _compare(np.greater)
+ge = _compare(np.greater_equal)
+logical_and = _compare(np.logical_and)
+logical_or = _compare(np.logical_or)
+logical_xor = _compare(np.logical_xor)
+
+
+def logical_not(x) -> Tensor:
+    return Tensor._wrap(~x.data if x.data.dtype == np.bool_ else x.data == 0)

@@ -1,0 +1,77 @@
+"""Indexing with gradient: x[key] (slices, integer arrays, boolean masks) and gather."""
+
+from __future__ import annotations
+
+from ..autograd import Function
+from ..tensor import Tensor
+
+
+def _is_advanced(key) -> bool:
+    """True when `key` holds an integer array or a list: indices may repeat, so add, don't assign."""
+    parts = key if isinstance(key, tuple) else (key,)
+    return any(not isinstance(k, (int, slice, type(None), type(Ellipsis))) for k in parts)
+
+
+class GetItem(Function):
+    """y = x[key];  dx = zeros with gy added at key (repeated indices add up)."""
+
+    def __init__(self, key):
+        self.key = key
+
+    def forward(self, x):
+        self.shape, self.dtype = x.shape, x.dtype
+        return x[self.key]
+
+    def backward(self, gy):
+        gx = self.xp.zeros(self.shape, gy.dtype)
+        if _is_advanced(self.key):
+            self.xp.add.at(gx, self.key, gy)
+        else:
+            gx[self.key] = gy
+        return gx
+
+
+def _raw_key(key):
+    """Tensors inside an index become their arrays."""
+    if isinstance(key, Tensor):
+        return key.data
+    if isinstance(key, tuple):
+        return tuple(k.data if isinstance(k, Tensor) else k for k in key)
+    return key
+
+
+def getitem(x, key) -> Tensor:
+    return GetItem(_raw_key(key))(x)
+
+
+class Gather(Function):
+    """y[i][j] = x[i][index[i][j]] along dim (PyTorch's gather);  dx = gy added at index."""
+
+    def __init__(self, dim, index):
+        self.dim, self.index = dim, index
+
+    def forward(self, x):
+        self.shape = x.shape
+        return self.xp.take_along_axis(x, self.index, self.dim)
+
+    def backward(self, gy):
+        xp = self.xp
+        gx = xp.zeros(self.shape, gy.dtype)
+        grid = list(xp.indices(self.index.shape, sparse=True))
+        grid[self.dim] = self.index
+        xp.add.at(gx, tuple(grid), gy)
+        return gx
+
+
+def gather(x, dim: int, index) -> Tensor:
+    """Pick values along `dim` by `index` (int64, same rank as x), as torch.gather."""
+    index = index.data if isinstance(index, Tensor) else index
+    if index.ndim != x.ndim:
+        raise RuntimeError(
+            f"Index tensor must have the same number of dimensions as input tensor "
+            f"(index {tuple(index.shape)}, input {tuple(x.shape)})"
+        )
+    dim = dim % x.ndim
+    if index.shape != x.shape:  # PyTorch reads only the index's extent in the other dims
+        x = x[tuple(slice(0, n) if i != dim else slice(None) for i, n in enumerate(index.shape))]
+    return Gather(dim, index)(x)

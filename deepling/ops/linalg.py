@@ -1,0 +1,85 @@
+"""Matrix products: matmul (batched, with NumPy's 1-D rules) and the fused linear layer."""
+
+from __future__ import annotations
+
+from ..autograd import Function
+from ..tensor import Tensor
+from .arith import promote
+
+
+class Matmul(Function):
+    """y = a @ b;  da = gy @ b^T, db = a^T @ gy (1-D operands get a unit dim and lose it)."""
+
+    def forward(self, a, b):
+        if a.ndim == 0 or b.ndim == 0:
+            raise ValueError("both arguments to matmul need to be at least 1D")
+        k_a, k_b = a.shape[-1], b.shape[-2] if b.ndim > 1 else b.shape[0]
+        if k_a != k_b:
+            raise ValueError(
+                f"shapes {a.shape} and {b.shape} cannot be multiplied ({k_a} != {k_b})"
+            )
+        self.save_for_backward(a, b)
+        return a @ b
+
+    def backward(self, gy):
+        a, b = self.saved
+        xp = self.xp
+        a2 = a[None, :] if a.ndim == 1 else a
+        b2 = b[:, None] if b.ndim == 1 else b
+        if a.ndim == 1:
+            gy = xp.expand_dims(gy, -2)
+        if b.ndim == 1:
+            gy = xp.expand_dims(gy, -1)
+        ga = gy @ xp.swapaxes(b2, -1, -2) if self.needs_input_grad[0] else None
+        gb = xp.swapaxes(a2, -1, -2) @ gy if self.needs_input_grad[1] else None
+        if a.ndim == 1 and ga is not None:
+            ga = ga[..., 0, :]
+        if b.ndim == 1 and gb is not None:
+            gb = gb[..., 0]
+        return ga, gb  # the engine sums broadcast batch dims away
+
+
+def matmul(a, b) -> Tensor:
+    """Matrix product with broadcasting over leading (batch) dims, as `numpy.matmul`."""
+    return Matmul()(*promote(a, b))
+
+
+mm = matmul
+bmm = matmul
+
+
+def dot(a, b) -> Tensor:
+    if a.ndim != 1 or b.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
+    return matmul(a, b)
+
+
+class Linear(Function):
+    """y = x @ w^T + b, fused;  dx = gy @ w, dw = gy^T @ x, db = sum(gy) over the batch."""
+
+    def forward(self, x, w, b):
+        if x.shape[-1] != w.shape[1]:
+            raise ValueError(
+                f"mat1 and mat2 shapes cannot be multiplied "
+                f"({'x'.join(map(str, x.shape))} and {w.shape[1]}x{w.shape[0]})"
+            )
+        self.save_for_backward(x, w)
+        y = x @ w.T
+        if b is not None:
+            y += b
+        return y
+
+    def backward(self, gy):
+        x, w = self.saved
+        gx = gy @ w if self.needs_input_grad[0] else None
+        gy2 = gy.reshape(-1, gy.shape[-1])
+        gw = gy2.T @ x.reshape(-1, x.shape[-1]) if self.needs_input_grad[1] else None
+        gb = gy2.sum(axis=0) if self.needs_input_grad[2] else None
+        return gx, gw, gb
+
+
+def linear(x, weight, bias=None) -> Tensor:
+    """x @ weight.T + bias, as `torch.nn.functional.linear` (weight is (out, in))."""
+    if x.dtype != weight.dtype and x.dtype.kind != "f":
+        x = x.float()
+    return Linear()(x, weight, bias)

@@ -1,0 +1,286 @@
+"""Reductions: sum mean max min prod logsumexp var std, and argmax/argmin (no gradient).
+
+Each takes PyTorch's `dim`/`keepdim` or NumPy's and TensorFlow's `axis`/`keepdims`.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections import namedtuple
+
+import numpy as np
+
+from ..autograd import Function
+from ..tensor import Tensor
+
+MaxResult = namedtuple("max", ["values", "indices"])
+MinResult = namedtuple("min", ["values", "indices"])
+
+
+def _axes(ndim, dim, axis):
+    """One normalized tuple of axes (or None for all) from `dim` or `axis`."""
+    dim = axis if dim is None else dim
+    if dim is None:
+        return None
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    for d in dims:
+        if not -builtins.max(ndim, 1) <= d < builtins.max(ndim, 1):
+            raise IndexError(
+                f"Dimension out of range (expected to be in range of [{-builtins.max(ndim, 1)}, "
+                f"{builtins.max(ndim, 1) - 1}], but got {d})"
+            )
+    return tuple(sorted(d % ndim for d in dims)) if ndim else None
+
+
+def _expand(gy, shape, axes, keepdims):
+    """Bring a reduced gradient back to the input's rank so it broadcasts over `shape`."""
+    if axes is not None and not keepdims:
+        gy = gy.reshape([1 if i in axes else n for i, n in enumerate(shape)])
+    return gy
+
+
+class Sum(Function):
+    """y = sum(x) over axes;  dy/dx = 1, broadcast back."""
+
+    def __init__(self, axes, keepdims):
+        self.axes, self.keepdims = axes, keepdims
+
+    def forward(self, x):
+        self.shape = x.shape
+        return x.sum(axis=self.axes, keepdims=self.keepdims)
+
+    def backward(self, gy):
+        gy = _expand(gy, self.shape, self.axes, self.keepdims)
+        return self.xp.broadcast_to(gy, self.shape)
+
+
+class Mean(Function):
+    """y = mean(x) over axes;  dy/dx = 1/n, broadcast back."""
+
+    def __init__(self, axes, keepdims):
+        self.axes, self.keepdims = axes, keepdims
+
+    def forward(self, x):
+        self.shape = x.shape
+        y = x.mean(axis=self.axes, keepdims=self.keepdims)
+        self.n = x.size // y.size if y.size else 1
+        return y
+
+    def backward(self, gy):
+        gy = _expand(gy, self.shape, self.axes, self.keepdims) / self.n
+        return self.xp.broadcast_to(gy, self.shape)
+
+
+class Extreme(Function):
+    """y = max (or min) over axes;  the gradient goes to the extreme element, split evenly
+    among ties for a full or multi-axis reduction, to the chosen index along one dim (PyTorch)."""
+
+    def __init__(self, kind, axes, keepdims):
+        self.kind, self.axes, self.keepdims = kind, axes, keepdims
+
+    def forward(self, x):
+        xp = self.xp
+        if self.axes is not None and len(self.axes) == 1:
+            (axis,) = self.axes
+            find = xp.argmax if self.kind == "max" else xp.argmin
+            self.indices = xp.expand_dims(find(x, axis=axis), axis)
+            y = xp.take_along_axis(x, self.indices, axis)
+            self.save_for_backward(x.shape)
+            return y if self.keepdims else y.squeeze(axis)
+        y = getattr(x, self.kind)(axis=self.axes, keepdims=True)
+        mask = x == y
+        self.save_for_backward(mask / mask.sum(axis=self.axes, keepdims=True))
+        return y if self.keepdims else y.reshape(_reduced_shape(x.shape, self.axes))
+
+    def backward(self, gy):
+        (saved,) = self.saved
+        if isinstance(saved, tuple):  # one dim: scatter into the chosen index
+            gx = self.xp.zeros(saved, gy.dtype)
+            (axis,) = self.axes
+            gy = gy if self.keepdims else self.xp.expand_dims(gy, axis)
+            self.xp.put_along_axis(gx, self.indices, gy, axis)
+            return gx
+        return _expand(gy, saved.shape, self.axes or tuple(range(saved.ndim)), False) * saved
+
+
+def _reduced_shape(shape, axes):
+    return tuple(n for i, n in enumerate(shape) if axes is not None and i not in axes)
+
+
+class Prod(Function):
+    """y = prod(x) over one axis or all;  dy/dx_i = product of the others (exact at zeros)."""
+
+    def __init__(self, axis, keepdims):
+        self.axis, self.keepdims = axis, keepdims
+
+    def forward(self, x):
+        self.save_for_backward(x)
+        return x.prod(axis=self.axis, keepdims=self.keepdims)
+
+    def backward(self, gy):
+        (x,) = self.saved
+        xp, axis = self.xp, self.axis
+        flat = x.reshape(-1) if axis is None else x
+        a = 0 if axis is None else axis
+        ones = xp.ones_like(xp.take(flat, [0], axis=a))
+        left = xp.cumprod(xp.concatenate([ones, xp.delete(flat, -1, axis=a)], axis=a), axis=a)
+        rev = xp.flip(flat, axis=a)
+        right = xp.cumprod(xp.concatenate([ones, xp.delete(rev, -1, axis=a)], axis=a), axis=a)
+        others = (left * xp.flip(right, axis=a)).reshape(x.shape)
+        axes = None if axis is None else (axis,)
+        return _expand(gy, x.shape, axes, self.keepdims) * others
+
+
+class LogSumExp(Function):
+    """y = log(sum(exp(x))) over axes, shifted by the max for stability;  dy/dx = softmax(x)."""
+
+    def __init__(self, axes, keepdims):
+        self.axes, self.keepdims = axes, keepdims
+
+    def forward(self, x):
+        xp = self.xp
+        m = x.max(axis=self.axes, keepdims=True)
+        m = xp.where(xp.isfinite(m), m, 0)
+        y = m + xp.log(xp.exp(x - m).sum(axis=self.axes, keepdims=True))
+        self.save_for_backward(x, y)
+        return y if self.keepdims else y.reshape(_reduced_shape(x.shape, self.axes))
+
+    def backward(self, gy):
+        x, y = self.saved
+        gy = _expand(gy, x.shape, self.axes or tuple(range(x.ndim)), self.keepdims)
+        return gy * self.xp.exp(x - y)
+
+
+# --- wrappers: PyTorch's and NumPy's argument names ---
+def _keep(keepdim, keepdims):
+    return bool(keepdims if keepdims is not None else keepdim)
+
+
+def sum(x, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None, out=None) -> Tensor:  # noqa: A001
+    """Sum over `dim` (an int, a tuple, or None for all)."""
+    if dtype is not None:
+        x = x.to(dtype)
+    return Sum(_axes(x.ndim, dim, axis), _keep(keepdim, keepdims))(x)
+
+
+def mean(x, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None, out=None) -> Tensor:
+    """Mean over `dim` (an int, a tuple, or None for all)."""
+    if x.dtype.kind not in "fc":
+        raise RuntimeError(
+            f"mean(): could not infer output dtype. Input dtype must be floating point, got {x.dtype}"
+        )
+    return Mean(_axes(x.ndim, dim, axis), _keep(keepdim, keepdims))(x)
+
+
+def _extreme(kind, x, dim, keepdim, axis, keepdims, result):
+    if not isinstance(dim, int) and isinstance(dim, Tensor):  # torch.max(a, b) is elementwise
+        from .arith import maximum, minimum
+
+        return (maximum if kind == "max" else minimum)(x, dim)
+    axes = _axes(x.ndim, dim, axis)
+    op = Extreme(kind, axes, _keep(keepdim, keepdims))
+    values = op(x)
+    if isinstance(dim if dim is not None else axis, int):
+        return result(
+            values, Tensor._wrap(op.indices if op.keepdims else op.indices.squeeze(axes[0]))
+        )
+    return values
+
+
+def max(x, dim=None, keepdim=False, *, axis=None, keepdims=None, out=None):  # noqa: A001
+    """Largest value; with an int `dim`, a (values, indices) pair as in PyTorch."""
+    return _extreme("max", x, dim, keepdim, axis, keepdims, MaxResult)
+
+
+def min(x, dim=None, keepdim=False, *, axis=None, keepdims=None, out=None):  # noqa: A001
+    """Smallest value; with an int `dim`, a (values, indices) pair as in PyTorch."""
+    return _extreme("min", x, dim, keepdim, axis, keepdims, MinResult)
+
+
+def amax(x, dim=None, keepdim=False, *, axis=None, keepdims=None) -> Tensor:
+    """Largest values over `dim` (values only; TensorFlow's reduce_max)."""
+    return Extreme("max", _axes(x.ndim, dim, axis), _keep(keepdim, keepdims))(x)
+
+
+def amin(x, dim=None, keepdim=False, *, axis=None, keepdims=None) -> Tensor:
+    return Extreme("min", _axes(x.ndim, dim, axis), _keep(keepdim, keepdims))(x)
+
+
+def prod(x, dim=None, keepdim=False, *, axis=None, keepdims=None) -> Tensor:
+    axes = _axes(x.ndim, dim, axis)
+    if axes is not None and len(axes) > 1:
+        raise ValueError(f"prod: reduce over one dim or all, got {axes}")
+    return Prod(None if axes is None else axes[0], _keep(keepdim, keepdims))(x)
+
+
+def logsumexp(x, dim=None, keepdim=False, *, axis=None, keepdims=None) -> Tensor:
+    return LogSumExp(_axes(x.ndim, dim, axis), _keep(keepdim, keepdims))(x)
+
+
+def var(
+    x,
+    dim=None,
+    unbiased=True,
+    keepdim=False,
+    *,
+    correction=None,
+    axis=None,
+    keepdims=None,
+    ddof=None,
+) -> Tensor:
+    """Variance; PyTorch's default divides by n - 1 (`correction=1`), NumPy's `ddof=0` by n."""
+    if correction is None:
+        correction = ddof if ddof is not None else int(bool(unbiased))
+    axes = _axes(x.ndim, dim, axis)
+    keep = _keep(keepdim, keepdims)
+    n = x.numel() if axes is None else int(np.prod([x.shape[a] for a in axes]))
+    d = x - mean(x, axes, keepdim=True)
+    return sum(d * d, axes, keepdim=keep) / builtins.max(n - correction, 0)
+
+
+def std(
+    x,
+    dim=None,
+    unbiased=True,
+    keepdim=False,
+    *,
+    correction=None,
+    axis=None,
+    keepdims=None,
+    ddof=None,
+) -> Tensor:
+    """Standard deviation: the square root of `var` with the same arguments."""
+    from .unary import sqrt
+
+    return sqrt(
+        var(
+            x,
+            dim,
+            unbiased,
+            keepdim,
+            correction=correction,
+            axis=axis,
+            keepdims=keepdims,
+            ddof=ddof,
+        )
+    )
+
+
+def _arg(find, x, dim, keepdim, axis, keepdims):
+    dim = axis if dim is None else dim
+    a = x.data
+    if dim is None:
+        index = getattr(a.reshape(-1), find)()
+        return Tensor._wrap(index.reshape((1,) * a.ndim if _keep(keepdim, keepdims) else ()))
+    return Tensor._wrap(
+        getattr(a, find)(axis=dim, keepdims=_keep(keepdim, keepdims)).astype(np.int64)
+    )
+
+
+def argmax(x, dim=None, keepdim=False, *, axis=None, keepdims=None) -> Tensor:
+    """Index of the largest value along `dim`/`axis` (flattened when None); no gradient."""
+    return _arg("argmax", x, dim, keepdim, axis, keepdims)
+
+
+def argmin(x, dim=None, keepdim=False, *, axis=None, keepdims=None) -> Tensor:
+    return _arg("argmin", x, dim, keepdim, axis, keepdims)

@@ -1,0 +1,218 @@
+"""Shape ops: reshape/view transpose permute squeeze unsqueeze flatten expand cat stack split pad."""
+
+from __future__ import annotations
+
+from ..autograd import Function
+from ..tensor import Tensor
+
+
+def _sizes(args):
+    """`f(2, 3)`, `f((2, 3))` and `f([2, 3])` all mean the shape (2, 3)."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        return tuple(args[0])
+    return tuple(int(a) for a in args)
+
+
+class Reshape(Function):
+    """y = x with a new shape;  dx = gy reshaped back (keep only the shape)."""
+
+    def __init__(self, shape):
+        self.shape = shape
+
+    def forward(self, x):
+        self.in_shape = x.shape
+        return x.reshape(self.shape)
+
+    def backward(self, gy):
+        return gy.reshape(self.in_shape)
+
+
+class Permute(Function):
+    """y = x with its axes reordered;  dx = gy with the inverse order."""
+
+    def __init__(self, axes):
+        self.axes = axes
+
+    def forward(self, x):
+        return x.transpose(self.axes)
+
+    def backward(self, gy):
+        inverse = [0] * len(self.axes)
+        for i, a in enumerate(self.axes):
+            inverse[a] = i
+        return gy.transpose(inverse)
+
+
+class BroadcastTo(Function):
+    """y = x broadcast to a larger shape;  dx = gy summed back (the engine does the sum)."""
+
+    def __init__(self, shape):
+        self.shape = shape
+
+    def forward(self, x):
+        return self.xp.broadcast_to(x, self.shape)
+
+    def backward(self, gy):
+        return gy
+
+
+class Concatenate(Function):
+    """y = the inputs joined along an axis;  each input's gradient is its slice of gy."""
+
+    def __init__(self, axis):
+        self.axis = axis
+
+    def forward(self, *xs):
+        self.sizes = [x.shape[self.axis] for x in xs]
+        return self.xp.concatenate(xs, axis=self.axis)
+
+    def backward(self, gy):
+        edges = []
+        total = 0
+        for n in self.sizes[:-1]:
+            total += n
+            edges.append(total)
+        return tuple(self.xp.split(gy, edges, axis=self.axis))
+
+
+class Pad(Function):
+    """y = x with constant padding;  dx = the middle of gy."""
+
+    def __init__(self, widths, value):
+        self.widths, self.value = widths, value
+
+    def forward(self, x):
+        return self.xp.pad(x, self.widths, constant_values=self.value)
+
+    def backward(self, gy):
+        return gy[tuple(slice(lo, gy.shape[i] - hi) for i, (lo, hi) in enumerate(self.widths))]
+
+
+# --- wrappers ---
+def reshape(x, *shape) -> Tensor:
+    """A tensor with the same data and a new shape; one dim may be -1."""
+    shape = _sizes(shape)
+    if shape == x.data.shape:
+        return x
+    return Reshape(shape)(x)
+
+
+view = reshape
+
+
+def permute(x, *dims) -> Tensor:
+    dims = tuple(d % x.ndim for d in _sizes(dims)) if x.ndim else ()
+    if sorted(dims) != list(range(x.ndim)):
+        raise ValueError(f"permute: dims {dims} are not a permutation of {x.ndim} dims")
+    return Permute(dims)(x)
+
+
+def transpose(x, dim0=None, dim1=None, *, perm=None) -> Tensor:
+    """Swap two dims (PyTorch); with no dims (or TensorFlow's `perm`) reverse or reorder them all."""
+    if perm is not None:
+        return permute(x, perm)
+    if dim0 is None:
+        return permute(x, tuple(reversed(range(x.ndim))))
+    order = list(range(x.ndim))
+    order[dim0], order[dim1] = order[dim1], order[dim0]
+    return permute(x, order)
+
+
+def squeeze(x, dim=None, *, axis=None) -> Tensor:
+    """Drop size-1 dims (all, or `dim` if it has size 1, as PyTorch)."""
+    dim = axis if dim is None else dim
+    if dim is None:
+        return reshape(x, tuple(n for n in x.shape if n != 1))
+    dims = {d % max(x.ndim, 1) for d in ((dim,) if isinstance(dim, int) else dim)}
+    return reshape(x, tuple(n for i, n in enumerate(x.shape) if not (i in dims and n == 1)))
+
+
+def unsqueeze(x, dim: int) -> Tensor:
+    """Insert a size-1 dim at `dim` (negative counts from the end of the result)."""
+    dim = dim % (x.ndim + 1)
+    return reshape(x, x.shape[:dim] + (1,) + x.shape[dim:])
+
+
+expand_dims = unsqueeze
+
+
+def flatten(x, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    if x.ndim == 0:
+        return reshape(x, (1,))
+    start, end = start_dim % x.ndim, end_dim % x.ndim
+    n = 1
+    for d in x.shape[start : end + 1]:
+        n *= d
+    return reshape(x, x.shape[:start] + (n,) + x.shape[end + 1 :])
+
+
+def broadcast_to(x, *shape) -> Tensor:
+    shape = _sizes(shape)
+    if shape == x.data.shape:
+        return x
+    return BroadcastTo(shape)(x)
+
+
+def expand(x, *sizes) -> Tensor:
+    """Broadcast to `sizes`; -1 keeps that dim."""
+    sizes = _sizes(sizes)
+    lead = len(sizes) - x.ndim
+    shape = tuple(x.shape[i - lead] if n == -1 else n for i, n in enumerate(sizes))
+    return broadcast_to(x, shape)
+
+
+def cat(tensors, dim: int = 0, *, axis: int | None = None) -> Tensor:
+    """Join tensors along an existing dim."""
+    tensors = [t if isinstance(t, Tensor) else Tensor._wrap(t) for t in tensors]
+    if not tensors:
+        raise ValueError("cat: expected a non-empty list of tensors")
+    return Concatenate(dim if axis is None else axis)(*tensors)
+
+
+concatenate = concat = cat
+
+
+def stack(tensors, dim: int = 0, *, axis: int | None = None) -> Tensor:
+    """Join tensors along a new dim."""
+    dim = dim if axis is None else axis
+    tensors = [t if isinstance(t, Tensor) else Tensor._wrap(t) for t in tensors]
+    return cat([unsqueeze(t, dim % (t.ndim + 1)) for t in tensors], dim=dim % (tensors[0].ndim + 1))
+
+
+def split(x, split_size_or_sections, dim: int = 0) -> tuple:
+    """Split into chunks of one size (the last may be smaller) or of the given sizes."""
+    n = x.shape[dim]
+    if isinstance(split_size_or_sections, int):
+        step = split_size_or_sections
+        sizes = [min(step, n - i) for i in range(0, n, step)]
+    else:
+        sizes = list(split_size_or_sections)
+        if sum(sizes) != n:
+            raise ValueError(
+                f"split: sizes {sizes} do not add up to {n} (dim {dim} of {tuple(x.shape)})"
+            )
+    out, start = [], 0
+    lead = (slice(None),) * (dim % x.ndim)
+    for size in sizes:
+        out.append(x[lead + (slice(start, start + size),)])
+        start += size
+    return tuple(out)
+
+
+def chunk(x, chunks: int, dim: int = 0) -> tuple:
+    n = x.shape[dim]
+    return split(x, -(-n // chunks), dim)
+
+
+def pad(x, pad, mode: str = "constant", value: float = 0.0) -> Tensor:
+    """Pad the last dims, PyTorch's order: (left, right) of the last dim, then the one before..."""
+    if mode != "constant":
+        raise NotImplementedError(f"pad: only mode='constant' is supported, got {mode!r}")
+    if len(pad) % 2 or len(pad) // 2 > x.ndim:
+        raise ValueError(
+            f"pad: {tuple(pad)} must hold a (before, after) pair per padded dim (<= {x.ndim})"
+        )
+    widths = [(0, 0)] * x.ndim
+    for i in range(len(pad) // 2):
+        widths[x.ndim - 1 - i] = (int(pad[2 * i]), int(pad[2 * i + 1]))
+    return Pad(tuple(widths), value)(x)

@@ -1,0 +1,151 @@
+"""Elementwise functions of one tensor: exp log sqrt sin cos tanh abs clamp."""
+
+from __future__ import annotations
+
+from ..autograd import Function
+from ..tensor import Tensor
+
+
+class Exp(Function):
+    """y = exp(x);  dy/dx = y, so keep y."""
+
+    def forward(self, x):
+        y = self.xp.exp(x)
+        self.save_for_backward(y)
+        return y
+
+    def backward(self, gy):
+        (y,) = self.saved
+        return gy * y
+
+
+class Log(Function):
+    """y = log(x);  dy/dx = 1/x."""
+
+    def forward(self, x):
+        self.save_for_backward(x)
+        return self.xp.log(x)
+
+    def backward(self, gy):
+        (x,) = self.saved
+        return gy / x
+
+
+class Sqrt(Function):
+    """y = sqrt(x);  dy/dx = 1 / (2y)."""
+
+    def forward(self, x):
+        y = self.xp.sqrt(x)
+        self.save_for_backward(y)
+        return y
+
+    def backward(self, gy):
+        (y,) = self.saved
+        return gy / (2 * y)
+
+
+class Sin(Function):
+    """y = sin(x);  dy/dx = cos(x)."""
+
+    def forward(self, x):
+        self.save_for_backward(x)
+        return self.xp.sin(x)
+
+    def backward(self, gy):
+        (x,) = self.saved
+        return gy * self.xp.cos(x)
+
+
+class Cos(Function):
+    """y = cos(x);  dy/dx = -sin(x)."""
+
+    def forward(self, x):
+        self.save_for_backward(x)
+        return self.xp.cos(x)
+
+    def backward(self, gy):
+        (x,) = self.saved
+        return -gy * self.xp.sin(x)
+
+
+class Tanh(Function):
+    """y = tanh(x);  dy/dx = 1 - y**2, so keep y rather than x."""
+
+    def forward(self, x):
+        y = self.xp.tanh(x)
+        self.save_for_backward(y)
+        return y
+
+    def backward(self, gy):
+        (y,) = self.saved
+        return gy * (1 - y * y)
+
+
+class Abs(Function):
+    """y = |x|;  dy/dx = sign(x), which is 0 at 0 (PyTorch)."""
+
+    def forward(self, x):
+        self.save_for_backward(x)
+        return self.xp.abs(x)
+
+    def backward(self, gy):
+        (x,) = self.saved
+        return gy * self.xp.sign(x)
+
+
+class Clamp(Function):
+    """y = min(max(x, low), high);  dy/dx = 1 inside [low, high], edges included (PyTorch)."""
+
+    def __init__(self, low, high):
+        self.low, self.high = low, high
+
+    def forward(self, x):
+        self.save_for_backward(x)
+        return self.xp.clip(x, self.low, self.high)
+
+    def backward(self, gy):
+        (x,) = self.saved
+        inside = True
+        if self.low is not None:
+            inside = inside & (x >= self.low)
+        if self.high is not None:
+            inside = inside & (x <= self.high)
+        return gy * inside
+
+
+def exp(x) -> Tensor:
+    return Exp()(x)
+
+
+def log(x) -> Tensor:
+    return Log()(x)
+
+
+def sqrt(x) -> Tensor:
+    return Sqrt()(x)
+
+
+def sin(x) -> Tensor:
+    return Sin()(x)
+
+
+def cos(x) -> Tensor:
+    return Cos()(x)
+
+
+def tanh(x) -> Tensor:
+    return Tanh()(x)
+
+
+def abs(x) -> Tensor:  # noqa: A001 (PyTorch's name)
+    return Abs()(x)
+
+
+def clamp(x, min=None, max=None) -> Tensor:  # noqa: A002 (PyTorch's names)
+    """Limit values to [min, max]; either bound may be None."""
+    if min is None and max is None:
+        raise ValueError("clamp: at least one of min and max must be given")
+    return Clamp(min, max)(x)
+
+
+clip = clamp

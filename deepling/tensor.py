@@ -1,0 +1,263 @@
+"""Tensor: one array, its gradient, and the Function that made it. Operators call ops/."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _backend
+
+
+class Size(tuple):
+    """A tensor's shape: a tuple printed as `deepling.Size([7, 1])`."""
+
+    def __repr__(self) -> str:
+        return f"deepling.Size({list(self)})"
+
+    def numel(self) -> int:
+        n = 1
+        for d in self:
+            n *= d
+        return n
+
+
+def to_array(data, dtype=None):
+    """An array from `data`: Python floats become float32, Python ints int64, arrays keep theirs."""
+    dtype = _backend.to_dtype(dtype)
+    if isinstance(data, Tensor):
+        data = data.data
+    xp = _backend.array_module(data)
+    if isinstance(data, (xp.ndarray, np.generic)):
+        return xp.array(data, dtype=dtype)
+    array = np.array(data, dtype=dtype)
+    if dtype is None:  # infer from Python values as PyTorch does, not as NumPy does
+        if array.dtype == np.float64:
+            array = array.astype(_backend.default_float)
+        elif array.dtype.kind in "iu":
+            array = array.astype(np.int64)
+        elif array.dtype == object:
+            raise TypeError(f"cannot make a tensor from {type(data).__name__}: {data!r:.60}")
+    return array
+
+
+class Tensor:
+    """An n-dimensional array that can record the operations applied to it for autograd.
+
+    `Tensor(data)` makes float32 like `torch.Tensor`; prefer `deepling.tensor(data)`, which
+    infers the dtype (float32 for Python floats, int64 for Python ints, NumPy's own dtype).
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "__weakref__")
+    __array_priority__ = 1000  # `ndarray + Tensor` defers to Tensor.__radd__
+
+    def __init__(self, data=(), requires_grad: bool = False):
+        self.data = to_array(data, _backend.default_float)
+        self.grad = None
+        self.grad_fn = None
+        self.requires_grad = False
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @classmethod
+    def _wrap(cls, array, requires_grad=False):
+        """Fast path for internal use: wrap an array without copying or checking."""
+        t = object.__new__(cls)
+        if not isinstance(array, np.ndarray) and _backend.cupy is None:
+            array = np.asarray(array)  # NumPy returns scalars from 0-d ops
+        t.data = array
+        t.grad = None
+        t.grad_fn = None
+        t.requires_grad = requires_grad
+        return t
+
+    # --- metadata ---
+    @property
+    def shape(self) -> Size:
+        return Size(self.data.shape)
+
+    def size(self, dim: int | None = None):
+        return Size(self.data.shape) if dim is None else self.data.shape[dim]
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    def dim(self) -> int:
+        return self.data.ndim
+
+    def numel(self) -> int:
+        return int(self.data.size)
+
+    @property
+    def device(self) -> str:
+        return "cpu" if _backend.array_module(self.data) is np else "cuda"
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.grad_fn is None
+
+    # --- conversions to Python and NumPy ---
+    def item(self):
+        if self.data.size != 1:
+            raise RuntimeError(
+                f"a Tensor with {self.data.size} elements cannot be converted to Scalar"
+            )
+        return self.data.item()
+
+    def tolist(self):
+        return self.data.tolist()
+
+    def numpy(self) -> np.ndarray:
+        """The array itself (shared memory). Unlike PyTorch this works on tensors that require
+        grad too, as TensorFlow's `.numpy()` does; use `.detach()` to cut the graph."""
+        return self.data if _backend.array_module(self.data) is np else self.data.get()
+
+    def __array__(self, dtype=None, copy=None):
+        a = self.numpy()
+        return a if dtype is None else a.astype(dtype, copy=False)
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self.data.dtype.kind not in "iub":
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self.data.item())
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.data.shape[0]
+
+    def __iter__(self):
+        if self.data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.data.shape[0]))
+
+    def __format__(self, spec: str) -> str:
+        if spec and self.data.size == 1:
+            return format(self.data.item(), spec)
+        return format(str(self), spec)
+
+    def __repr__(self) -> str:
+        body = np.array2string(
+            self.numpy(), separator=", ", precision=4, prefix="tensor(", floatmode="maxprec"
+        )
+        extras = []
+        if self.data.dtype not in (np.float32, np.int64, np.bool_):
+            extras.append(f"dtype=deepling.{self.data.dtype}")
+        if self.grad_fn is not None:
+            extras.append(f"grad_fn={self.grad_fn!r}")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        return "tensor(" + ", ".join([body, *extras]) + ")"
+
+    __hash__ = object.__hash__  # `==` returns a tensor, so keep identity hashing explicitly
+
+    # --- autograd ---
+    def backward(self, gradient=None, retain_graph: bool = False) -> None:
+        """Fill `.grad` of the leaves this tensor depends on (summed into existing grads)."""
+        seeds = autograd._seed_grads([self], None if gradient is None else [gradient])
+        autograd.run_backward([self], seeds, retain_graph=retain_graph)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        if requires_grad:
+            autograd.check_differentiable(self.data.dtype)
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def retain_grad(self) -> None:
+        autograd.retain_grad(self)
+
+    def detach(self) -> Tensor:
+        """The same data, cut from the graph."""
+        return Tensor._wrap(self.data)
+
+    def detach_(self) -> Tensor:
+        self.grad_fn = None
+        self.requires_grad = False
+        return self
+
+    # --- in place: for leaves under no_grad (optimizers, `w -= lr * w.grad`) ---
+    def _check_inplace(self) -> None:
+        if self.requires_grad and autograd.is_grad_enabled():
+            raise RuntimeError(
+                "a leaf Variable that requires grad is being used in an in-place operation."
+                if self.grad_fn is None
+                else "in-place operations on tensors in the graph are not supported; "
+                "write `y = y + x` instead of `y += x`"
+            )
+
+    def _inplace(self, value) -> Tensor:
+        self._check_inplace()
+        value = value.data if isinstance(value, Tensor) else value
+        self.data[...] = value
+        return self
+
+    def zero_(self) -> Tensor:
+        return self._inplace(0)
+
+    def fill_(self, value) -> Tensor:
+        return self._inplace(value)
+
+    def copy_(self, src) -> Tensor:
+        return self._inplace(src)
+
+    def add_(self, other, alpha=1) -> Tensor:
+        other = other.data if isinstance(other, Tensor) else other
+        return self._inplace(self.data + alpha * other)
+
+    def sub_(self, other, alpha=1) -> Tensor:
+        other = other.data if isinstance(other, Tensor) else other
+        return self._inplace(self.data - alpha * other)
+
+    def mul_(self, other) -> Tensor:
+        return self._inplace(self.data * (other.data if isinstance(other, Tensor) else other))
+
+    def div_(self, other) -> Tensor:
+        return self._inplace(self.data / (other.data if isinstance(other, Tensor) else other))
+
+    def _iop(self, op, other):
+        """`x += y`: in place when nothing is recorded, else out of place (Python rebinds x)."""
+        if self.requires_grad and autograd.is_grad_enabled():
+            if self.grad_fn is None:
+                self._check_inplace()
+            return op(self, other)
+        return self._inplace(op(self.detach(), other))
+
+    def __iadd__(self, other):
+        return self._iop(Tensor.__add__, other)
+
+    def __isub__(self, other):
+        return self._iop(Tensor.__sub__, other)
+
+    def __imul__(self, other):
+        return self._iop(Tensor.__mul__, other)
+
+    def __itruediv__(self, other):
+        return self._iop(Tensor.__truediv__, other)
+
+    def __setitem__(self, key, value) -> None:
+        self._check_inplace()
+        if isinstance(key, Tensor):
+            key = key.data
+        elif isinstance(key, tuple):
+            key = tuple(k.data if isinstance(k, Tensor) else k for k in key)
+        self.data[key] = value.data if isinstance(value, Tensor) else value
+
+
+from . import (
+    autograd,  # noqa: E402  (autograd needs Tensor defined; see its last line)
+    tensor_methods,  # noqa: E402, F401  (binds operators; needs Tensor first)
+)
