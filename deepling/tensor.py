@@ -257,7 +257,4 @@ class Tensor:
         self.data[key] = value.data if isinstance(value, Tensor) else value
 
 
-from . import (
-    autograd,  # noqa: E402  (autograd needs Tensor defined; see its last line)
-    tensor_methods,  # noqa: E402, F401  (binds operators; needs Tensor first)
-)
+from . import autograd, tensor_methods  # noqa: E402, F401  (both need Tensor defined first)
