@@ -55,3 +55,15 @@ from .tensor import Size as Size
 from .tensor import Tensor as Tensor
 
 __version__ = "0.1.0"
+
+_SUBMODULES = ("nn", "optim", "utils", "tf", "keras", "cuda", "datasets", "plot")
+
+
+def __getattr__(name: str):
+    """Load `deepling.nn`, `deepling.optim`, ... on first use, so `import deepling` stays light
+    while `import deepling as torch; torch.nn.Linear` works as with PyTorch."""
+    if name in _SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'deepling' has no attribute {name!r}")
