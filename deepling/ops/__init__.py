@@ -31,6 +31,7 @@ from .arith import sub as sub
 from .arith import where as where
 from .index import gather as gather
 from .index import getitem as getitem
+from .linalg import affine as affine
 from .linalg import bmm as bmm
 from .linalg import dot as dot
 from .linalg import linear as linear

@@ -26,10 +26,10 @@ class Matmul(Function):
         xp = self.xp
         a2 = a[None, :] if a.ndim == 1 else a
         b2 = b[:, None] if b.ndim == 1 else b
+        if b.ndim == 1:  # b's unit dim first: for 1-D @ 1-D, gy is 0-d
+            gy = gy[..., None]
         if a.ndim == 1:
-            gy = xp.expand_dims(gy, -2)
-        if b.ndim == 1:
-            gy = xp.expand_dims(gy, -1)
+            gy = gy[..., None, :]
         ga = gy @ xp.swapaxes(b2, -1, -2) if self.needs_input_grad[0] else None
         gb = xp.swapaxes(a2, -1, -2) @ gy if self.needs_input_grad[1] else None
         if a.ndim == 1 and ga is not None:
@@ -83,3 +83,29 @@ def linear(x, weight, bias=None) -> Tensor:
     if x.dtype != weight.dtype and x.dtype.kind != "f":
         x = x.float()
     return Linear()(x, weight, bias)
+
+
+class Affine(Function):
+    """y = x @ w + b with w (in, out), Keras's Dense kernel, fused;  dx = gy @ w^T, dw = x^T @ gy."""
+
+    def forward(self, x, w, b):
+        if x.shape[-1] != w.shape[0]:
+            raise ValueError(f"shapes {x.shape} and {w.shape} cannot be multiplied ({x.shape[-1]} != {w.shape[0]})")
+        self.save_for_backward(x, w)
+        y = x @ w
+        if b is not None:
+            y += b
+        return y
+
+    def backward(self, gy):
+        x, w = self.saved
+        gx = gy @ w.T if self.needs_input_grad[0] else None
+        gy2 = gy.reshape(-1, gy.shape[-1])
+        gw = x.reshape(-1, x.shape[-1]).T @ gy2 if self.needs_input_grad[1] else None
+        gb = gy2.sum(axis=0) if self.needs_input_grad[2] else None
+        return gx, gw, gb
+
+
+def affine(x, kernel, bias=None) -> Tensor:
+    """x @ kernel + bias with kernel (in, out), as Keras's Dense computes it."""
+    return Affine()(x, kernel, bias)

@@ -1,0 +1,177 @@
+"""Keras initializers: callables `init(shape, dtype)` returning arrays, drawn from deepling's
+one generator. Fans follow Keras: a Dense kernel (in, out) has fan_in = in, fan_out = out."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import _backend
+
+
+def _fans(shape):
+    if len(shape) < 1:
+        return 1, 1
+    if len(shape) == 1:
+        return shape[0], shape[0]
+    receptive = math.prod(shape[:-2]) if len(shape) > 2 else 1
+    return shape[-2] * receptive, shape[-1] * receptive
+
+
+class Initializer:
+    def __call__(self, shape, dtype=None):
+        return self.sample(tuple(shape)).astype(dtype or "float32")
+
+    def sample(self, shape) -> np.ndarray:
+        raise NotImplementedError
+
+    def get_config(self) -> dict:
+        return dict(vars(self))
+
+
+class Zeros(Initializer):
+    def sample(self, shape):
+        return np.zeros(shape)
+
+
+class Ones(Initializer):
+    def sample(self, shape):
+        return np.ones(shape)
+
+
+class Constant(Initializer):
+    def __init__(self, value=0.0):
+        self.value = value
+
+    def sample(self, shape):
+        return np.full(shape, self.value, dtype=np.float64)
+
+
+class RandomUniform(Initializer):
+    def __init__(self, minval=-0.05, maxval=0.05, seed=None):
+        self.minval, self.maxval, self.seed = minval, maxval, seed
+
+    def sample(self, shape):
+        return _rng(self.seed).uniform(self.minval, self.maxval, shape)
+
+
+class RandomNormal(Initializer):
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        self.mean, self.stddev, self.seed = mean, stddev, seed
+
+    def sample(self, shape):
+        return _rng(self.seed).normal(self.mean, self.stddev, shape)
+
+
+class TruncatedNormal(RandomNormal):
+    """Normal draws, redrawn until within two standard deviations of the mean."""
+
+    def sample(self, shape):
+        return self.mean + self.stddev * _truncated(_rng(self.seed), shape)
+
+
+class VarianceScaling(Initializer):
+    """Draws with variance scale / fan (fan_in, fan_out or their average)."""
+
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+        if mode not in ("fan_in", "fan_out", "fan_avg"):
+            raise ValueError(f"Invalid `mode` argument: {mode!r}")
+        self.scale, self.mode, self.distribution, self.seed = scale, mode, distribution, seed
+
+    def sample(self, shape):
+        fan_in, fan_out = _fans(shape)
+        fan = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
+        variance = self.scale / max(1.0, fan)
+        rng = _rng(self.seed)
+        if self.distribution == "uniform":
+            limit = math.sqrt(3.0 * variance)
+            return rng.uniform(-limit, limit, shape)
+        if self.distribution == "untruncated_normal":
+            return rng.normal(0.0, math.sqrt(variance), shape)
+        # the truncated normal's std is 0.8796 of the untruncated one's: undo that shrink
+        return math.sqrt(variance) / 0.87962566103423978 * _truncated(rng, shape)
+
+
+def _named(scale, mode, distribution, doc):
+    class Named(VarianceScaling):
+        __doc__ = doc
+
+        def __init__(self, seed=None):
+            super().__init__(scale, mode, distribution, seed)
+
+    return Named
+
+
+GlorotUniform = _named(
+    1.0, "fan_avg", "uniform", "Uniform in ±sqrt(6 / (fan_in + fan_out)): Dense's default."
+)
+GlorotNormal = _named(
+    1.0, "fan_avg", "truncated_normal", "Truncated normal, std sqrt(2 / (fan_in + fan_out))."
+)
+HeUniform = _named(2.0, "fan_in", "uniform", "Uniform in ±sqrt(6 / fan_in).")
+HeNormal = _named(2.0, "fan_in", "truncated_normal", "Truncated normal, std sqrt(2 / fan_in).")
+LecunUniform = _named(1.0, "fan_in", "uniform", "Uniform in ±sqrt(3 / fan_in).")
+LecunNormal = _named(1.0, "fan_in", "truncated_normal", "Truncated normal, std sqrt(1 / fan_in).")
+for _cls, _n in [(GlorotUniform, "GlorotUniform"), (GlorotNormal, "GlorotNormal"), (HeUniform, "HeUniform"),
+                 (HeNormal, "HeNormal"), (LecunUniform, "LecunUniform"), (LecunNormal, "LecunNormal")]:  # fmt: skip
+    _cls.__name__ = _cls.__qualname__ = _n
+
+
+def _rng(seed):
+    return _backend.rng() if seed is None else np.random.default_rng(seed)
+
+
+def _truncated(rng, shape):
+    draws = rng.standard_normal(shape)
+    bad = np.abs(draws) > 2
+    while bad.any():
+        draws[bad] = rng.standard_normal(int(bad.sum()))
+        bad = np.abs(draws) > 2
+    return draws
+
+
+_BY_NAME = {
+    "zeros": Zeros, "ones": Ones, "constant": Constant, "uniform": RandomUniform,
+    "random_uniform": RandomUniform, "normal": RandomNormal, "random_normal": RandomNormal,
+    "truncated_normal": TruncatedNormal, "glorot_uniform": GlorotUniform,
+    "glorot_normal": GlorotNormal, "he_uniform": HeUniform, "he_normal": HeNormal,
+    "lecun_uniform": LecunUniform, "lecun_normal": LecunNormal,
+}  # fmt: skip
+
+
+def get(identifier) -> Initializer:
+    """An initializer from a name ('glorot_uniform'), a class, an instance or a function."""
+    if isinstance(identifier, str):
+        cls = _BY_NAME.get(identifier.lower())
+        if cls is None:
+            raise ValueError(
+                f"Unknown initializer: {identifier!r}. Valid names: {', '.join(sorted(_BY_NAME))}"
+            )
+        return cls()
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, type):
+        return identifier()
+    if callable(identifier):
+        return identifier
+    raise ValueError(f"Could not interpret initializer identifier: {identifier!r}")
+
+
+def serialize(init) -> str | dict:
+    for name, cls in _BY_NAME.items():
+        if type(init) is cls and not init.get_config().get("seed"):
+            if (
+                cls in (Constant, RandomUniform, RandomNormal, TruncatedNormal)
+                and init.get_config()
+            ):
+                return {"class_name": cls.__name__, "config": init.get_config()}
+            return name
+    return {"class_name": type(init).__name__, "config": init.get_config()}
+
+
+def deserialize(config):
+    if isinstance(config, dict):
+        cls = {c.__name__: c for c in _BY_NAME.values()}[config["class_name"]]
+        return cls(**config["config"])
+    return get(config)

@@ -1,0 +1,236 @@
+"""Layer: a Module that makes its weights on first use, from the shape of its input.
+
+`build(input_shape)` creates the weights with `add_weight`; `call(inputs)` computes. Calling a
+layer on a symbolic `Input` records a node for the functional API instead of computing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ... import grad_mode
+from ...creation import zeros
+from ...nn.module import Module, Parameter
+from ...tensor import Tensor
+from .. import initializers, regularizers
+
+_name_counts: dict = {}
+
+
+def unique_name(base: str) -> str:
+    """'dense', then 'dense_1', 'dense_2', ... as Keras names layers."""
+    n = _name_counts.get(base, 0)
+    _name_counts[base] = n + 1
+    return base if n == 0 else f"{base}_{n}"
+
+
+def clear_session() -> None:
+    """Restart layer naming from 'dense' (keras.backend.clear_session)."""
+    _name_counts.clear()
+
+
+def snake_case(name: str) -> str:
+    out = []
+    for i, c in enumerate(name):
+        if (
+            c.isupper()
+            and i
+            and (not name[i - 1].isupper() or (i + 1 < len(name) and name[i + 1].islower()))
+        ):
+            out.append("_")
+        out.append(c.lower())
+    return "".join(out)
+
+
+class Layer(Module):
+    """Base class of Keras layers.
+
+    Args:
+        trainable: whether its weights are trained.
+        name: a unique name (made from the class name by default).
+        input_shape: the shape of one sample, e.g. `(13,)`; builds the layer at once.
+    """
+
+    def __init__(
+        self,
+        trainable=True,
+        name=None,
+        dtype=None,
+        input_shape=None,
+        batch_input_shape=None,
+        **kwargs,
+    ):
+        super().__init__()
+        if kwargs:
+            raise TypeError(
+                f"{type(self).__name__}: unexpected keyword argument(s) {sorted(kwargs)}"
+            )
+        self.name = name or unique_name(snake_case(type(self).__name__))
+        self.built = False
+        self._trainable = trainable
+        self._weight_trainable: dict[str, bool] = {}
+        self._regularizers: dict[str, object] = {}
+        self._inbound = None  # functional API: the node that produced this layer's output
+        if batch_input_shape is not None:
+            self.input_spec_shape = tuple(batch_input_shape)
+        elif input_shape is not None:
+            self.input_spec_shape = (None, *tuple(input_shape))
+        else:
+            self.input_spec_shape = None
+
+    # --- building ---
+    def build(self, input_shape) -> None:
+        """Create the weights for inputs of `input_shape` (batch dim None)."""
+
+    def maybe_build(self, input_shape) -> None:
+        if not self.built:
+            if self.input_spec_shape is not None:
+                _check_shape(self, self.input_spec_shape, input_shape)
+            self.build(input_shape)
+            self.built = True
+            self.built_input_shape = input_shape
+
+    def add_weight(self, name=None, shape=(), dtype=None, initializer="glorot_uniform",
+                   regularizer=None, trainable=True, constraint=None) -> Parameter:  # fmt: skip
+        """Make a weight, register it under `name` and return it."""
+        name = name or f"weight_{len(self._weight_trainable)}"
+        array = initializers.get(initializer)(tuple(shape), dtype or "float32")
+        weight = Parameter(array, requires_grad=trainable and self._trainable)
+        setattr(self, name, weight)
+        self._weight_trainable[name] = trainable
+        if regularizer is not None:
+            self._regularizers[name] = regularizers.get(regularizer)
+        return weight
+
+    # --- calling ---
+    def __call__(self, inputs, *args, **kwargs):
+        from .functional import is_symbolic, symbolic_call  # the graph side of the face
+
+        if is_symbolic(inputs):
+            return symbolic_call(self, inputs, args, kwargs)
+        self.maybe_build(_shape_of(inputs))
+        return self.call(inputs, *args, **kwargs)
+
+    def call(self, inputs, *args, **kwargs):
+        return inputs
+
+    def forward(self, *args, **kwargs):
+        return self.call(*args, **kwargs)
+
+    def compute_output_shape(self, input_shape):
+        """Found by running the layer once on zeros (batch size 1) without recording."""
+        self.maybe_build(input_shape)
+        with grad_mode.no_grad():
+            out = self.call(_zeros_like_shape(input_shape))
+        if isinstance(out, (list, tuple)):
+            return [(None, *o.shape[1:]) for o in out]
+        return (None, *out.shape[1:])
+
+    # --- weights ---
+    def _own_weights(self, trainable=None):
+        layers = [m for m in self.modules() if isinstance(m, Layer)]
+        found = []
+        for layer in layers:
+            for name, w in layer._parameters.items():
+                flag = layer._weight_trainable.get(name, True) and layer.trainable
+                if w is not None and (trainable is None or flag == trainable):
+                    found.append(w)
+        return found
+
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        for layer in (m for m in self.modules() if isinstance(m, Layer)):
+            layer._trainable = bool(value)
+            for name, w in layer._parameters.items():
+                if w is not None:
+                    w.requires_grad = bool(value) and layer._weight_trainable.get(name, True)
+
+    @property
+    def weights(self) -> list:
+        return self.trainable_weights + self.non_trainable_weights
+
+    @property
+    def trainable_weights(self) -> list:
+        return self._own_weights(trainable=True)
+
+    @property
+    def non_trainable_weights(self) -> list:
+        return self._own_weights(trainable=False)
+
+    def get_weights(self) -> list:
+        """Copies of the weights as NumPy arrays (kernel before bias, trainable first)."""
+        return [w.numpy().copy() for w in self.weights]
+
+    def set_weights(self, weights) -> None:
+        """Replace the weights from arrays; counts and shapes are checked before any change."""
+        mine = self.weights
+        if len(weights) != len(mine):
+            raise ValueError(
+                f"Layer {self.name} expected {len(mine)} weights, but received {len(weights)} input weights."
+            )
+        arrays = [np.asarray(w.numpy() if isinstance(w, Tensor) else w) for w in weights]
+        for w, a in zip(mine, arrays):
+            if w.shape != a.shape:
+                raise ValueError(
+                    f"Layer {self.name} weight shape {tuple(w.shape)} is not compatible with provided weight shape {a.shape}."
+                )
+        for w, a in zip(mine, arrays):
+            w.data[...] = a
+
+    def count_params(self) -> int:
+        if not self.built and not self.weights:
+            raise ValueError(
+                f"You tried to call `count_params` on layer '{self.name}', but the layer isn't built."
+            )
+        return int(sum(w.numel() for w in self.weights))
+
+    @property
+    def losses(self) -> list:
+        """Regularization penalties of this layer's (and sub-layers') current weights."""
+        found = []
+        for layer in (m for m in self.modules() if isinstance(m, Layer)):
+            for name, reg in layer._regularizers.items():
+                found.append(reg(layer._parameters[name]))
+        return found
+
+    # --- config ---
+    def get_config(self) -> dict:
+        return {"name": self.name, "trainable": self.trainable}
+
+    @classmethod
+    def from_config(cls, config: dict):
+        return cls(**config)
+
+    def _get_name(self) -> str:
+        return type(self).__name__
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _shape_of(inputs):
+    if isinstance(inputs, (list, tuple)):
+        return [(None, *x.shape[1:]) for x in inputs]
+    return (None, *inputs.shape[1:])
+
+
+def _zeros_like_shape(shape):
+    if isinstance(shape, list):
+        return [_zeros_like_shape(s) for s in shape]
+    return zeros(*[1 if d is None else d for d in shape])
+
+
+def _check_shape(layer, expected, got):
+    if isinstance(got, list):
+        return
+    if len(expected) != len(got) or any(
+        e is not None and e != g for e, g in zip(expected[1:], got[1:])
+    ):
+        raise ValueError(
+            f'Input 0 of layer "{layer.name}" is incompatible with the layer: expected shape='
+            f"{expected}, found shape={got}"
+        )

@@ -1,0 +1,146 @@
+"""Dense, Activation, Dropout, Flatten and Reshape."""
+
+from __future__ import annotations
+
+import math
+
+from ... import ops
+from ...nn.functional import dropout
+from .. import activations, initializers, regularizers
+from .base import Layer
+
+
+class Dense(Layer):
+    """y = activation(x @ kernel + bias), with kernel (input_dim, units) made on first call.
+
+    Args:
+        units: output size.
+        activation: a name ('relu', 'sigmoid', 'softmax', ...) or a function; None is linear.
+        use_bias: add a bias vector.
+        kernel_initializer, bias_initializer: 'glorot_uniform' and 'zeros' by default.
+        kernel_regularizer, bias_regularizer: e.g. 'l2' or keras.regularizers.l2(0.01).
+        input_dim: build at once for inputs with this many features (old Keras style).
+
+    Example:
+        >>> from deepling.keras.layers import Dense
+        >>> Dense(3, input_dim=2).kernel.shape
+        deepling.Size([2, 3])
+    """
+
+    def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
+                 input_dim=None, **kwargs):  # fmt: skip
+        if input_dim is not None and "input_shape" not in kwargs:
+            kwargs["input_shape"] = (input_dim,)
+        super().__init__(**kwargs)
+        if not isinstance(units, int) or units <= 0:
+            raise ValueError(
+                f"Received an invalid value for `units`, expected a positive integer. Received: units={units}"
+            )
+        self.units, self.use_bias = units, use_bias
+        self.activation = activations.get(activation)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        if self.input_spec_shape is not None:
+            self.maybe_build(self.input_spec_shape)
+
+    def build(self, input_shape):
+        self.add_weight("kernel", (input_shape[-1], self.units), initializer=self.kernel_initializer,
+                        regularizer=self.kernel_regularizer)  # fmt: skip
+        if self.use_bias:
+            self.add_weight("bias", (self.units,), initializer=self.bias_initializer,
+                            regularizer=self.bias_regularizer)  # fmt: skip
+
+    def call(self, inputs):
+        if inputs.dtype.kind != "f":
+            inputs = inputs.float()
+        if inputs.shape[-1] != self.kernel.shape[0]:
+            raise ValueError(
+                f'Input 0 of layer "{self.name}" is incompatible with the layer: expected axis -1 '
+                f"of input shape to have value {self.kernel.shape[0]}, but received input with "
+                f"shape {(None, *inputs.shape[1:])}"
+            )
+        y = ops.affine(inputs, self.kernel, self.bias if self.use_bias else None)
+        return self.activation(y)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], self.units)
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units,
+                "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer)}  # fmt: skip
+
+
+class Activation(Layer):
+    """Applies an activation function by name or function."""
+
+    def __init__(self, activation, **kwargs):
+        super().__init__(**kwargs)
+        self.activation = activations.get(activation)
+
+    def call(self, inputs):
+        return self.activation(inputs)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "activation": activations.serialize(self.activation)}
+
+
+class Dropout(Layer):
+    """Zeroes a `rate` share of inputs while training (scaling the rest by 1/(1-rate))."""
+
+    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if not 0 <= rate <= 1:
+            raise ValueError(
+                f"Invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: rate={rate}"
+            )
+        self.rate = rate
+
+    def call(self, inputs, training=None):
+        training = self.training if training is None else training
+        return dropout(inputs, self.rate, training=bool(training)) if self.rate else inputs
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "rate": self.rate}
+
+
+class Flatten(Layer):
+    """(N, d1, d2, ...) -> (N, d1 * d2 * ...)."""
+
+    def call(self, inputs):
+        return inputs.reshape(inputs.shape[0], -1)
+
+    def compute_output_shape(self, input_shape):
+        rest = input_shape[1:]
+        return (input_shape[0], None if None in rest else math.prod(rest))
+
+
+class Reshape(Layer):
+    """Reshape each sample to `target_shape` (one dim may be -1)."""
+
+    def __init__(self, target_shape, **kwargs):
+        super().__init__(**kwargs)
+        self.target_shape = tuple(target_shape)
+
+    def call(self, inputs):
+        return inputs.reshape(inputs.shape[0], *self.target_shape)
+
+    def compute_output_shape(self, input_shape):
+        target = list(self.target_shape)
+        if -1 in target and None not in input_shape[1:]:
+            known = math.prod(d for d in target if d != -1)
+            target[target.index(-1)] = math.prod(input_shape[1:]) // known
+        return (input_shape[0], *target)
+
+    def get_config(self):
+        return {**super().get_config(), "target_shape": self.target_shape}

@@ -1,0 +1,104 @@
+"""The functional API's symbolic side: `Input`, `InputLayer`, and layers called on them.
+
+`x = Dense(64)(inputs)` with a symbolic `inputs` builds the layer from the known shape and
+returns a new symbolic tensor that remembers (layer, parents); `Model(inputs, outputs)` later
+replays those calls in order on real tensors.
+"""
+
+from __future__ import annotations
+
+from .base import Layer, unique_name
+
+
+class KerasTensor:
+    """A placeholder with a shape (batch dim None) and the layer call that produced it."""
+
+    def __init__(self, shape, dtype="float32", layer=None, parents=(), args=(), kwargs=None,
+                 index=None, name=None, multi_input=False):  # fmt: skip
+        self.shape = tuple(shape)
+        self.multi_input = multi_input  # the layer was called on a list (Concatenate, Add)
+        self.dtype = dtype
+        self.layer, self.parents = layer, list(parents)
+        self.args, self.kwargs = tuple(args), dict(kwargs or {})
+        self.index = index  # which output of a multi-output layer call
+        self.name = name or (layer.name if layer is not None else "keras_tensor")
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    def __repr__(self) -> str:
+        return f"<KerasTensor shape={self.shape}, dtype={self.dtype}, name={self.name}>"
+
+
+class InputLayer(Layer):
+    """The entry point of a model: holds the shape of one batch (batch dim None)."""
+
+    def __init__(
+        self, input_shape=None, batch_size=None, dtype=None, name=None, shape=None, **kwargs
+    ):
+        shape = shape if shape is not None else input_shape
+        if shape is None:
+            raise ValueError("InputLayer needs a shape, e.g. InputLayer(shape=(784,))")
+        super().__init__(name=name or unique_name("input_layer"), **kwargs)
+        self.batch_shape = (batch_size, *tuple(shape))
+        self.input_dtype = dtype or "float32"
+        self.output = KerasTensor(self.batch_shape, self.input_dtype, layer=self, name=self.name)
+        self.built = True
+
+    def call(self, inputs):
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {"name": self.name, "shape": self.batch_shape[1:], "batch_size": self.batch_shape[0],
+                "dtype": self.input_dtype}  # fmt: skip
+
+
+def Input(  # noqa: N802 (Keras's name)
+    shape=None, batch_size=None, name=None, dtype=None, batch_shape=None, **kwargs
+) -> KerasTensor:
+    """A symbolic input: `inputs = Input(shape=(784,))`, then `Dense(64)(inputs)`."""
+    if batch_shape is not None:
+        batch_size, shape = batch_shape[0], batch_shape[1:]
+    return InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, name=name).output
+
+
+def is_symbolic(x) -> bool:
+    if isinstance(x, (list, tuple)):
+        return bool(x) and all(isinstance(t, KerasTensor) for t in x)
+    return isinstance(x, KerasTensor)
+
+
+def symbolic_call(layer, inputs, args, kwargs):
+    """Build `layer` from the symbolic inputs' shapes and return its symbolic output(s)."""
+    parents = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+    shapes = [p.shape for p in parents] if isinstance(inputs, (list, tuple)) else inputs.shape
+    layer.maybe_build(shapes)
+    out_shape = layer.compute_output_shape(shapes)
+    multi = isinstance(inputs, (list, tuple))
+    if isinstance(out_shape, list):
+        return [KerasTensor(s, layer=layer, parents=parents, args=args, kwargs=kwargs, index=i, multi_input=multi)
+                for i, s in enumerate(out_shape)]  # fmt: skip
+    return KerasTensor(
+        out_shape, layer=layer, parents=parents, args=args, kwargs=kwargs, multi_input=multi
+    )
+
+
+def topological_nodes(outputs) -> list:
+    """Every symbolic tensor the outputs depend on, parents before children, without recursion."""
+    order, seen = [], set()
+    stack = [(t, False) for t in reversed(outputs)]
+    while stack:
+        node, expanded = stack.pop()
+        if id(node) in seen:
+            continue
+        if expanded:
+            seen.add(id(node))
+            order.append(node)
+            continue
+        stack.append((node, True))
+        stack.extend((p, False) for p in reversed(node.parents) if id(p) not in seen)
+    return order

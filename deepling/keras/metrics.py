@@ -1,0 +1,318 @@
+"""Keras metrics: stateful objects with `update_state`, `result`, `reset_state`.
+
+Metrics need no gradient, so they work on NumPy arrays: the training loop hands them the
+batch's targets and predictions, and they keep running sums across batches.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+_EPSILON = 1e-7  # Keras's backend epsilon: AUC's outer thresholds sit this far outside [0, 1]
+
+
+def _array(x) -> np.ndarray:
+    return np.asarray(x.numpy() if hasattr(x, "numpy") else x, dtype=None)
+
+
+def _same_rank(y_true, y_pred):
+    """Keras's squeeze-or-expand: (N,) targets meet (N, 1) predictions without broadcasting."""
+    if y_true.ndim == y_pred.ndim - 1:
+        y_true = y_true[..., None]
+    elif y_pred.ndim == y_true.ndim - 1:
+        y_pred = y_pred[..., None]
+    return y_true, y_pred
+
+
+class Metric:
+    """Base class: subclasses implement `update_state`, `result` and `reset_state`."""
+
+    def __init__(self, name: str | None = None, dtype=None):
+        self.name = name or _snake(type(self).__name__)
+        self.dtype = dtype or "float32"
+        self.reset_state()
+
+    def reset_state(self) -> None:
+        raise NotImplementedError
+
+    def reset_states(self) -> None:  # the TF 2.x spelling
+        self.reset_state()
+
+    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        raise NotImplementedError
+
+    def result(self) -> float:
+        raise NotImplementedError
+
+    def __call__(self, y_true, y_pred, sample_weight=None) -> float:
+        self.update_state(y_true, y_pred, sample_weight)
+        return self.result()
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "dtype": self.dtype}
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} name={self.name}>"
+
+
+def _snake(name: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() and i else c.lower() for i, c in enumerate(name))
+
+
+class Mean(Metric):
+    """The (weighted) mean of the values given to `update_state(values, sample_weight)`."""
+
+    def reset_state(self) -> None:
+        self.total, self.count = 0.0, 0.0
+
+    def update_state(self, values, sample_weight=None) -> None:
+        values = _array(values).astype(np.float64)
+        if sample_weight is None:
+            self.total += float(values.sum())
+            self.count += values.size
+            return
+        weight = np.broadcast_to(
+            _array(sample_weight).reshape(values.shape[:1] + (1,) * (values.ndim - 1)), values.shape
+        )
+        self.total += float((values * weight).sum())
+        self.count += float(weight.sum())
+
+    def result(self) -> float:
+        return self.total / self.count if self.count else 0.0
+
+
+class MeanMetricWrapper(Mean):
+    """The mean over samples of a per-sample function `fn(y_true, y_pred)`."""
+
+    def __init__(self, fn, name: str | None = None, dtype=None, **kwargs):
+        self.fn, self.kwargs = fn, kwargs
+        super().__init__(name or fn.__name__, dtype)
+
+    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        super().update_state(self.fn(_array(y_true), _array(y_pred), **self.kwargs), sample_weight)
+
+
+# --- per-sample functions: mean over the last axis, as Keras ---
+def binary_accuracy(y_true, y_pred, threshold: float = 0.5) -> np.ndarray:
+    y_true, y_pred = _same_rank(_array(y_true), _array(y_pred))
+    return np.mean(y_true == (y_pred > threshold), axis=-1)
+
+
+def categorical_accuracy(y_true, y_pred) -> np.ndarray:
+    y_true, y_pred = _array(y_true), _array(y_pred)
+    return (np.argmax(y_true, axis=-1) == np.argmax(y_pred, axis=-1)).astype(np.float64)
+
+
+def sparse_categorical_accuracy(y_true, y_pred) -> np.ndarray:
+    y_true, y_pred = _array(y_true), _array(y_pred)
+    if y_true.ndim == y_pred.ndim:  # (N, 1) labels
+        y_true = y_true[..., 0]
+    return (y_true.astype(np.int64) == np.argmax(y_pred, axis=-1)).astype(np.float64)
+
+
+def accuracy(y_true, y_pred) -> np.ndarray:
+    y_true, y_pred = _same_rank(_array(y_true), _array(y_pred))
+    return np.mean(y_true == y_pred, axis=-1)
+
+
+def mean_absolute_error(y_true, y_pred) -> np.ndarray:
+    y_true, y_pred = _same_rank(_array(y_true), _array(y_pred))
+    return np.mean(np.abs(y_pred - y_true), axis=-1)
+
+
+def mean_squared_error(y_true, y_pred) -> np.ndarray:
+    y_true, y_pred = _same_rank(_array(y_true), _array(y_pred))
+    return np.mean((y_pred - y_true) ** 2, axis=-1)
+
+
+mae = mean_absolute_error
+mse = mean_squared_error
+
+
+def _wrapper(fn, default_name):
+    class Wrapped(MeanMetricWrapper):
+        def __init__(self, name: str = default_name, dtype=None, **kwargs):
+            super().__init__(fn, name, dtype, **kwargs)
+
+    return Wrapped
+
+
+class BinaryAccuracy(_wrapper(binary_accuracy, "binary_accuracy")):
+    """Share of predictions on the right side of `threshold` (default 0.5)."""
+
+
+class CategoricalAccuracy(_wrapper(categorical_accuracy, "categorical_accuracy")):
+    """Share of samples whose predicted class (argmax) is the one-hot target's."""
+
+
+class SparseCategoricalAccuracy(
+    _wrapper(sparse_categorical_accuracy, "sparse_categorical_accuracy")
+):
+    """Share of samples whose predicted class (argmax) equals the integer label."""
+
+
+class Accuracy(_wrapper(accuracy, "accuracy")):
+    """Share of predictions exactly equal to the targets."""
+
+
+class MeanAbsoluteError(_wrapper(mean_absolute_error, "mean_absolute_error")):
+    """Mean of |y_pred - y_true|."""
+
+
+class MeanSquaredError(_wrapper(mean_squared_error, "mean_squared_error")):
+    """Mean of (y_pred - y_true)**2."""
+
+
+class RootMeanSquaredError(Mean):
+    """sqrt of the mean squared error over everything seen."""
+
+    def __init__(self, name: str = "root_mean_squared_error", dtype=None):
+        super().__init__(name, dtype)
+
+    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        y_true, y_pred = _same_rank(_array(y_true), _array(y_pred))
+        super().update_state((y_pred - y_true) ** 2, sample_weight)
+
+    def result(self) -> float:
+        return float(np.sqrt(super().result()))
+
+
+# --- confusion-matrix metrics ---
+class _Confusion(Metric):
+    """Counts true/false positives/negatives of `y_pred > threshold` for each threshold."""
+
+    def __init__(self, thresholds, name=None, dtype=None):
+        self.thresholds = np.asarray(thresholds, dtype=np.float64).reshape(-1)
+        super().__init__(name, dtype)
+
+    def reset_state(self) -> None:
+        n = len(self.thresholds)
+        self.tp, self.fp, self.tn, self.fn = (np.zeros(n) for _ in range(4))
+
+    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        y_true, y_pred = _same_rank(_array(y_true), _array(y_pred))
+        truth = np.broadcast_to(y_true, y_pred.shape).reshape(-1).astype(bool)
+        pred = y_pred.reshape(-1)
+        weight = np.ones_like(pred, dtype=np.float64)
+        if sample_weight is not None:
+            w = _array(sample_weight).astype(np.float64)
+            weight = np.broadcast_to(
+                w.reshape(w.shape + (1,) * (y_pred.ndim - w.ndim)), y_pred.shape
+            ).reshape(-1)
+        above = pred[None, :] > self.thresholds[:, None]
+        self.tp += (above & truth) @ weight
+        self.fp += (above & ~truth) @ weight
+        self.fn += (~above & truth) @ weight
+        self.tn += (~above & ~truth) @ weight
+
+
+def _ratio(a, b):
+    return np.divide(a, b, out=np.zeros_like(a), where=b > 0)
+
+
+class Precision(_Confusion):
+    """tp / (tp + fp) at `thresholds` (default 0.5)."""
+
+    def __init__(self, thresholds=0.5, name=None, dtype=None):
+        super().__init__(thresholds, name, dtype)
+
+    def result(self):
+        r = _ratio(self.tp, self.tp + self.fp)
+        return float(r[0]) if r.size == 1 else r
+
+
+class Recall(_Confusion):
+    """tp / (tp + fn) at `thresholds` (default 0.5)."""
+
+    def __init__(self, thresholds=0.5, name=None, dtype=None):
+        super().__init__(thresholds, name, dtype)
+
+    def result(self):
+        r = _ratio(self.tp, self.tp + self.fn)
+        return float(r[0]) if r.size == 1 else r
+
+
+class AUC(_Confusion):
+    """Area under the ROC (or PR) curve from counts at `num_thresholds` evenly spaced thresholds,
+    with Keras's trapezoidal ('interpolation') Riemann sum."""
+
+    def __init__(
+        self,
+        num_thresholds: int = 200,
+        curve: str = "ROC",
+        summation_method: str = "interpolation",
+        name=None,
+        dtype=None,
+    ):
+        if curve not in ("ROC", "PR"):
+            raise ValueError(f'Invalid curve: "{curve}". Valid options are: "ROC", "PR"')
+        self.curve, self.summation_method = curve, summation_method
+        inner = [(i + 1) / (num_thresholds - 1) for i in range(num_thresholds - 2)]
+        super().__init__([-_EPSILON, *inner, 1 + _EPSILON], name or "auc", dtype)
+
+    def result(self) -> float:
+        if self.curve == "PR" and self.summation_method == "interpolation":
+            return self._interpolated_pr_auc()
+        recall = _ratio(self.tp, self.tp + self.fn)
+        if self.curve == "ROC":
+            x, y = _ratio(self.fp, self.fp + self.tn), recall
+        else:
+            x, y = recall, _ratio(self.tp, self.tp + self.fp)
+        heights = {"interpolation": (y[:-1] + y[1:]) / 2, "minoring": np.minimum(y[:-1], y[1:]),
+                   "majoring": np.maximum(y[:-1], y[1:])}[self.summation_method]  # fmt: skip
+        return float(np.sum((x[:-1] - x[1:]) * heights))
+
+    def _interpolated_pr_auc(self) -> float:
+        """Davis & Goadrich's interpolation between PR points, as Keras computes it."""
+        tp, p = self.tp, self.tp + self.fp
+        dtp, dp = tp[:-1] - tp[1:], p[:-1] - p[1:]
+        slope = _ratio(dtp, np.maximum(dp, 0))
+        intercept = tp[1:] - slope * p[1:]
+        both = (p[:-1] > 0) & (p[1:] > 0)
+        p_ratio = np.where(both, _ratio(p[:-1], np.maximum(p[1:], 0)), 1.0)
+        return float(
+            np.sum(
+                _ratio(
+                    slope * (dtp + intercept * np.log(p_ratio)), np.maximum(tp[1:] + self.fn[1:], 0)
+                )
+            )
+        )
+
+
+# --- names ---
+_BY_NAME = {
+    "accuracy": Accuracy, "binary_accuracy": BinaryAccuracy,
+    "categorical_accuracy": CategoricalAccuracy,
+    "sparse_categorical_accuracy": SparseCategoricalAccuracy,
+    "mae": MeanAbsoluteError, "mean_absolute_error": MeanAbsoluteError,
+    "mse": MeanSquaredError, "mean_squared_error": MeanSquaredError,
+    "rmse": RootMeanSquaredError, "root_mean_squared_error": RootMeanSquaredError,
+    "auc": AUC, "precision": Precision, "recall": Recall,
+}  # fmt: skip
+
+
+def get(identifier, y_true=None, y_pred=None) -> Metric:
+    """A Metric from a name, a class, an instance or a function.
+
+    'accuracy'/'acc' are resolved as Keras does from the shapes: one output column means
+    binary accuracy, integer labels of lower rank sparse, one-hot targets categorical. The
+    metric keeps the name it was asked by, so `history.history` has the keys you wrote.
+    """
+    if isinstance(identifier, Metric):
+        return identifier
+    if isinstance(identifier, type) and issubclass(identifier, Metric):
+        return identifier()
+    if callable(identifier):
+        return MeanMetricWrapper(identifier)
+    if identifier in ("accuracy", "acc") and y_pred is not None:
+        y_true_shape, y_pred_shape = np.shape(y_true), np.shape(y_pred)
+        if y_pred_shape[-1:] == (1,) or len(y_pred_shape) == 1:
+            return BinaryAccuracy(name=identifier)
+        if len(y_true_shape) < len(y_pred_shape) or y_true_shape[-1:] == (1,):
+            return SparseCategoricalAccuracy(name=identifier)
+        return CategoricalAccuracy(name=identifier)
+    cls = _BY_NAME.get(identifier)
+    if cls is None:
+        valid = ", ".join(sorted({*_BY_NAME, "acc"}))
+        raise ValueError(f"Unknown metric: {identifier!r}. Valid names: {valid}")
+    return cls(name=identifier)

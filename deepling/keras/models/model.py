@@ -1,0 +1,100 @@
+"""keras.Model: a Layer plus the training loop, built three ways.
+
+- `Model(inputs, outputs)`: the functional API (see functional.py);
+- a subclass defining `call()`: layers are attributes, weights appear on the first call;
+- `Model(module)`: any PyTorch-style `nn.Module`, so the PyTorch face can `compile`/`fit` too.
+"""
+
+from __future__ import annotations
+
+from ...nn.module import Module
+from ...training import Trainer
+from .. import losses, metrics, optimizers
+from ..layers.base import Layer, snake_case, unique_name
+
+
+class Model(Trainer, Layer):
+    """A trainable stack of layers with `compile`, `fit`, `evaluate`, `predict` and `summary`."""
+
+    _get_optimizer = staticmethod(optimizers.get)
+    _get_loss = staticmethod(losses.get)
+    _get_metric = staticmethod(metrics.get)
+
+    def __new__(cls, *args, **kwargs):
+        if cls is Model and (args or "inputs" in kwargs):
+            from .functional import Functional, is_graph_input
+
+            first = args[0] if args else kwargs["inputs"]
+            target = Functional if is_graph_input(first) else ModuleModel
+            return object.__new__(target)
+        return object.__new__(cls)
+
+    def __init__(self, *args, name=None, trainable=True, **kwargs):
+        Layer.__init__(
+            self,
+            name=name or unique_name(snake_case(type(self).__name__)),
+            trainable=trainable,
+            **kwargs,
+        )
+
+    def call(self, inputs, *args, **kwargs):
+        raise NotImplementedError(
+            f"{type(self).__name__} must define call(self, inputs) (or build it from Input)"
+        )
+
+    @property
+    def layers(self) -> list:
+        return [m for m in self._modules.values() if m is not None]
+
+    def get_layer(self, name=None, index=None):
+        if index is not None:
+            return self.layers[index]
+        for layer in self.layers:
+            if getattr(layer, "name", None) == name:
+                return layer
+        raise ValueError(
+            f"No such layer: {name}. Existing layers are: {[getattr(m, 'name', '?') for m in self.layers]}"
+        )
+
+    def summary(self, line_length=None, positions=None, print_fn=None, **kwargs) -> None:
+        """Print Keras's table of layers, output shapes and parameter counts."""
+        from .summary import summary
+
+        summary(self, print_fn=print_fn)
+
+    # --- saving (implemented in keras/saving.py) ---
+    def save_weights(self, filepath, overwrite=True) -> None:
+        from ..saving import save_weights
+
+        save_weights(self, filepath)
+
+    def load_weights(self, filepath, skip_mismatch=False) -> None:
+        from ..saving import load_weights
+
+        load_weights(self, filepath)
+
+    def save(self, filepath, overwrite=True, **kwargs) -> None:
+        from ..saving import save_model
+
+        save_model(self, filepath)
+
+    def get_config(self) -> dict:
+        raise NotImplementedError(
+            f"{type(self).__name__} has no get_config(); subclassed models cannot be re-created from a config"
+        )
+
+
+class ModuleModel(Model):
+    """Wraps a PyTorch-style `nn.Module` so it can `compile`, `fit` and `summary` as Keras does."""
+
+    def __init__(self, module, name=None, **kwargs):
+        if not isinstance(module, Module):
+            raise TypeError(
+                f"Model(...) takes Input tensors and outputs, or an nn.Module; got {type(module).__name__}"
+            )
+        Layer.__init__(self, name=name or unique_name(snake_case(type(module).__name__)))
+        self.module = module
+        self.built = True
+
+    def call(self, inputs, *args, **kwargs):
+        return self.module(inputs, *args, **kwargs)

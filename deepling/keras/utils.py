@@ -1,0 +1,41 @@
+"""keras.utils: to_categorical and set_random_seed."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def to_categorical(x, num_classes: int | None = None) -> np.ndarray:
+    """One-hot float32 rows from integer class labels: [0, 2] -> [[1, 0, 0], [0, 0, 1]].
+
+    A trailing dim of size 1 is dropped first, as Keras does ((N, 1) labels give (N, C)).
+
+    Example:
+        >>> to_categorical([0, 2]).tolist()
+        [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
+    """
+    labels = np.asarray(x.numpy() if hasattr(x, "numpy") else x)
+    if labels.ndim > 1 and labels.shape[-1] == 1:
+        labels = labels[..., 0]
+    if labels.size and (labels.min() < 0 or not np.all(labels == np.round(labels))):
+        raise ValueError(
+            f"to_categorical: labels must be non-negative integers, got {labels.min()}"
+        )
+    labels = labels.astype(np.int64)
+    n = int(labels.max()) + 1 if num_classes is None else int(num_classes)
+    if labels.size and labels.max() >= n:
+        raise ValueError(f"to_categorical: label {labels.max()} is out of range for {n} classes")
+    out = np.zeros(labels.shape + (n,), dtype=np.float32)
+    np.put_along_axis(out, labels[..., None], 1.0, axis=-1)
+    return out
+
+
+def set_random_seed(seed: int) -> None:
+    """Seed deepling's one generator (and Python's and NumPy's global ones, as Keras does)."""
+    import random
+
+    from .. import _backend
+
+    random.seed(seed)
+    np.random.seed(seed)
+    _backend.manual_seed(seed)
