@@ -186,7 +186,7 @@ def softplus(x, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
 
 def _dim(x, dim, axis):
     dim = axis if dim is None else dim
-    if dim is None:  # PyTorch's implicit choice for old code: the last dim (dim 0 for 0-1-d)
+    if dim is None:  # PyTorch's legacy implicit dim: 0 for 0-, 1- and 3-d input, else 1
         dim = 0 if x.ndim in (0, 1, 3) else 1
     return dim
 

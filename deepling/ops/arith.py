@@ -39,11 +39,11 @@ def cast(x, dtype) -> Tensor:
 
 
 def _operand(x):
-    """Tensors stay, Python numbers stay (NumPy keeps them weak), anything else becomes a constant."""
+    """Tensors and Python numbers stay (NumPy keeps numbers weak); the rest becomes a constant."""
+    if isinstance(x, np.generic):  # before float: np.float64 is a subclass of float
+        return x.item()  # a NumPy scalar is as weak as a Python number, as in PyTorch
     if isinstance(x, (Tensor, int, float, bool)):
         return x
-    if isinstance(x, np.generic):
-        return x.item()  # a NumPy scalar is as weak as a Python number, as in PyTorch
     return Tensor._wrap(to_array(x))
 
 
@@ -118,7 +118,7 @@ class Div(Function):
 
 
 class Pow(Function):
-    """y = a ** b;  dy/da = b * a**(b-1), dy/db = y * log(a)."""
+    """y = a ** b;  dy/da = b a**(b-1) (0 at b = 0), dy/db = y log a (0 at a = 0 <= b): PyTorch."""
 
     def forward(self, a, b):
         y = a**b
@@ -127,8 +127,12 @@ class Pow(Function):
 
     def backward(self, gy):
         a, b, y = self.saved
-        ga = gy * b * a ** (b - 1) if self.needs_input_grad[0] else None
-        gb = gy * y * self.xp.log(a) if self.needs_input_grad[1] else None
+        xp, ga, gb = self.xp, None, None
+        with np.errstate(divide="ignore", invalid="ignore"):  # the where below drops inf * 0
+            if self.needs_input_grad[0]:  # x**0 is constant, even at x = 0
+                ga = xp.where(b == 0, 0, gy * b * a ** (b - 1))
+            if self.needs_input_grad[1]:  # 0**b is constant 0 (or 1) for b >= 0
+                gb = xp.where((a == 0) & (b >= 0), 0, gy * y * xp.log(a))
         return ga, gb
 
 
@@ -157,7 +161,9 @@ def mul(a, b) -> Tensor:
 def div(a, b) -> Tensor:
     a, b = promote(a, b)
     if _kind(a) in "biu" and _kind(b) in "biu":  # true division of integers gives float32
-        a = cast(a, _backend.default_float) if isinstance(a, Tensor) else float(a)
+        a, b = (
+            cast(x, _backend.default_float) if isinstance(x, Tensor) else float(x) for x in (a, b)
+        )
     return Div()(a, b)
 
 
@@ -230,7 +236,10 @@ def where(condition, input=None, other=None) -> Tensor:  # noqa: A002 (PyTorch's
     cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
     if input is None and other is None:
         return tuple(Tensor._wrap(i) for i in cond.nonzero())
-    a, b = promote(input, other)
+    a, b = input, other
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+        a = Tensor._wrap(to_array(a))  # two Python floats give float32, not float64
+    a, b = promote(a, b)
     return Where()(cond.astype(bool), a, b)
 
 

@@ -90,7 +90,9 @@ class Affine(Function):
 
     def forward(self, x, w, b):
         if x.shape[-1] != w.shape[0]:
-            raise ValueError(f"shapes {x.shape} and {w.shape} cannot be multiplied ({x.shape[-1]} != {w.shape[0]})")
+            raise ValueError(
+                f"shapes {x.shape} and {w.shape} cannot be multiplied ({x.shape[-1]} != {w.shape[0]})"
+            )
         self.save_for_backward(x, w)
         y = x @ w
         if b is not None:
