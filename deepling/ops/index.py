@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..autograd import Function
 from ..tensor import Tensor
+from .shape import _dim
 
 
 def _is_advanced(key) -> bool:
@@ -71,7 +72,7 @@ def gather(x, dim: int, index) -> Tensor:
             f"Index tensor must have the same number of dimensions as input tensor "
             f"(index {tuple(index.shape)}, input {tuple(x.shape)})"
         )
-    dim = dim % x.ndim
+    dim = _dim(dim, x.ndim)
     if index.shape != x.shape:  # PyTorch reads only the index's extent in the other dims
         x = x[tuple(slice(0, n) if i != dim else slice(None) for i, n in enumerate(index.shape))]
     return Gather(dim, index)(x)

@@ -72,20 +72,21 @@ class Mean(Function):
 
 
 class Extreme(Function):
-    """y = max (or min) over axes;  the gradient goes to the extreme element, split evenly
-    among ties for a full or multi-axis reduction, to the chosen index along one dim (PyTorch)."""
+    """y = max (or min) over axes;  dy/dx goes to the extreme elements, split evenly among ties
+    (amax, full max), or to the one returned index when `max(x, dim)` gives indices (PyTorch)."""
 
-    def __init__(self, kind, axes, keepdims):
+    def __init__(self, kind, axes, keepdims, with_indices=False):
         self.kind, self.axes, self.keepdims = kind, axes, keepdims
+        self.with_indices = with_indices
 
     def forward(self, x):
         xp = self.xp
-        if self.axes is not None and len(self.axes) == 1:
+        if self.with_indices:
             (axis,) = self.axes
             find = xp.argmax if self.kind == "max" else xp.argmin
             self.indices = xp.expand_dims(find(x, axis=axis), axis)
+            self.shape = x.shape
             y = xp.take_along_axis(x, self.indices, axis)
-            self.save_for_backward(x.shape)
             return y if self.keepdims else y.squeeze(axis)
         y = getattr(x, self.kind)(axis=self.axes, keepdims=True)
         mask = x == y
@@ -93,14 +94,14 @@ class Extreme(Function):
         return y if self.keepdims else y.reshape(_reduced_shape(x.shape, self.axes))
 
     def backward(self, gy):
-        (saved,) = self.saved
-        if isinstance(saved, tuple):  # one dim: scatter into the chosen index
-            gx = self.xp.zeros(saved, gy.dtype)
+        if self.with_indices:  # scatter into the chosen index
+            gx = self.xp.zeros(self.shape, gy.dtype)
             (axis,) = self.axes
             gy = gy if self.keepdims else self.xp.expand_dims(gy, axis)
             self.xp.put_along_axis(gx, self.indices, gy, axis)
             return gx
-        return _expand(gy, saved.shape, self.axes or tuple(range(saved.ndim)), False) * saved
+        (share,) = self.saved
+        return _expand(gy, share.shape, self.axes or tuple(range(share.ndim)), False) * share
 
 
 def _reduced_shape(shape, axes):
@@ -178,13 +179,15 @@ def _extreme(kind, x, dim, keepdim, axis, keepdims, result):
 
         return (maximum if kind == "max" else minimum)(x, dim)
     axes = _axes(x.ndim, dim, axis)
-    op = Extreme(kind, axes, _keep(keepdim, keepdims))
+    keep = _keep(keepdim, keepdims)
+    if not isinstance(dim if dim is not None else axis, int):
+        return Extreme(kind, axes, keep)(x)
+    if x.ndim == 0:  # torch.max(scalar, 0) is (scalar, 0)
+        return result(Extreme(kind, None, keep)(x), Tensor._wrap(np.zeros((), np.int64)))
+    op = Extreme(kind, axes, keep, with_indices=True)
     values = op(x)
-    if isinstance(dim if dim is not None else axis, int):
-        return result(
-            values, Tensor._wrap(op.indices if op.keepdims else op.indices.squeeze(axes[0]))
-        )
-    return values
+    indices = op.indices if keep else op.indices.squeeze(axes[0])
+    return result(values, Tensor._wrap(indices.astype(np.int64, copy=False)))
 
 
 def max(x, dim=None, keepdim=False, *, axis=None, keepdims=None, out=None):  # noqa: A001
@@ -203,10 +206,12 @@ def amax(x, dim=None, keepdim=False, *, axis=None, keepdims=None) -> Tensor:
 
 
 def amin(x, dim=None, keepdim=False, *, axis=None, keepdims=None) -> Tensor:
+    """Smallest values over `dim` (values only; TensorFlow's reduce_min)."""
     return Extreme("min", _axes(x.ndim, dim, axis), _keep(keepdim, keepdims))(x)
 
 
 def prod(x, dim=None, keepdim=False, *, axis=None, keepdims=None) -> Tensor:
+    """Product over one `dim`, or over all elements when None."""
     axes = _axes(x.ndim, dim, axis)
     if axes is not None and len(axes) > 1:
         raise ValueError(f"prod: reduce over one dim or all, got {axes}")
@@ -214,6 +219,7 @@ def prod(x, dim=None, keepdim=False, *, axis=None, keepdims=None) -> Tensor:
 
 
 def logsumexp(x, dim=None, keepdim=False, *, axis=None, keepdims=None) -> Tensor:
+    """log(sum(exp(x))) over `dim` without overflow (all elements when None)."""
     return LogSumExp(_axes(x.ndim, dim, axis), _keep(keepdim, keepdims))(x)
 
 
@@ -267,14 +273,12 @@ def std(
 
 
 def _arg(find, x, dim, keepdim, axis, keepdims):
-    dim = axis if dim is None else dim
-    a = x.data
-    if dim is None:
-        index = getattr(a.reshape(-1), find)()
-        return Tensor._wrap(index.reshape((1,) * a.ndim if _keep(keepdim, keepdims) else ()))
-    return Tensor._wrap(
-        getattr(a, find)(axis=dim, keepdims=_keep(keepdim, keepdims)).astype(np.int64)
-    )
+    axes = _axes(x.ndim, dim, axis)  # checks the dim as PyTorch does
+    a, keep = x.data, _keep(keepdim, keepdims)
+    if axes is None:
+        index = getattr(a.reshape(-1), find)().astype(np.int64)
+        return Tensor._wrap(index.reshape((1,) * a.ndim if keep else ()))
+    return Tensor._wrap(getattr(a, find)(axis=axes[0], keepdims=keep).astype(np.int64))
 
 
 def argmax(x, dim=None, keepdim=False, *, axis=None, keepdims=None) -> Tensor:
@@ -283,4 +287,5 @@ def argmax(x, dim=None, keepdim=False, *, axis=None, keepdims=None) -> Tensor:
 
 
 def argmin(x, dim=None, keepdim=False, *, axis=None, keepdims=None) -> Tensor:
+    """Index of the smallest value along `dim`/`axis` (flattened when None); no gradient."""
     return _arg("argmin", x, dim, keepdim, axis, keepdims)

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from ..autograd import Function
+from ..autograd import Function, ShapeError
 from ..tensor import Tensor
+
+
+def _dim(dim, ndim):
+    """`dim` counted from 0, checked as PyTorch does (a 0-d tensor accepts 0 and -1)."""
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
+        )
+    return dim % n
 
 
 def _sizes(args):
@@ -101,8 +111,9 @@ view = reshape
 
 
 def permute(x, *dims) -> Tensor:
-    dims = tuple(d % x.ndim for d in _sizes(dims)) if x.ndim else ()
-    if sorted(dims) != list(range(x.ndim)):
+    """Reorder the dims: `x.permute(2, 0, 1)` or `x.permute((2, 0, 1))`."""
+    dims = tuple(_dim(d, x.ndim) for d in _sizes(dims)) if x.ndim else ()
+    if len(dims) != x.ndim or sorted(dims) != list(range(x.ndim)):
         raise ValueError(f"permute: dims {dims} are not a permutation of {x.ndim} dims")
     return Permute(dims)(x)
 
@@ -113,6 +124,9 @@ def transpose(x, dim0=None, dim1=None, *, perm=None) -> Tensor:
         return permute(x, perm)
     if dim0 is None:
         return permute(x, tuple(reversed(range(x.ndim))))
+    dim0, dim1 = _dim(dim0, x.ndim), _dim(dim1, x.ndim)
+    if x.ndim == 0:  # torch allows swapping dim 0 (or -1) of a scalar with itself
+        return x
     order = list(range(x.ndim))
     order[dim0], order[dim1] = order[dim1], order[dim0]
     return permute(x, order)
@@ -123,13 +137,13 @@ def squeeze(x, dim=None, *, axis=None) -> Tensor:
     dim = axis if dim is None else dim
     if dim is None:
         return reshape(x, tuple(n for n in x.shape if n != 1))
-    dims = {d % max(x.ndim, 1) for d in ((dim,) if isinstance(dim, int) else dim)}
+    dims = {_dim(d, x.ndim) for d in ((dim,) if isinstance(dim, int) else dim)}
     return reshape(x, tuple(n for i, n in enumerate(x.shape) if not (i in dims and n == 1)))
 
 
 def unsqueeze(x, dim: int) -> Tensor:
     """Insert a size-1 dim at `dim` (negative counts from the end of the result)."""
-    dim = dim % (x.ndim + 1)
+    dim = _dim(dim, x.ndim + 1)
     return reshape(x, x.shape[:dim] + (1,) + x.shape[dim:])
 
 
@@ -137,9 +151,12 @@ expand_dims = unsqueeze
 
 
 def flatten(x, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Merge dims `start_dim` to `end_dim` (inclusive) into one; a 0-d tensor becomes (1,)."""
     if x.ndim == 0:
         return reshape(x, (1,))
-    start, end = start_dim % x.ndim, end_dim % x.ndim
+    start, end = _dim(start_dim, x.ndim), _dim(end_dim, x.ndim)
+    if start > end:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     n = 1
     for d in x.shape[start : end + 1]:
         n *= d
@@ -147,6 +164,7 @@ def flatten(x, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
 
 def broadcast_to(x, *shape) -> Tensor:
+    """`x` repeated along new leading dims and size-1 dims to fill `shape`."""
     shape = _sizes(shape)
     if shape == x.data.shape:
         return x
@@ -157,6 +175,8 @@ def expand(x, *sizes) -> Tensor:
     """Broadcast to `sizes`; -1 keeps that dim."""
     sizes = _sizes(sizes)
     lead = len(sizes) - x.ndim
+    if lead < 0 or -1 in sizes[:lead]:
+        raise ShapeError(f"expand: cannot expand shape {tuple(x.shape)} to {sizes}")
     shape = tuple(x.shape[i - lead] if n == -1 else n for i, n in enumerate(sizes))
     return broadcast_to(x, shape)
 
@@ -166,21 +186,33 @@ def cat(tensors, dim: int = 0, *, axis: int | None = None) -> Tensor:
     tensors = [t if isinstance(t, Tensor) else Tensor._wrap(t) for t in tensors]
     if not tensors:
         raise ValueError("cat: expected a non-empty list of tensors")
-    return Concatenate(dim if axis is None else axis)(*tensors)
+    for i, t in enumerate(tensors):
+        if t.ndim == 0:
+            raise ShapeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+    return Concatenate(_dim(dim if axis is None else axis, tensors[0].ndim))(*tensors)
 
 
 concatenate = concat = cat
 
 
 def stack(tensors, dim: int = 0, *, axis: int | None = None) -> Tensor:
-    """Join tensors along a new dim."""
-    dim = dim if axis is None else axis
+    """Join tensors of one shape along a new dim."""
     tensors = [t if isinstance(t, Tensor) else Tensor._wrap(t) for t in tensors]
-    return cat([unsqueeze(t, dim % (t.ndim + 1)) for t in tensors], dim=dim % (tensors[0].ndim + 1))
+    if not tensors:
+        raise ValueError("stack: expected a non-empty list of tensors")
+    for i, t in enumerate(tensors):
+        if t.shape != tensors[0].shape:
+            raise ShapeError(
+                f"stack expects each tensor to be equal size, but got {list(tensors[0].shape)} "
+                f"at entry 0 and {list(t.shape)} at entry {i}"
+            )
+    dim = _dim(dim if axis is None else axis, tensors[0].ndim + 1)
+    return cat([unsqueeze(t, dim) for t in tensors], dim=dim)
 
 
 def split(x, split_size_or_sections, dim: int = 0) -> tuple:
     """Split into chunks of one size (the last may be smaller) or of the given sizes."""
+    dim = _dim(dim, x.ndim)
     n = x.shape[dim]
     if isinstance(split_size_or_sections, int):
         step = split_size_or_sections
@@ -188,11 +220,11 @@ def split(x, split_size_or_sections, dim: int = 0) -> tuple:
     else:
         sizes = list(split_size_or_sections)
         if sum(sizes) != n:
-            raise ValueError(
+            raise ShapeError(
                 f"split: sizes {sizes} do not add up to {n} (dim {dim} of {tuple(x.shape)})"
             )
     out, start = [], 0
-    lead = (slice(None),) * (dim % x.ndim)
+    lead = (slice(None),) * dim
     for size in sizes:
         out.append(x[lead + (slice(start, start + size),)])
         start += size
@@ -200,7 +232,8 @@ def split(x, split_size_or_sections, dim: int = 0) -> tuple:
 
 
 def chunk(x, chunks: int, dim: int = 0) -> tuple:
-    n = x.shape[dim]
+    """At most `chunks` pieces of equal size along `dim` (the last may be smaller)."""
+    n = x.shape[_dim(dim, x.ndim)]
     return split(x, -(-n // chunks), dim)
 
 
