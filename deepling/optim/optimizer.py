@@ -1,0 +1,247 @@
+"""Optimizer base: parameter groups, per-parameter state, and two ways to drive one update rule.
+
+PyTorch's way: `opt = SGD(model.parameters(), lr=0.1)`, then `zero_grad()`, `backward()`,
+`step()`. Keras/TF's way: `opt = SGD(0.1)` (no parameters), then
+`apply_gradients(zip(grads, variables))`, which adopts variables as they come. Both end in the
+subclass's `_update(p, g, state, group)`, which changes the array `p` in place.
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+
+from .._backend import array_module
+from ..grad_mode import enable_grad
+from ..tensor import Tensor
+
+_SCALAR_STATE = ("step", "mu_product")  # counters kept as Python numbers, not arrays
+
+
+def require(ok: bool, what: str, value) -> None:
+    """PyTorch's argument check: `ValueError: Invalid learning rate: -1`."""
+    if not ok:
+        raise ValueError(f"Invalid {what}: {value}")
+
+
+def buffer(state: dict, key: str, p, fill: float = 0.0):
+    """The state array `key` of parameter array `p`, created full of `fill` on first use."""
+    value = state.get(key)
+    if value is None:
+        value = state[key] = array_module(p).full_like(p, fill)
+    return value
+
+
+def count_step(state: dict) -> int:
+    """Advance and return the parameter's own step count (1 on its first update)."""
+    state["step"] = state.get("step", 0) + 1
+    return state["step"]
+
+
+class Optimizer:
+    """Base class: holds `param_groups` (dicts of 'params' and hyperparameters) and `state`.
+
+    Subclasses pass their hyperparameters as `defaults` and implement `_update`. Every group
+    has `lr`, `weight_decay`, `decoupled_weight_decay` and `maximize`, which are applied here
+    before the rule: maximize negates the gradient; weight decay adds `wd * p` to it (L2, as
+    torch's Adam) or, decoupled, shrinks `p *= 1 - lr * wd` first (torch's AdamW, Keras).
+    """
+
+    def __init__(self, params, defaults: dict, learning_rate=None):
+        if isinstance(params, numbers.Real) and not isinstance(params, bool):
+            params, defaults["lr"] = None, params  # `SGD(0.01)`: Keras's positional lr
+        if learning_rate is not None:
+            defaults["lr"] = learning_rate
+        require(defaults["lr"] >= 0, "learning rate", defaults["lr"])
+        require(defaults["weight_decay"] >= 0, "weight_decay value", defaults["weight_decay"])
+        self.defaults = defaults
+        self.state: dict = {}  # parameter -> its arrays and counters (tensors hash by identity)
+        self.param_groups: list[dict] = []
+        self.iterations = 0  # Keras's count of updates applied (step or apply_gradients)
+        self._group_of: dict = {}  # parameter -> its group
+        if params is None:  # the Keras way: variables arrive with apply_gradients
+            self.param_groups.append({**defaults, "params": []})
+            return
+        if isinstance(params, Tensor):
+            raise TypeError(
+                "params argument given to the optimizer should be an iterable of Tensors or "
+                f"dicts, but got {type(params).__name__}"
+            )
+        groups = list(params)
+        if not groups:
+            raise ValueError("optimizer got an empty parameter list")
+        for group in groups if isinstance(groups[0], dict) else [{"params": groups}]:
+            self.add_param_group(group)
+
+    def add_param_group(self, param_group: dict) -> None:
+        """Add a group of parameters, with hyperparameters that override the defaults."""
+        if not isinstance(param_group, dict):
+            raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
+        params = param_group["params"]
+        params = [params] if isinstance(params, Tensor) else list(params)
+        params = [p[1] if isinstance(p, tuple) and len(p) == 2 else p for p in params]  # named
+        for p in params:
+            if not isinstance(p, Tensor):
+                raise TypeError(
+                    f"optimizer can only optimize Tensors, but one of the params is {type(p)}"
+                )
+            if not p.is_leaf:
+                raise ValueError("can't optimize a non-leaf Tensor")
+            if p in self._group_of:
+                raise ValueError("some parameters appear in more than one parameter group")
+        group = {**self.defaults, **param_group, "params": params}
+        self.param_groups.append(group)
+        self._group_of.update((p, group) for p in params)
+
+    # --- the update, shared by step() and apply_gradients() ---
+    def _apply(self, p: Tensor, g, group: dict) -> None:
+        """Maximize and weight decay, then the algorithm's rule, on `p.data` in place."""
+        state = self.state.get(p)
+        if state is None:
+            state = self.state[p] = {}
+        x = p.data
+        if group["maximize"]:
+            g = -g
+        wd = group["weight_decay"]
+        if wd and group["decoupled_weight_decay"]:
+            x *= 1 - group["lr"] * wd
+        elif wd:
+            g = g + wd * x
+        self._update(x, g, state, group)
+
+    def _update(self, p, g, state: dict, group: dict) -> None:
+        raise NotImplementedError
+
+    def step(self, closure=None):
+        """Update every parameter that has a `.grad`; `closure` re-evaluates the loss first."""
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is not None:
+                    self._apply(p, p.grad.data, group)
+        self.iterations += 1
+        return loss
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget the gradients: `.grad = None` (the default), or zeros."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is not None and set_to_none:
+                    p.grad = None
+                elif p.grad is not None:
+                    p.grad = Tensor._wrap(array_module(p.grad.data).zeros_like(p.grad.data))
+
+    def apply_gradients(self, grads_and_vars, name=None, **kwargs) -> int:
+        """Keras's update: `apply_gradients(zip(grads, variables))`; returns `iterations`.
+
+        Variables not yet known join the first group and keep their state across calls. A None
+        gradient skips its variable with a warning, as Keras does.
+        """
+        pairs = list(grads_and_vars)
+        missing = [v for g, v in pairs if g is None]
+        if missing and len(missing) == len(pairs):
+            raise ValueError(f"No gradients provided for any variable: {_names(missing)}.")
+        if missing:
+            warnings.warn(
+                f"Gradients do not exist for variables {_names(missing)} when minimizing the "
+                "loss. If you're using `model.compile()`, did you forget to provide a `loss` "
+                "argument?",
+                stacklevel=2,
+            )
+        for g, v in pairs:
+            if g is not None:
+                self._apply(v, self._check_grad(g, v), self._adopt(v))
+        self.iterations += 1
+        return self.iterations
+
+    def _adopt(self, v) -> dict:
+        group = self._group_of.get(v)
+        if group is None:
+            if not isinstance(v, Tensor):
+                raise TypeError(f"apply_gradients expects variables (Tensors), got {type(v)}")
+            group = self._group_of[v] = self.param_groups[0]
+            group["params"].append(v)
+        return group
+
+    @staticmethod
+    def _check_grad(g, v):
+        g = g.data if isinstance(g, Tensor) else array_module(v.data).asarray(g)
+        if g.shape != v.data.shape:
+            raise ValueError(
+                f"gradient of shape {g.shape} does not match its variable of shape {v.data.shape}"
+            )
+        return g
+
+    # --- hyperparameters and checkpoints ---
+    @property
+    def learning_rate(self) -> float:
+        """The first group's learning rate; setting it sets every group's (Keras's attribute)."""
+        return self.param_groups[0]["lr"]
+
+    @learning_rate.setter
+    def learning_rate(self, value) -> None:
+        require(value >= 0, "learning rate", value)
+        for group in self.param_groups:
+            group["lr"] = value
+
+    def state_dict(self) -> dict:
+        """PyTorch's layout: {'state': {index: {...}}, 'param_groups': [{..., 'params': [i]}]}.
+
+        Parameters are numbered in group order; arrays are copied into deepling tensors, so
+        later steps do not change a saved checkpoint.
+        """
+        index: dict = {}
+        groups = []
+        for group in self.param_groups:
+            ids = [index.setdefault(p, len(index)) for p in group["params"]]
+            groups.append({**{k: v for k, v in group.items() if k != "params"}, "params": ids})
+        state = {index[p]: {k: _saved(v) for k, v in s.items()} for p, s in self.state.items() if s}
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        """Restore what `state_dict` saved, onto this optimizer's parameters in the same order."""
+        saved = state_dict["param_groups"]
+        if len(saved) != len(self.param_groups):
+            raise ValueError("loaded state dict has a different number of parameter groups")
+        if any(len(s["params"]) != len(g["params"]) for s, g in zip(saved, self.param_groups)):
+            raise ValueError(
+                "loaded state dict contains a parameter group that doesn't match the size of "
+                "optimizer's group"
+            )
+        params = {
+            i: p for s, g in zip(saved, self.param_groups) for i, p in zip(s["params"], g["params"])
+        }
+        self.state = {
+            params[int(i)]: {k: _loaded(k, v, params[int(i)]) for k, v in s.items()}
+            for i, s in state_dict["state"].items()
+        }
+        for s, group in zip(saved, self.param_groups):
+            group.update((k, v) for k, v in s.items() if k != "params")
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines += [f"    {k}: {v}" for k, v in sorted(group.items()) if k != "params"]
+        return "\n".join([*lines, ")"])
+
+
+def _names(variables) -> list:
+    return [getattr(v, "name", None) or f"<{tuple(v.shape)}>" for v in variables]
+
+
+def _saved(value):
+    return Tensor._wrap(value.copy()) if hasattr(value, "shape") else value
+
+
+def _loaded(key: str, value, p: Tensor):
+    """A saved state entry as this optimizer keeps it: counters as numbers, arrays as p's."""
+    if key in _SCALAR_STATE:
+        return float(value) if key == "mu_product" else int(float(value))
+    value = value.data if isinstance(value, Tensor) else np.asarray(value)
+    return array_module(p.data).array(value, dtype=p.data.dtype)
