@@ -1,0 +1,36 @@
+"""torch.nn's names: Module, Parameter, containers, layers, `functional` and `init`."""
+
+from . import functional as functional
+from . import init as init
+from . import utils as utils
+from .activation import ELU as ELU
+from .activation import GELU as GELU
+from .activation import LeakyReLU as LeakyReLU
+from .activation import LogSoftmax as LogSoftmax
+from .activation import ReLU as ReLU
+from .activation import Sigmoid as Sigmoid
+from .activation import SiLU as SiLU
+from .activation import Softmax as Softmax
+from .activation import Softplus as Softplus
+from .activation import Tanh as Tanh
+from .container import ModuleDict as ModuleDict
+from .container import ModuleList as ModuleList
+from .container import Sequential as Sequential
+from .dropout import Dropout as Dropout
+from .linear import Flatten as Flatten
+from .linear import Identity as Identity
+from .linear import Linear as Linear
+from .loss import BCELoss as BCELoss
+from .loss import BCEWithLogitsLoss as BCEWithLogitsLoss
+from .loss import CrossEntropyLoss as CrossEntropyLoss
+from .loss import HuberLoss as HuberLoss
+from .loss import L1Loss as L1Loss
+from .loss import MSELoss as MSELoss
+from .loss import NLLLoss as NLLLoss
+from .loss import SmoothL1Loss as SmoothL1Loss
+from .module import Module as Module
+from .module import Parameter as Parameter
+from .normalization import BatchNorm1d as BatchNorm1d
+from .normalization import BatchNorm2d as BatchNorm2d
+from .normalization import LayerNorm as LayerNorm
+from .sparse import Embedding as Embedding

@@ -1,0 +1,176 @@
+"""torch.nn.functional's names over deepling's ops (`import deepling.nn.functional as F`).
+
+Names, defaults and argument order are PyTorch's; the math lives in deepling/ops. `inplace=True`
+is accepted and computes out of place (the result is the same tensor values).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _backend
+from ..ops import activation as _act
+from ..ops import arith as _arith
+from ..ops import unary as _unary
+from ..ops.linalg import linear as linear
+from ..ops.loss import binary_cross_entropy as binary_cross_entropy
+from ..ops.loss import binary_cross_entropy_with_logits as binary_cross_entropy_with_logits
+from ..ops.loss import cross_entropy as cross_entropy
+from ..ops.loss import huber_loss as huber_loss
+from ..ops.loss import l1_loss as l1_loss
+from ..ops.loss import mse_loss as mse_loss
+from ..ops.loss import nll_loss as nll_loss
+from ..ops.loss import smooth_l1_loss as smooth_l1_loss
+from ..ops.nn_ops import embedding as _embedding
+from ..ops.norm import Normalize as _Normalize
+from ..ops.shape import pad as pad
+from ..tensor import Tensor
+
+
+# --- activations ---
+def relu(input, inplace: bool = False) -> Tensor:  # noqa: A002 (PyTorch's argument names)
+    return _act.relu(input)
+
+
+def sigmoid(input) -> Tensor:  # noqa: A002
+    return _act.sigmoid(input)
+
+
+def tanh(input) -> Tensor:  # noqa: A002
+    return _unary.tanh(input)
+
+
+def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:  # noqa: A002
+    return _act.leaky_relu(input, negative_slope)
+
+
+def elu(input, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
+    return _act.elu(input, alpha)
+
+
+def gelu(input, approximate: str = "none") -> Tensor:  # noqa: A002
+    return _act.gelu(input, approximate)
+
+
+def softplus(input, beta: float = 1.0, threshold: float = 20.0) -> Tensor:  # noqa: A002
+    return _act.softplus(input, beta, threshold)
+
+
+def silu(input, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x * sigmoid(x) (also called swish)."""
+    return _arith.mul(input, _act.sigmoid(input))
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None) -> Tensor:  # noqa: A002
+    if dtype is not None:
+        input = _arith.cast(input, dtype)  # noqa: A001
+    return _act.softmax(input, dim)
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None) -> Tensor:  # noqa: A002
+    if dtype is not None:
+        input = _arith.cast(input, dtype)  # noqa: A001
+    return _act.log_softmax(input, dim)
+
+
+# --- dropout and one_hot ---
+def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:  # noqa: A002
+    """Zero each element with probability p and scale the rest by 1/(1-p) (identity when not
+    training); the mask comes from deepling's one generator (`deepling.manual_seed`)."""
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return input
+    if p == 1.0:
+        return _arith.mul(input, 0.0)
+    x = input.data
+    keep = _backend.rng().random(x.shape) >= p
+    scale = np.asarray(1.0 / (1.0 - p), x.dtype)
+    return _arith.mul(input, Tensor._wrap(keep.astype(x.dtype) * scale))
+
+
+def one_hot(tensor, num_classes: int = -1) -> Tensor:
+    """int64 tensor of shape (*tensor.shape, num_classes) with a 1 at each class index."""
+    idx = np.asarray(tensor.data if isinstance(tensor, Tensor) else tensor)
+    if idx.dtype.kind not in "iu":
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if idx.size and idx.min() < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    if num_classes == -1:
+        num_classes = int(idx.max()) + 1 if idx.size else 0
+    if idx.size and idx.max() >= num_classes:
+        raise RuntimeError(
+            f"Class values must be smaller than num_classes (got {int(idx.max())} "
+            f"for num_classes={num_classes})."
+        )
+    return Tensor._wrap(np.eye(num_classes, dtype=np.int64)[idx])
+
+
+# --- normalization and embedding ---
+def _affine(y, weight, bias, shape):
+    if weight is not None:
+        y = _arith.mul(y, weight.reshape(shape) if shape else weight)
+    if bias is not None:
+        y = _arith.add(y, bias.reshape(shape) if shape else bias)
+    return y
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5) -> Tensor:  # noqa: A002
+    """Standardize over the last len(normalized_shape) dims, then scale by weight, add bias."""
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if tuple(input.shape[input.ndim - len(shape) :]) != shape:
+        raise RuntimeError(
+            f"Given normalized_shape={list(shape)}, expected input with shape "
+            f"[*, {', '.join(map(str, shape))}], but got input of size{list(input.shape)}"
+        )
+    axes = tuple(range(input.ndim - len(shape), input.ndim))
+    return _affine(_Normalize(axes, eps)(input), weight, bias, None)
+
+
+def batch_norm(
+    input,  # noqa: A002
+    running_mean,
+    running_var,
+    weight=None,
+    bias=None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Normalize each channel (dim 1) over the batch (and length) dims.
+
+    Training uses the batch's statistics and updates `running_mean`/`running_var` in place
+    (variance unbiased, as torch); otherwise the running statistics are used.
+    """
+    c = input.shape[1] if input.ndim > 1 else None
+    for name, t in (("running_mean", running_mean), ("running_var", running_var)):
+        if t is not None and (c is None or t.shape[0] != c):
+            raise RuntimeError(
+                f"{name} should contain {c} elements not {t.shape[0]} (input shape {input.shape})"
+            )
+    shape = (1, c) + (1,) * (input.ndim - 2)
+    axes = (0,) + tuple(range(2, input.ndim))
+    if not training:
+        mean = running_mean.data.reshape(shape)
+        inv_std = 1 / np.sqrt(running_var.data.reshape(shape) + eps)
+        y = _arith.mul(_arith.sub(input, Tensor._wrap(mean)), Tensor._wrap(inv_std))
+        return _affine(y, weight, bias, shape)
+    n = input.numel() // c
+    if n <= 1:
+        raise ValueError(
+            f"Expected more than 1 value per channel when training, got input size {input.shape}"
+        )
+    fn = _Normalize(axes, eps)
+    y = fn(input)
+    if running_mean is not None:
+        rm, rv = running_mean.data, running_var.data
+        rm[...] = (1 - momentum) * rm + momentum * fn.mean.reshape(-1)
+        rv[...] = (1 - momentum) * rv + momentum * fn.var.reshape(-1) * (n / (n - 1))
+    return _affine(y, weight, bias, shape)
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None, *args, **kwargs) -> Tensor:  # noqa: A002
+    """Rows of `weight` picked by the integer tensor `input` (shape (*input.shape, dim))."""
+    if max_norm is not None:
+        raise NotImplementedError("embedding: max_norm is not supported")
+    return _embedding(input, weight, padding_idx)

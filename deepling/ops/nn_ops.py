@@ -1,0 +1,51 @@
+"""Ops that exist for layers: the embedding lookup (a row gather with a padding row)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd import Function
+from ..tensor import Tensor
+
+
+class Embedding(Function):
+    """y = weight[indices];  dweight = gy summed into the looked-up rows (repeats add up),
+    zero for the row `padding_idx`, as torch.nn.functional.embedding."""
+
+    def __init__(self, indices, padding_idx=None):
+        self.indices, self.padding_idx = indices, padding_idx
+
+    def forward(self, weight):
+        self.shape = weight.shape
+        return weight[self.indices]
+
+    def backward(self, gy):
+        gw = self.xp.zeros(self.shape, gy.dtype)
+        self.xp.add.at(gw, self.indices.reshape(-1), gy.reshape(-1, self.shape[1]))
+        if self.padding_idx is not None:
+            gw[self.padding_idx] = 0
+        return gw
+
+
+def embedding(indices, weight, padding_idx=None) -> Tensor:
+    """Rows of `weight` (num_embeddings, dim) picked by integer `indices` of any shape.
+
+    Raises IndexError naming the first index outside [0, num_embeddings).
+    """
+    idx = indices.data if isinstance(indices, Tensor) else indices
+    xp_idx = idx if hasattr(idx, "dtype") else np.asarray(idx)
+    if xp_idx.dtype.kind not in "iu":
+        raise RuntimeError(
+            "Expected tensor for argument #1 'indices' to have one of the following scalar "
+            f"types: Long, Int; but got {xp_idx.dtype} instead"
+        )
+    n = weight.shape[0]
+    bad = (xp_idx < 0) | (xp_idx >= n)
+    if bad.any():
+        raise IndexError(
+            f"index {int(xp_idx[bad].reshape(-1)[0])} is out of range in embedding "
+            f"with num_embeddings={n} (valid: 0..{n - 1})"
+        )
+    if padding_idx is not None and padding_idx < 0:
+        padding_idx += n
+    return Embedding(xp_idx, padding_idx)(weight)

@@ -1,0 +1,36 @@
+"""Normalization: one fused Function that standardizes over some axes (batch norm, layer norm)."""
+
+from __future__ import annotations
+
+from ..autograd import Function
+from ..tensor import Tensor
+
+
+class Normalize(Function):
+    """y = (x - mean) / sqrt(var + eps) over `axes` (biased var);
+    dx = (gy - mean(gy) - y mean(gy y)) / sqrt(var + eps), means over the same axes."""
+
+    def __init__(self, axes, eps):
+        self.axes, self.eps = tuple(axes), eps
+
+    def forward(self, x):
+        mean = x.mean(axis=self.axes, keepdims=True)
+        d = x - mean
+        var = (d * d).mean(axis=self.axes, keepdims=True)
+        inv_std = 1 / self.xp.sqrt(var + self.eps)
+        y = d * inv_std
+        self.mean, self.var = mean, var  # batch_norm reads these for its running statistics
+        self.save_for_backward(y, inv_std)
+        return y
+
+    def backward(self, gy):
+        y, inv_std = self.saved
+        axes = self.axes
+        mean_gy = gy.mean(axis=axes, keepdims=True)
+        mean_gyy = (gy * y).mean(axis=axes, keepdims=True)
+        return inv_std * (gy - mean_gy - y * mean_gyy)
+
+
+def normalize_over(x, axes, eps: float = 1e-5) -> Tensor:
+    """Standardize `x` over `axes` to mean 0 and (biased) variance 1, without an affine part."""
+    return Normalize(axes, eps)(x)
