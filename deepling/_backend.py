@@ -45,7 +45,7 @@ def is_floating(dtype) -> bool:
 
 # --- randomness: one generator behind every random draw ---
 class _Random:
-    generator = np.random.default_rng()
+    generator = None  # made on the first draw: importing numpy.random costs ~10 ms at startup
 
 
 def manual_seed(seed: int) -> None:
@@ -54,4 +54,6 @@ def manual_seed(seed: int) -> None:
 
 
 def rng() -> np.random.Generator:
+    if _Random.generator is None:
+        _Random.generator = np.random.default_rng()
     return _Random.generator

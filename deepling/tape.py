@@ -36,6 +36,7 @@ class GradientTape:
         self._window = (math.inf, math.inf)
         self._watched = []  # tensors this tape switched requires_grad on for
         self._used = False
+        self._ids = set()  # ids of tensors passed to watch()
 
     def __enter__(self):
         self._window = (autograd._seq + 1, math.inf)
@@ -50,10 +51,21 @@ class GradientTape:
     def watch(self, tensor) -> None:
         """Record operations on `tensor` (a constant) so gradients can flow to it."""
         for t in _flatten(tensor)[0]:
+            _check_tensor(t, "tape.watch argument")
+            self._ids.add(id(t))
             if not t.requires_grad:
                 check_differentiable(t.data.dtype)
                 t.requires_grad = True
                 self._watched.append(t)
+
+    def _records(self, source) -> bool:
+        """Whether this tape saw `source`: watched, a variable it may watch, or made inside."""
+        if id(source) in self._ids:
+            return True
+        if source.grad_fn is None:
+            return self.watch_accessed_variables
+        lo, hi = self._window  # a tensor made before the block is a constant, as in TF
+        return lo <= source.grad_fn.seq < hi
 
     def reset(self) -> None:
         self._window = (autograd._seq + 1, math.inf)
@@ -71,13 +83,9 @@ class GradientTape:
                 "gradients; use GradientTape(persistent=True) to call gradient() again."
             )
         flat, rebuild = _flatten(sources)
-        targets = [t for t in _as_list(target) if t.requires_grad]
-        if output_gradients is None:
-            seeds = [
-                _backend.array_module(t.data).ones(t.data.shape, t.data.dtype) for t in targets
-            ]
-        else:
-            seeds = _seed_grads(targets, _as_list(output_gradients))
+        for i, s in enumerate(flat):
+            _check_tensor(s, f"source {i}")
+        targets, seeds = _seeds(_as_list(target), output_gradients)
         found = run_backward(
             targets, seeds, retain_graph=self.persistent, sources=flat, window=self._window
         )
@@ -85,12 +93,35 @@ class GradientTape:
         grads = []
         for i, s in enumerate(flat):
             g = found.get(id(s))
-            if g is None and unconnected_gradients == "zero":
+            if not self._records(s):
+                g = None
+            if (
+                g is None
+                and getattr(unconnected_gradients, "value", unconnected_gradients) == "zero"
+            ):
                 g = _backend.array_module(s.data).zeros(s.data.shape, s.data.dtype)
             elif g is None:
                 warn_unconnected(i, s)
             grads.append(None if g is None else Tensor._wrap(g))
         return rebuild(grads)
+
+
+def _seeds(targets, output_gradients):
+    """The targets that need a gradient and their upstream gradients (ones where not given)."""
+    given = [None] * len(targets) if output_gradients is None else _as_list(output_gradients)
+    if len(given) != len(targets):
+        raise ValueError(f"{len(given)} output_gradients given for {len(targets)} targets")
+    kept, seeds = [], []
+    for i, (t, g) in enumerate(zip(targets, given)):
+        _check_tensor(t, f"target {i}")
+        if not t.requires_grad:
+            continue  # a constant target adds nothing to any gradient
+        if g is None:
+            seeds.append(_backend.array_module(t.data).ones(t.data.shape, t.data.dtype))
+        else:
+            seeds.append(_seed_grads([t], [g])[0])
+        kept.append(t)
+    return kept, seeds
 
 
 def _flatten(structure):
@@ -102,6 +133,13 @@ def _flatten(structure):
         kind = type(structure)
         return list(structure), lambda v: kind(v)
     return [structure], lambda v: v[0]
+
+
+def _check_tensor(x, what: str) -> None:
+    if not isinstance(x, Tensor):
+        raise TypeError(
+            f"GradientTape: {what} must be a Tensor or Variable, got {type(x).__name__}: {x!r:.60}"
+        )
 
 
 def warn_unconnected(index: int, source) -> None:

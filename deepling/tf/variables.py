@@ -1,0 +1,204 @@
+"""tf.Variable, tf.constant and tf.convert_to_tensor over deepling's Tensor.
+
+TensorFlow's dtype rule for Python values differs from PyTorch's in one place: Python ints
+become int32 (floats are float32 in both). NumPy arrays keep their dtype in both.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _backend
+from ..tensor import Tensor, to_array
+
+
+def _tf_array(value, dtype=None):
+    """An array from `value` by TensorFlow's rule: Python ints -> int32, floats -> float32."""
+    dtype = _backend.to_dtype(dtype)
+    if isinstance(value, Tensor):
+        return value.data.astype(dtype) if dtype is not None else value.data
+    array = to_array(value, dtype)
+    if (
+        dtype is None
+        and array.dtype == np.int64
+        and not isinstance(value, (np.ndarray, np.generic))
+    ):
+        array = array.astype(np.int32)
+    return array
+
+
+def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> Tensor:
+    """`value` as a Tensor; a Tensor of another dtype than `dtype` is an error, as in TF.
+
+    Example:
+        >>> import deepling.tf as tf
+        >>> tf.convert_to_tensor([1, 2]).dtype
+        dtype('int32')
+    """
+    dtype = _backend.to_dtype(dtype)
+    if isinstance(value, Tensor):
+        if dtype is not None and value.data.dtype != dtype:
+            raise ValueError(
+                f"Tensor conversion requested dtype {dtype} for Tensor with dtype "
+                f"{value.data.dtype}: {value!r}"
+            )
+        return value
+    array = _tf_array(value, dtype)
+    if dtype is None and dtype_hint is not None and not isinstance(value, np.ndarray):
+        hint = _backend.to_dtype(dtype_hint)  # a wish for Python values: int -> float, not back
+        if np.can_cast(array.dtype, hint, casting="same_kind"):
+            array = array.astype(hint)
+    return Tensor._wrap(array)
+    return Tensor._wrap(_tf_array(value, dtype))
+
+
+def constant(value, dtype=None, shape=None, name="Const") -> Tensor:
+    """A constant tensor from a Python value or array; a scalar fills `shape` if given.
+
+    Example:
+        >>> import deepling.tf as tf
+        >>> tf.constant(0.5, shape=(2,)).numpy()
+        array([0.5, 0.5], dtype=float32)
+    """
+    array = np.array(_tf_array(value, dtype))  # a copy: a constant never shares memory
+    if shape is not None:
+        shape = tuple(int(n) for n in shape)
+        if array.size == int(np.prod(shape)):
+            array = array.reshape(shape)
+        elif array.size == 1:
+            array = np.full(shape, array.reshape(()), array.dtype)
+        else:
+            raise TypeError(
+                f"Eager execution of tf.constant with unsupported shape. Value has "
+                f"{array.size} elements (shape {array.shape}), but `shape` {shape} has "
+                f"{int(np.prod(shape))} elements."
+            )
+    return Tensor._wrap(array)
+
+
+class Variable(Tensor):
+    """A trainable tensor that keeps its dtype and shape and changes only through `assign`.
+
+    A GradientTape watches it while `trainable` (it is a leaf that requires grad). The
+    `assign*` methods update the data in place, record nothing, and return the variable.
+
+    Example:
+        >>> import deepling.tf as tf
+        >>> v = tf.Variable(1.0)
+        >>> v.assign_add(0.5)
+        <tf.Variable 'Variable:0' shape=() dtype=float32, numpy=1.5>
+    """
+
+    __slots__ = ("_name", "_trainable")
+
+    def __init__(self, initial_value=None, trainable=None, name=None, dtype=None, shape=None):
+        if initial_value is None:
+            raise ValueError("initial_value must be specified.")
+        if callable(initial_value):
+            initial_value = initial_value()
+        self.data = np.array(_tf_array(initial_value, dtype))  # own copy of the value
+        if shape is not None and tuple(shape) != self.data.shape:
+            raise ValueError(
+                f"Shape mismatch: initial_value has shape {self.data.shape}, `shape` is "
+                f"{tuple(shape)}"
+            )
+        self.grad = None
+        self.grad_fn = None
+        self._trainable = True if trainable is None else bool(trainable)
+        # TF accepts trainable integer variables; the tape simply never watches them
+        self.requires_grad = self._trainable and _backend.is_floating(self.data.dtype)
+        self._name = "Variable" if name is None else str(name)
+
+    @property
+    def name(self) -> str:
+        return f"{self._name}:0"
+
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    def numpy(self) -> np.ndarray:
+        """A copy of the value: a later `assign` must not change what was read (TF)."""
+        return np.array(super().numpy())
+
+    def value(self) -> Tensor:
+        return Tensor._wrap(self.data.copy())
+
+    read_value = value
+
+    def _checked(self, value, op):
+        """`value` as an array of this variable's shape and a dtype it can take (TF's rules)."""
+        array = value.data if isinstance(value, Tensor) else np.asarray(_tf_array(value))
+        if array.shape != self.data.shape:
+            raise ValueError(
+                f"Cannot {op} to variable '{self.name}': shape mismatch. The variable shape "
+                f"{self.data.shape} and the value shape {array.shape} are incompatible."
+            )
+        if array.dtype != self.data.dtype and not np.can_cast(
+            array.dtype, self.data.dtype, casting="same_kind"
+        ):
+            raise TypeError(
+                f"Cannot {op} a value of dtype {array.dtype} to variable '{self.name}' of "
+                f"dtype {self.data.dtype}."
+            )
+        return array
+
+    def assign(self, value, use_locking=False, name=None, read_value=True) -> Variable:
+        """Set the value in place (same shape; no gradient is recorded)."""
+        self.data[...] = self._checked(value, "assign")
+        return self
+
+    def assign_add(self, delta, use_locking=False, name=None, read_value=True) -> Variable:
+        """Add `delta` in place: `v.assign_add(d)` is TF's `v += d`."""
+        self.data += self._checked(delta, "assign_add")  # in place: NumPy casts same_kind
+        return self
+
+    def assign_sub(self, delta, use_locking=False, name=None, read_value=True) -> Variable:
+        """Subtract `delta` in place: `w.assign_sub(lr * dw)` is one gradient-descent step."""
+        self.data -= self._checked(delta, "assign_sub")
+        return self
+
+    def __repr__(self) -> str:
+        value = self.numpy()
+        text = str(value[()]) if value.ndim == 0 else repr(value)
+        if "\n" in text:
+            text = "\n" + text
+        return (
+            f"<tf.Variable '{self.name}' shape={tuple(value.shape)} dtype={value.dtype}, "
+            f"numpy={text}>"
+        )
+
+
+# --- filled tensors and ranges ---
+def zeros(shape, dtype=_backend.float32, name=None) -> Tensor:
+    """A tensor of zeros; float32 unless `dtype` says otherwise."""
+    return Tensor._wrap(np.zeros(_shape(shape), _backend.to_dtype(dtype)))
+
+
+def ones(shape, dtype=_backend.float32, name=None) -> Tensor:
+    """A tensor of ones; float32 unless `dtype` says otherwise."""
+    return Tensor._wrap(np.ones(_shape(shape), _backend.to_dtype(dtype)))
+
+
+def zeros_like(input, dtype=None, name=None) -> Tensor:  # noqa: A002 (TF's name)
+    """Zeros with the shape and (unless given) the dtype of `input`."""
+    array = _tf_array(input)
+    return Tensor._wrap(np.zeros(array.shape, _backend.to_dtype(dtype) or array.dtype))
+
+
+def ones_like(input, dtype=None, name=None) -> Tensor:  # noqa: A002
+    """Ones with the shape and (unless given) the dtype of `input`."""
+    array = _tf_array(input)
+    return Tensor._wrap(np.ones(array.shape, _backend.to_dtype(dtype) or array.dtype))
+
+
+def range(start, limit=None, delta=1, dtype=None, name="range") -> Tensor:  # noqa: A001
+    """start, start + delta, ... up to (not including) `limit`; int32 for ints, else float32."""
+    if limit is None:
+        start, limit = 0, start
+    values = np.arange(start, limit, delta)
+    return Tensor._wrap(_tf_array(values.tolist(), dtype).reshape(values.shape))
+
+
+def _shape(shape):
+    return (int(shape),) if np.ndim(shape) == 0 else tuple(int(n) for n in np.asarray(shape))
