@@ -108,6 +108,19 @@ def _fetch_one(fname: str, sha256: str, folder: Path, mirrors) -> Path:
     raise error
 
 
+def _verify(path: Path, sha256: str) -> None:
+    """A file already in place must be the published one too: a wrong file fails here, early."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    if digest.hexdigest() != sha256:
+        raise ChecksumError(
+            f"{path} has sha256 {digest.hexdigest()}, expected {sha256}: it is not the published "
+            "file (corrupt, truncated or another version). Delete it to download it again."
+        )
+
+
 def fetch(name: str, files: dict[str, str], mirrors, help_text: str = "") -> dict[str, Path]:
     """Paths of `files` (file name -> sha256) in `data_home()/name`, downloading missing ones.
 
@@ -116,6 +129,9 @@ def fetch(name: str, files: dict[str, str], mirrors, help_text: str = "") -> dic
     """
     folder = data_home() / name
     missing = [f for f in files if not (folder / f).is_file()]
+    for fname in files:
+        if fname not in missing:
+            _verify(folder / fname, files[fname])
     for i, fname in enumerate(missing):
         try:
             folder.mkdir(parents=True, exist_ok=True)

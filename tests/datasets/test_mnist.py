@@ -63,16 +63,21 @@ def check(result, arrays):
         np.testing.assert_array_equal(got, want)
 
 
-@pytest.mark.parametrize(("module", "folder"), [(mnist, "mnist"), (fashion_mnist, "fashion-mnist")])
-def test_local_idx_files(home, module, folder):
+@pytest.mark.parametrize(
+    ("module", "folder", "spec"),
+    [(mnist, "mnist", MNIST), (fashion_mnist, "fashion-mnist", FASHION_MNIST)],
+)
+def test_local_idx_files(home, monkeypatch, module, folder, spec):
     payloads, arrays = small_split(0)
+    pin(monkeypatch, spec, payloads)
     put(home / "datasets" / folder, payloads)
     check(module.load_data(), arrays)
     assert calls == []  # nothing downloaded
 
 
-def test_offline_error_names_missing_files_folder_and_mirrors(home):
+def test_offline_error_names_missing_files_folder_and_mirrors(home, monkeypatch):
     payloads, _ = small_split(1)
+    pin(monkeypatch, MNIST, payloads)
     put(home / "datasets" / "mnist", payloads, NAMES[:1])  # one of four present
     with pytest.raises(FileNotFoundError) as info:
         mnist.load_data()
@@ -188,15 +193,26 @@ def test_keras_npz_is_read_when_the_idx_files_are_absent(home, tmp_path_factory)
     assert calls == []
 
 
-def test_damaged_local_file_is_reported_by_name(home):
+def test_wrong_local_file_is_rejected_by_its_checksum(home):
+    payloads, _ = small_split(2)  # the real MNIST sha256 values stay expected
+    put(home / "datasets" / "mnist", payloads)
+    with pytest.raises(
+        ChecksumError, match=r"train-images-idx3-ubyte\.gz has sha256 .* expected 440f"
+    ):
+        mnist.load_data()
+
+
+def test_damaged_local_file_is_reported_by_name(home, monkeypatch):
     payloads, _ = small_split(7)
     payloads[NAMES[1]] = gzip.compress(idx_bytes(np.zeros(4, np.uint8)))  # 4 labels, 5 images
+    pin(monkeypatch, MNIST, payloads)
     put(home / "datasets" / "mnist", payloads)
     with pytest.raises(
         IDXFormatError, match=r"train-labels-idx1-ubyte\.gz: expected 5 uint8 labels"
     ):
         mnist.load_data()
     payloads[NAMES[1]] = payloads[NAMES[1]][:20]
+    pin(monkeypatch, MNIST, payloads)
     put(home / "datasets" / "mnist", payloads)
     with pytest.raises(IDXFormatError, match=r"train-labels-idx1-ubyte\.gz: corrupt or truncated"):
         mnist.load_data()
