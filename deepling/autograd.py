@@ -152,6 +152,10 @@ def run_backward(roots, root_grads, *, retain_graph=False, sources=None, window=
         grads = fn.backward(gy)
         if not isinstance(grads, tuple):
             grads = (grads,)
+        if len(grads) != len(fn.inputs):  # zip would silently drop the missing gradients
+            raise RuntimeError(
+                f"{fn.name()} returned {len(grads)} gradients for {len(fn.inputs)} inputs"
+            )
         for x, need, gx in zip(fn.inputs, fn.needs_input_grad, grads):
             if need and gx is not None:
                 xd = x.data
@@ -165,15 +169,12 @@ def run_backward(roots, root_grads, *, retain_graph=False, sources=None, window=
         for fn in visited:
             fn.inputs = None
             fn.saved = None
-    if wanted is not None:
-        return {tid: _own(g, set()) for tid, (_, g) in found.items()}
     owned = set()
-    for t, g in retained:
-        if t is not None:
-            t.grad = Tensor._wrap(_own(g, owned))
-    for t, g in found.values():
-        g = _own(g, owned)
-        t.grad = Tensor._wrap(g) if t.grad is None else Tensor._wrap(t.grad.data + g)
+    if wanted is not None:
+        return {tid: _own(g, owned) for tid, (_, g) in found.items()}
+    for t, g in retained + list(found.values()):
+        if t is not None:  # None: a retained non-leaf that no longer exists
+            t.grad = Tensor._wrap(_own(g, owned) if t.grad is None else t.grad.data + g)
     return None
 
 
@@ -213,12 +214,12 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=False, allow_unused=Fa
     seeds = _seed_grads(outputs, _as_list(grad_outputs) if grad_outputs is not None else None)
     found = run_backward(outputs, seeds, retain_graph=retain_graph, sources=inputs)
     result = []
-    for x in inputs:
+    for i, x in enumerate(inputs):
         g = found.get(id(x))
         if g is None and not allow_unused:
             raise RuntimeError(
-                "One of the differentiated Tensors appears to not have been used in the graph. "
-                "Set allow_unused=True if this is the desired behavior."
+                f"The differentiated Tensor at index {i} appears to not have been used in the "
+                "graph. Set allow_unused=True if this is the desired behavior."
             )
         result.append(None if g is None else Tensor._wrap(g))
     return tuple(result)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _backend
-from .tensor import Tensor, to_array
+from .tensor import Size, Tensor, to_array
 
 
 def _make(array, dtype=None, requires_grad=False) -> Tensor:
@@ -19,9 +19,16 @@ def _float(dtype):
     return _backend.to_dtype(dtype) or _backend.default_float
 
 
-def _size(size):
+def _size(size, kw=None):
     """`zeros(2, 3)`, `zeros((2, 3))`, `zeros([2, 3])` and `zeros(size=(2, 3))` agree."""
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+    if kw:  # the keyword form, `size=`, collected as **kw (a name cannot be both * and =)
+        extra = sorted(set(kw) - {"size"})
+        if extra:
+            raise TypeError(f"got an unexpected keyword argument {extra[0]!r}")
+        if size:
+            raise TypeError("give the size as arguments or as size=, not both")
+        size = (kw["size"],)
+    if len(size) == 1 and isinstance(size[0], (tuple, list, Size)):
         size = size[0]
     return tuple(int(s) for s in size)
 
@@ -61,16 +68,18 @@ def LongTensor(data=()) -> Tensor:  # noqa: N802
     return tensor(data, _backend.int64)
 
 
-def zeros(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    return _make(np.zeros(_size(size), _float(dtype)), requires_grad=requires_grad)
+def zeros(*size, dtype=None, device=None, requires_grad: bool = False, **kw) -> Tensor:
+    shape = _size(size, kw)
+    return _make(np.zeros(shape, _float(dtype)), requires_grad=requires_grad)
 
 
-def ones(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    return _make(np.ones(_size(size), _float(dtype)), requires_grad=requires_grad)
+def ones(*size, dtype=None, device=None, requires_grad: bool = False, **kw) -> Tensor:
+    shape = _size(size, kw)
+    return _make(np.ones(shape, _float(dtype)), requires_grad=requires_grad)
 
 
-def empty(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    return zeros(*size, dtype=dtype, requires_grad=requires_grad)
+def empty(*size, dtype=None, device=None, requires_grad: bool = False, **kw) -> Tensor:
+    return zeros(*size, dtype=dtype, requires_grad=requires_grad, **kw)
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
@@ -118,15 +127,15 @@ def eye(
 
 
 # --- random draws, all from the one generator that `manual_seed` seeds ---
-def rand(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+def rand(*size, dtype=None, device=None, requires_grad: bool = False, **kw) -> Tensor:
     """Uniform on [0, 1)."""
-    array = _backend.rng().random(_size(size), dtype=np.float64)
+    array = _backend.rng().random(_size(size, kw), dtype=np.float64)
     return _make(array.astype(_float(dtype)), requires_grad=requires_grad)
 
 
-def randn(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+def randn(*size, dtype=None, device=None, requires_grad: bool = False, **kw) -> Tensor:
     """Standard normal."""
-    array = _backend.rng().standard_normal(_size(size))
+    array = _backend.rng().standard_normal(_size(size, kw))
     return _make(array.astype(_float(dtype)), requires_grad=requires_grad)
 
 
@@ -142,8 +151,8 @@ def normal(mean=0.0, std=1.0, size=None, *, dtype=None, requires_grad: bool = Fa
 
 def randint(low, high=None, size=(), *, dtype=None, requires_grad: bool = False) -> Tensor:
     """Integers in [low, high) (int64); `randint(high, size)` starts at 0."""
-    if high is None:
-        low, high = 0, low
+    if high is None or isinstance(high, (tuple, list)):  # randint(high, size) as in PyTorch
+        low, high, size = 0, low, size if high is None else high
     array = _backend.rng().integers(low, high, _size((size,)), dtype=np.int64)
     return _make(array, dtype, requires_grad=requires_grad)
 

@@ -39,13 +39,21 @@ class _GradMode:
         return wrapper
 
 
-class no_grad(_GradMode):  # noqa: N801 (PyTorch's name)
-    """Record nothing inside: `with no_grad(): ...` or `@no_grad()` on a function."""
+class _NoArgMode(_GradMode):
+    """Also a decorator without parentheses, `@no_grad`, as PyTorch allows."""
+
+    def __new__(cls, func=None):
+        self = super().__new__(cls)
+        return self if func is None else self(func)
+
+
+class no_grad(_NoArgMode):  # noqa: N801 (PyTorch's name)
+    """Record nothing inside: `with no_grad(): ...`, `@no_grad()` or `@no_grad` on a function."""
 
     mode = False
 
 
-class enable_grad(_GradMode):  # noqa: N801
+class enable_grad(_NoArgMode):  # noqa: N801
     """Record again inside a `no_grad` block."""
 
     mode = True

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import autograd
+from . import autograd, grad_mode
 from .tensor import Tensor
 
 
@@ -32,6 +32,7 @@ def numerical_grad(f, x, eps: float = 1e-6, gy=None) -> Tensor:
     base = np.array(x.data if isinstance(x, Tensor) else x, dtype=np.float64)
     gy = None if gy is None else np.asarray(gy.data if isinstance(gy, Tensor) else gy)
 
+    @grad_mode.no_grad()  # f may close over tensors that require grad: record nothing
     def value(array):
         out = f(Tensor._wrap(array))
         out = out.data if isinstance(out, Tensor) else np.asarray(out)
@@ -53,6 +54,7 @@ def numerical_grad(f, x, eps: float = 1e-6, gy=None) -> Tensor:
 def _directional(f, arrays, index, direction, gy, eps):
     """d/dt of sum(f(..., x + t v, ...) * gy) at t = 0: one pair of evaluations."""
 
+    @grad_mode.no_grad()
     def value(t):
         moved = list(arrays)
         moved[index] = arrays[index] + t * direction
@@ -88,7 +90,8 @@ def gradcheck(
     rng = np.random.default_rng(seed)
     arrays = [np.asarray(t.data if isinstance(t, Tensor) else t, dtype=np.float64) for t in inputs]
     leaves = [Tensor._wrap(a.copy()).requires_grad_() for a in arrays]
-    out = f(*leaves)
+    with grad_mode.enable_grad():  # the check works inside no_grad too
+        out = f(*leaves)
     gy = rng.standard_normal(out.data.shape)
     analytic = autograd.grad([out], leaves, [gy], allow_unused=True)
     for i, (a, g) in enumerate(zip(arrays, analytic)):
@@ -98,21 +101,22 @@ def gradcheck(
             numeric = numerical_grad(
                 lambda x, c=consts, i=i: f(*c[:i], x, *c[i + 1 :]), a, eps, gy
             ).data
-            pairs = (g, numeric)
+            pairs, where = (g, numeric), "at flat index"
         else:
             dirs = [rng.standard_normal(a.shape) for _ in range(3)]
             pairs = (
                 np.array([np.sum(g * v) for v in dirs]),
                 np.array([_directional(f, arrays, i, v, gy, eps) for v in dirs]),
             )
+            where = "along random direction"
         error = np.abs(pairs[0] - pairs[1])
         if not np.all(error <= atol + rtol * np.abs(pairs[1])):
             if raise_exception:
                 worst = int(np.argmax(error))
                 raise GradcheckError(
                     f"gradient of input {i} (shape {a.shape}) differs from central differences: "
-                    f"worst at flat index {worst}: autograd {pairs[0].flat[worst]:.6g}, "
-                    f"numerical {pairs[1].flat[worst]:.6g}"
+                    f"worst {where} {worst}: autograd {pairs[0].flat[worst]:.6g}, "
+                    f"numerical {pairs[1].flat[worst]:.6g}, error {error.flat[worst]:.3g}"
                 )
             return False
     return True

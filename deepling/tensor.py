@@ -120,10 +120,14 @@ class Tensor:
         return a if dtype is None else a.astype(dtype, copy=False)
 
     def __float__(self) -> float:
-        return float(self.item())
+        if self.data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return float(self.data.item())
 
     def __int__(self) -> int:
-        return int(self.item())
+        if self.data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return int(self.data.item())
 
     def __index__(self) -> int:
         if self.data.dtype.kind not in "iub":
@@ -146,22 +150,11 @@ class Tensor:
         return (self[i] for i in range(self.data.shape[0]))
 
     def __format__(self, spec: str) -> str:
-        if spec and self.data.size == 1:
-            return format(self.data.item(), spec)
-        return format(str(self), spec)
-
-    def __repr__(self) -> str:
-        body = np.array2string(
-            self.numpy(), separator=", ", precision=4, prefix="tensor(", floatmode="maxprec"
-        )
-        extras = []
-        if self.data.dtype not in (np.float32, np.int64, np.bool_):
-            extras.append(f"dtype=deepling.{self.data.dtype}")
-        if self.grad_fn is not None:
-            extras.append(f"grad_fn={self.grad_fn!r}")
-        elif self.requires_grad:
-            extras.append("requires_grad=True")
-        return "tensor(" + ", ".join([body, *extras]) + ")"
+        if not spec:
+            return str(self)
+        if self.data.size != 1:  # PyTorch's error: a format code needs one number
+            raise TypeError("unsupported format string passed to Tensor.__format__")
+        return format(self.data.item(), spec)
 
     __hash__ = object.__hash__  # `==` returns a tensor, so keep identity hashing explicitly
 
@@ -174,10 +167,18 @@ class Tensor:
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         if requires_grad:
             autograd.check_differentiable(self.data.dtype)
+        elif self.grad_fn is not None:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use "
+                "a computed variable in a subgraph that doesn't require differentiation use "
+                "var_no_grad = var.detach()."
+            )
         self.requires_grad = bool(requires_grad)
         return self
 
     def retain_grad(self) -> None:
+        if not self.requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         autograd.retain_grad(self)
 
     def detach(self) -> Tensor:
@@ -229,9 +230,12 @@ class Tensor:
         return self._inplace(self.data / (other.data if isinstance(other, Tensor) else other))
 
     def _iop(self, op, other):
-        """`x += y`: in place when nothing is recorded, else out of place (Python rebinds x)."""
-        if self.requires_grad and autograd.is_grad_enabled():
-            if self.grad_fn is None:
+        """`x += y`: in place when nothing is recorded, else out of place (Python rebinds x),
+        also when only `y` needs a gradient: writing into x's array would drop the graph."""
+        if autograd.is_grad_enabled() and (
+            self.requires_grad or (isinstance(other, Tensor) and other.requires_grad)
+        ):
+            if self.requires_grad and self.grad_fn is None:
                 self._check_inplace()
             return op(self, other)
         return self._inplace(op(self.detach(), other))

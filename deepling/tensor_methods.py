@@ -1,9 +1,55 @@
 """Tensor's operators and methods. The math lives in ops/; this table binds it to Tensor."""
 
 # --- methods and operators: the math lives in ops/, bound to Tensor here ---
+import numpy as np
+
 from . import _backend
 from . import ops as _ops
 from .tensor import Tensor
+
+
+# --- printing, as PyTorch prints ---
+def _float_format(array):
+    """PyTorch's choice for floats: whole numbers as `3.`, else 4 decimals, or scientific when
+    the nonzero finite magnitudes span over 1000x, pass 1e8, or (not whole) go below 1e-4."""
+    vals = array[np.isfinite(array) & (array != 0)].astype(np.float64)
+    mags = np.abs(vals)
+    whole = bool(np.all(vals == np.ceil(vals)))
+    lo, hi = (mags.min(), mags.max()) if vals.size else (1.0, 1.0)
+    if hi / lo > 1000 or hi > 1e8 or (not whole and lo < 1e-4):
+        spec = "{:.4e}"
+    else:
+        spec = "{:.0f}." if whole else "{:.4f}"
+    width = max((len(spec.format(v)) for v in vals), default=1)
+
+    def fmt(v):
+        text = spec.format(v) if np.isfinite(v) else str(float(v))  # nan, inf, -inf
+        return text.rjust(width)
+
+    return fmt
+
+
+def _repr(self) -> str:
+    array = self.numpy()
+    formatter = {"float_kind": _float_format(array)} if array.dtype.kind == "f" else None
+    text = "tensor(" + np.array2string(
+        array, separator=", ", prefix="tensor(", formatter=formatter, max_line_width=80
+    )
+    if array.size > 1000:
+        text = text.replace(", ...,", ",  ...,")  # PyTorch's summary spacing
+    extras = []
+    if array.dtype not in (np.float32, np.int64, np.bool_):
+        extras.append(f"dtype=deepling.{array.dtype}")
+    if self.grad_fn is not None:
+        extras.append(f"grad_fn={self.grad_fn!r}")
+    elif self.requires_grad:
+        extras.append("requires_grad=True")
+    line = len(text) - text.rfind("\n") + 1  # PyTorch's own count, +1 and all
+    for extra in extras:  # an extra that would pass 80 columns starts a new line
+        wrap = line + len(extra) + 2 > 80
+        text += (",\n       " if wrap else ", ") + extra
+        line = 7 + len(extra) if wrap else line + len(extra) + 2
+    return text + ")"
 
 
 def _reflected(op):
@@ -80,7 +126,7 @@ _METHODS = {
     "float": _cast_to(_backend.float32), "double": _cast_to(_backend.float64),
     "half": _cast_to(_backend.float16), "long": _cast_to(_backend.int64),
     "int": _cast_to(_backend.int32), "bool": _cast_to(_backend.bool_),
-    "type": _type, "to": _to,
+    "type": _type, "to": _to, "__repr__": _repr,
     "cpu": lambda self: self,
     "clone": lambda self: _ops.add(self, 0) if self.requires_grad else Tensor._wrap(self.data.copy()),
     "view_as": lambda self, other: _ops.reshape(self, other.shape),

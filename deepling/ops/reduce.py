@@ -50,8 +50,14 @@ class Sum(Function):
         return x.sum(axis=self.axes, keepdims=self.keepdims)
 
     def backward(self, gy):
-        gy = _expand(gy, self.shape, self.axes, self.keepdims)
-        return self.xp.broadcast_to(gy, self.shape)
+        return _fill(self.xp, _expand(gy, self.shape, self.axes, self.keepdims), self.shape)
+
+
+def _fill(xp, gy, shape):
+    """gy repeated over `shape`: a plain fill beats np.broadcast_to's Python-level setup."""
+    out = xp.empty(shape, gy.dtype)
+    out[...] = gy
+    return out
 
 
 class Mean(Function):
@@ -62,13 +68,12 @@ class Mean(Function):
 
     def forward(self, x):
         self.shape = x.shape
-        y = x.mean(axis=self.axes, keepdims=self.keepdims)
-        self.n = x.size // y.size if y.size else 1
-        return y
+        total = x.sum(axis=self.axes, keepdims=self.keepdims)  # sum / n: x.mean() is slower
+        self.n = x.size // total.size if total.size else 1
+        return total / self.n if x.size else x.mean(axis=self.axes, keepdims=self.keepdims)
 
     def backward(self, gy):
-        gy = _expand(gy, self.shape, self.axes, self.keepdims) / self.n
-        return self.xp.broadcast_to(gy, self.shape)
+        return _fill(self.xp, _expand(gy, self.shape, self.axes, self.keepdims) / self.n, self.shape)
 
 
 class Extreme(Function):
