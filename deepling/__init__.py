@@ -51,6 +51,8 @@ from .grad_mode import set_grad_enabled as set_grad_enabled
 from .gradcheck import gradcheck as gradcheck
 from .gradcheck import numerical_grad as numerical_grad
 from .ops import *  # noqa: F403  (every op, listed in ops/__init__.py)
+from .serialization import load as load  # safetensors loads inside, on first use
+from .serialization import save as save
 from .tensor import Size as Size
 from .tensor import Tensor as Tensor
 

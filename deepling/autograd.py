@@ -37,13 +37,15 @@ class Function:
     when grad mode is on and an input needs a gradient, records the graph link.
     """
 
-    __slots__ = ("inputs", "saved", "needs_input_grad", "seq", "xp", "retained", "__dict__")
+    __slots__ = ("inputs", "needs_input_grad", "seq", "__dict__")
+    saved = None  # class defaults: most calls never set them, so they cost no store
+    retained = None
+    xp = np
 
     def __call__(self, *inputs):
         arrays = [x.data if isinstance(x, Tensor) else x for x in inputs]
-        self.xp = np if _backend.cupy is None else _backend.array_module(*arrays)
-        self.saved = None
-        self.retained = None
+        if _backend.cupy is not None:
+            self.xp = _backend.array_module(*arrays)
         try:
             y = self.forward(*arrays)
         except ValueError as e:
@@ -51,7 +53,7 @@ class Function:
             raise ShapeError(f"{type(self).__name__}: {e} (input shapes: {shapes})") from None
         out = Tensor._wrap(y)
         if grad_mode.enabled:
-            needs = tuple(isinstance(x, Tensor) and x.requires_grad for x in inputs)
+            needs = [isinstance(x, Tensor) and x.requires_grad for x in inputs]
             if True in needs:
                 global _seq
                 _seq += 1
@@ -83,6 +85,8 @@ class Function:
 # --- the walk ---
 def _sum_to(g, shape, fn):
     """Undo broadcasting: sum `g` down to `shape`, the one place gradients are unbroadcast."""
+    if not shape:  # a scalar parameter: the common case in tutorials, so take the short way
+        return g.sum()
     lead = g.ndim - len(shape)
     if lead < 0:
         raise ShapeError(
@@ -122,28 +126,26 @@ def run_backward(roots, root_grads, *, retain_graph=False, sources=None, window=
     pending = {}  # Function -> gradient of its output, summed over its consumers
     heap = []
     visited = []
-    lo, hi = window
-
-    def deliver(t, g):
-        tid = id(t)
-        if wanted is not None and tid in wanted:
-            _accumulate(found, t, g)
-        fn = t.grad_fn
-        if fn is not None:
-            if lo <= fn.seq < hi:
-                if fn in pending:
-                    pending[fn] = pending[fn] + g
-                else:
-                    pending[fn] = g
-                    heapq.heappush(heap, (-fn.seq, id(fn), fn))
-        elif wanted is None and t.requires_grad:
-            _accumulate(found, t, g)
-
-    for t, g in zip(roots, root_grads):
-        deliver(t, g)
     retained = []
-    while heap:
-        fn = heapq.heappop(heap)[2]
+    lo, hi = window
+    edges = list(zip(roots, root_grads))  # (tensor, gradient) pairs waiting to be delivered
+    while True:
+        for t, g in edges:  # deliver: to the tensor's Function, or to a leaf / source
+            if wanted is not None and id(t) in wanted:
+                _accumulate(found, t, g)
+            fn = t.grad_fn
+            if fn is not None:
+                if lo <= fn.seq < hi:
+                    if fn in pending:
+                        pending[fn] = pending[fn] + g
+                    else:
+                        pending[fn] = g
+                        heapq.heappush(heap, (-fn.seq, fn))  # seq is unique: fn is never compared
+            elif wanted is None and t.requires_grad:
+                _accumulate(found, t, g)
+        if not heap:
+            break
+        fn = heapq.heappop(heap)[1]
         gy = pending.pop(fn)
         if fn.inputs is None:
             raise RuntimeError(_FREED)
@@ -156,6 +158,7 @@ def run_backward(roots, root_grads, *, retain_graph=False, sources=None, window=
             raise RuntimeError(
                 f"{fn.name()} returned {len(grads)} gradients for {len(fn.inputs)} inputs"
             )
+        edges = []
         for x, need, gx in zip(fn.inputs, fn.needs_input_grad, grads):
             if need and gx is not None:
                 xd = x.data
@@ -163,7 +166,7 @@ def run_backward(roots, root_grads, *, retain_graph=False, sources=None, window=
                     gx = _sum_to(gx, xd.shape, fn)
                 if gx.dtype != xd.dtype:
                     gx = gx.astype(xd.dtype)
-                deliver(x, gx)
+                edges.append((x, gx))
         visited.append(fn)
     if not retain_graph:
         for fn in visited:

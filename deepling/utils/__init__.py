@@ -1,0 +1,3 @@
+"""Utilities under PyTorch's names: `deepling.utils.data` (Dataset, DataLoader, ...)."""
+
+from . import data as data
