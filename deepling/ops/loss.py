@@ -245,11 +245,20 @@ class CrossEntropy(Function):
     """y = (1-e) (-w[t] logp[t]) + e/C sum_c -w_c logp_c, logp = log_softmax(x), reduced as
     nll_loss;  dy/dx = ((1-e) w[t] + e/C sum(w)) softmax(x) - (1-e) w[t] at t - e/C w."""
 
-    def __init__(self, ignore_index, reduction, label_smoothing):
+    def __init__(self, ignore_index, reduction, label_smoothing, may_ignore=True):
         self.ignore_index, self.reduction, self.eps = ignore_index, reduction, label_smoothing
+        self.plain = not may_ignore and not label_smoothing and reduction != "none"
 
     def forward(self, x, t, w):
         xp, eps = self.xp, self.eps
+        if self.plain and w is None and x.ndim == 2:  # the tutorial case, without masks or weights
+            shifted = x - x.max(axis=1, keepdims=True)
+            e = xp.exp(shifted)
+            total = e.sum(axis=1)
+            n = x.shape[0]
+            self.shape, self.denom = x.shape, (1 if self.reduction == "sum" else n)
+            self.save_for_backward(e / total[:, None], t)
+            return (xp.log(total).sum() - shifted[xp.arange(n), t].sum()) / self.denom
         rows = _rows(x, xp)
         n, c = rows.shape
         shifted = rows - rows.max(axis=1, keepdims=True)  # exp cannot overflow
@@ -273,6 +282,12 @@ class CrossEntropy(Function):
             return loss.sum() / (1 if self.reduction == "sum" else self.denom)
 
     def backward(self, gy):
+        if len(self.saved) == 2:  # the plain case: (softmax - onehot) * gy / n
+            p, t = self.saved
+            g = gy / self.denom
+            gx = p * g
+            gx[self.xp.arange(len(t)), t] -= g
+            return gx, None, None
         p, tc, valid, wt, w = self.saved
         xp, eps, (n, c) = self.xp, self.eps, p.shape
         if self.reduction == "none":
@@ -331,12 +346,18 @@ def _check_class_target(x, t, ignore_index):
             f"Expected target size {[x.shape[0], *x.shape[2:]]}, got {list(t.shape)}"
         )
     c = x.shape[1] if x.ndim > 1 else x.shape[0]
+    if not t.size:
+        return False
+    low, high = t.min(), t.max()  # two reductions; the detailed mask only when something is off
+    if low >= 0 and high < c:
+        return low <= ignore_index <= high  # whether any target might be ignored
     bad = (t != ignore_index) & ((t < 0) | (t >= c))
     if bad.any():
         raise IndexError(
             f"Target {int(t[bad].reshape(-1)[0])} is out of bounds. (input has {c} classes: "
             f"a target lies in [0, {c - 1}] or equals ignore_index={ignore_index})"
         )
+    return True
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,  # noqa: A002
@@ -374,8 +395,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         return _cross_entropy_probs(
             input, target, x, t, w, ignore_index, reduction, label_smoothing
         )
-    _check_class_target(x, t, ignore_index)
-    return CrossEntropy(ignore_index, reduction, label_smoothing)(input, t, w)
+    may_ignore = _check_class_target(x, t, ignore_index)
+    return CrossEntropy(ignore_index, reduction, label_smoothing, may_ignore)(input, t, w)
 
 
 def _cross_entropy_probs(input, target, x, t, w, ignore_index, reduction, eps):  # noqa: A002
