@@ -23,6 +23,7 @@ from .autograd import Function as Function
 from .autograd import ShapeError as ShapeError
 from .autograd import grad as grad
 from .creation import FloatTensor as FloatTensor
+from .creation import Generator as Generator
 from .creation import LongTensor as LongTensor
 from .creation import arange as arange
 from .creation import as_tensor as as_tensor

@@ -190,3 +190,13 @@ def test_manual_seed_repeats_draws(draw):
     again = [draw().tolist() for _ in range(2)]
     assert first == again
     assert first[0] != first[1]  # the generator moves on between draws
+
+
+def test_generator_of_its_own_repeats_and_drives_random_split():
+    from deepling.utils.data import random_split
+
+    g1, g2 = dl.Generator().manual_seed(42), dl.Generator().manual_seed(42)
+    assert g1.initial_seed() == 42
+    a = [list(s.indices) for s in random_split(range(10), [0.8, 0.2], generator=g1)]
+    b = [list(s.indices) for s in random_split(range(10), [0.8, 0.2], generator=g2)]
+    assert a == b and sorted(a[0] + a[1]) == list(range(10)) and len(a[1]) == 2
