@@ -1,4 +1,4 @@
-"""Callback: hooks the training loop calls; History, LambdaCallback, TerminateOnNaN."""
+"""Callback: hooks the training loop calls; CallbackList, History, LambdaCallback, TerminateOnNaN."""
 
 from __future__ import annotations
 
@@ -9,12 +9,22 @@ class Callback:
     """Base class with Keras's hooks; override the ones you need.
 
     `self.model` is the model being trained and `self.params` holds epochs, steps and verbose.
-    `logs` is a dict of the current metric values (`loss`, `val_loss`, ...).
+    `logs` is a dict of the current metric values (`loss`, `val_loss`, ...). As in Keras,
+    `on_train_batch_begin/end` call `on_batch_begin/end`, so overriding either works.
     """
 
     def __init__(self):
         self.model = None
         self.params = {}
+
+    def __init_subclass__(cls, **kwargs):
+        # A loop may skip callbacks whose on_train_batch_* are Callback's own; a subclass that
+        # overrides only Keras's older on_batch_* names gets forwarding methods, so it is seen.
+        super().__init_subclass__(**kwargs)
+        for old, new in (("on_batch_begin", "on_train_batch_begin"),
+                         ("on_batch_end", "on_train_batch_end")):  # fmt: skip
+            if old in cls.__dict__ and new not in cls.__dict__:
+                setattr(cls, new, _forward_to(old))
 
     def set_model(self, model) -> None:
         self.model = model
@@ -26,8 +36,15 @@ class Callback:
     def on_train_end(self, logs=None): ...
     def on_epoch_begin(self, epoch, logs=None): ...
     def on_epoch_end(self, epoch, logs=None): ...
-    def on_train_batch_begin(self, batch, logs=None): ...
-    def on_train_batch_end(self, batch, logs=None): ...
+    def on_batch_begin(self, batch, logs=None): ...
+    def on_batch_end(self, batch, logs=None): ...
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self.on_batch_begin(batch, logs=logs)
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.on_batch_end(batch, logs=logs)
+
     def on_test_begin(self, logs=None): ...
     def on_test_end(self, logs=None): ...
     def on_test_batch_begin(self, batch, logs=None): ...
@@ -38,26 +55,52 @@ class Callback:
     def on_predict_batch_end(self, batch, logs=None): ...
 
 
+def _forward_to(name):
+    def hook(self, batch, logs=None):
+        getattr(self, name)(batch, logs=logs)
+
+    return hook
+
+
+_GLOBAL = ("on_train_begin", "on_train_end", "on_test_begin", "on_test_end",
+           "on_predict_begin", "on_predict_end")  # fmt: skip
+
+
 class CallbackList(Callback):
-    """Calls each hook on every callback in order."""
+    """Calls each hook on every callback in order, always with a `logs` dict (Keras passes
+    one, so `LambdaCallback(on_train_begin=lambda logs: ...)` works). History runs last, as
+    in Keras, so what other callbacks add to the epoch's logs ('learning_rate') is recorded."""
 
     def __init__(self, callbacks=(), model=None, **params):
         super().__init__()
-        self.callbacks = list(callbacks)
-        for c in self.callbacks:
-            c.set_model(model)
-            c.set_params(params)
+        given = list(callbacks)
+        self.callbacks = [c for c in given if not isinstance(c, History)]
+        self.callbacks += [c for c in given if isinstance(c, History)]
+        for c in self.callbacks:  # as Keras: only what is given (a list of hooks keeps its model)
+            if model is not None:
+                c.set_model(model)
+            if params:
+                c.set_params(params)
 
     def __getattribute__(self, name):
-        if name.startswith("on_"):
-            callbacks = object.__getattribute__(self, "callbacks")
+        if not name.startswith("on_"):
+            return object.__getattribute__(self, name)
+        callbacks = object.__getattribute__(self, "callbacks")
+        if name in _GLOBAL:
 
-            def dispatch(*args, **kwargs):
+            def dispatch(logs=None):
+                logs = {} if logs is None else logs
                 for c in callbacks:
-                    getattr(c, name)(*args, **kwargs)
+                    getattr(c, name)(logs)
 
-            return dispatch
-        return object.__getattribute__(self, name)
+        else:
+
+            def dispatch(index, logs=None):  # an epoch or a batch number
+                logs = {} if logs is None else logs
+                for c in callbacks:
+                    getattr(c, name)(index, logs)
+
+        return dispatch
 
 
 class History(Callback):
@@ -68,6 +111,11 @@ class History(Callback):
         self.history = {}
         self.epoch = []
 
+    def set_model(self, model) -> None:
+        super().set_model(model)
+        if model is not None:
+            model.history = self  # Keras sets model.history as training starts
+
     def on_epoch_end(self, epoch, logs=None):
         self.epoch.append(epoch)
         for key, value in (logs or {}).items():
@@ -75,32 +123,35 @@ class History(Callback):
 
 
 class LambdaCallback(Callback):
-    """A callback from functions: `LambdaCallback(on_epoch_end=lambda epoch, logs: ...)`."""
+    """A callback from functions: `LambdaCallback(on_epoch_end=lambda epoch, logs: ...)`.
 
-    def __init__(
-        self,
-        on_epoch_begin=None,
-        on_epoch_end=None,
-        on_train_begin=None,
-        on_train_end=None,
-        on_train_batch_begin=None,
-        on_train_batch_end=None,
-        **kwargs,
-    ):
+    Takes any hook by name (`on_batch_end`, `on_test_begin`, ...); epoch and batch hooks are
+    called `(index, logs)`, the others `(logs)`.
+    """
+
+    def __init__(self, on_epoch_begin=None, on_epoch_end=None, on_train_begin=None,
+                 on_train_end=None, on_train_batch_begin=None, on_train_batch_end=None,
+                 **kwargs):  # fmt: skip
         super().__init__()
         hooks = dict(on_epoch_begin=on_epoch_begin, on_epoch_end=on_epoch_end,
                      on_train_begin=on_train_begin, on_train_end=on_train_end,
                      on_train_batch_begin=on_train_batch_begin,
                      on_train_batch_end=on_train_batch_end, **kwargs)  # fmt: skip
         for name, fn in hooks.items():
+            if not (name.startswith("on_") and callable(getattr(Callback, name, None))):
+                raise TypeError(f"LambdaCallback got an unknown hook {name!r}")
             if fn is not None:
                 setattr(self, name, fn)
+        for old, new in (("on_batch_begin", "on_train_batch_begin"),
+                         ("on_batch_end", "on_train_batch_end")):  # fmt: skip
+            if hooks.get(old) is not None and hooks.get(new) is None:
+                setattr(self, new, hooks[old])  # seen as a batch hook by the training loop
 
 
 class TerminateOnNaN(Callback):
     """Stop training, and say so, as soon as a batch's loss is NaN or infinite."""
 
-    def on_train_batch_end(self, batch, logs=None):
+    def on_batch_end(self, batch, logs=None):
         loss = (logs or {}).get("loss")
         if loss is not None and not math.isfinite(loss):
             print(f"Batch {batch}: Invalid loss, terminating training")

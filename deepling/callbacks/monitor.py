@@ -1,4 +1,4 @@
-"""Callbacks that watch a metric: EarlyStopping and ReduceLROnPlateau."""
+"""Callbacks that watch a metric: EarlyStopping and ReduceLROnPlateau (ModelCheckpoint too)."""
 
 from __future__ import annotations
 
@@ -10,126 +10,151 @@ from .base import Callback
 
 
 class _Monitor(Callback):
-    """Tracks the best value of `monitor`; `mode` 'auto' minimizes unless the name is accuracy-like."""
+    """Tracks the best value of `monitor`. Mode 'auto' decides the direction at the first
+    epoch's end as Keras 3 does: 'loss' goes down, a compiled metric of that name goes its own
+    way (accuracy, AUC, precision, recall up; errors down); any other name goes down unless it
+    holds 'acc' (Keras 2's rule)."""
 
-    def __init__(self, monitor, min_delta, mode):
+    def __init__(self, monitor, min_delta, mode, baseline=None):
         super().__init__()
         if mode not in ("auto", "min", "max"):
-            raise ValueError(f"mode must be 'auto', 'min' or 'max', got {mode!r}")
-        self.monitor, self.min_delta = monitor, abs(min_delta)
-        maximize = mode == "max" or (
-            mode == "auto" and ("acc" in monitor or monitor.endswith("auc"))
-        )
-        self.sign = 1.0 if maximize else -1.0  # compare sign * value so that bigger is better
-        self.best = -np.inf
+            warnings.warn(
+                f"{type(self).__name__} mode '{mode}' is unknown, fallback to auto mode.",
+                stacklevel=3,
+            )
+            mode = "auto"
+        self.monitor, self.mode, self.min_delta = monitor, mode, abs(min_delta)
+        self.baseline = baseline
+        self.sign = None  # +1 to maximize, -1 to minimize; set on the first epoch's end
+        self.best = None
+
+    def _set_direction(self) -> None:
+        if self.mode != "auto":
+            self.sign = 1.0 if self.mode == "max" else -1.0
+            return
+        name = self.monitor.removeprefix("val_")
+        directions = {m.name: getattr(m, "_direction", None) for m in _metrics(self.model)}
+        if name == "loss" or name.endswith("_loss"):
+            self.sign = -1.0
+        elif directions.get(name) in ("up", "down"):
+            self.sign = 1.0 if directions[name] == "up" else -1.0
+        else:
+            self.sign = 1.0 if "acc" in name else -1.0
 
     def _current(self, logs):
+        if self.sign is None:
+            self._set_direction()
         value = (logs or {}).get(self.monitor)
         if value is None:
             warnings.warn(
-                f"{type(self).__name__}: metric '{self.monitor}' is not available. "
-                f"Available metrics are: {','.join(logs or {})}",
+                f"{type(self).__name__} is conditioned on metric `{self.monitor}` which is "
+                f"not available. Available metrics are: {','.join(logs or {})}",
                 stacklevel=3,
             )
         return value
 
-    def _improved(self, value) -> bool:
-        return self.sign * value - self.min_delta > self.best
+    def _improved(self, value, reference) -> bool:
+        """value beats reference by more than min_delta in the monitored direction."""
+        if reference is None:
+            return True
+        return self.sign * (value - reference) > self.min_delta
+
+
+def _metrics(model) -> list:
+    try:
+        return list(getattr(model, "metrics", None) or [])
+    except Exception:  # a model that cannot list metrics yet
+        return []
 
 
 class EarlyStopping(_Monitor):
-    """Stop when `monitor` has not improved by `min_delta` for `patience` epochs."""
+    """Stop when `monitor` has not improved by `min_delta` for `patience` epochs.
 
-    def __init__(
-        self,
-        monitor="val_loss",
-        min_delta=0.0,
-        patience=0,
-        verbose=0,
-        mode="auto",
-        baseline=None,
-        restore_best_weights=False,
-        start_from_epoch=0,
-    ):
-        super().__init__(monitor, min_delta, mode)
-        self.patience, self.verbose, self.baseline = patience, verbose, baseline
+    As Keras 3: `best` is the best value seen (whatever the baseline); the wait restarts only
+    on an epoch that beats both the best and `baseline`; with `restore_best_weights` the best
+    epoch's weights are put back at the end of training, stopped early or not.
+    """
+
+    def __init__(self, monitor="val_loss", min_delta=0.0, patience=0, verbose=0, mode="auto",
+                 baseline=None, restore_best_weights=False, start_from_epoch=0):  # fmt: skip
+        super().__init__(monitor, min_delta, mode, baseline)
+        self.patience, self.verbose = patience, verbose
         self.restore_best_weights, self.start_from_epoch = restore_best_weights, start_from_epoch
+        self.wait = self.stopped_epoch = self.best_epoch = 0
+        self.best_weights = None
 
     def on_train_begin(self, logs=None):
         self.wait, self.stopped_epoch, self.best_weights, self.best_epoch = 0, 0, None, 0
-        self.best = -np.inf if self.baseline is None else self.sign * self.baseline
+        self.best = None
 
     def on_epoch_end(self, epoch, logs=None):
         value = self._current(logs)
         if value is None or epoch < self.start_from_epoch:
             return
         if self.restore_best_weights and self.best_weights is None:
-            self.best_weights = (
-                self.model.get_weights()
-            )  # something to restore even if never better
+            self.best_weights, self.best_epoch = self.model.get_weights(), epoch
         self.wait += 1
-        if self._improved(value):
-            self.best, self.best_epoch, self.wait = self.sign * value, epoch, 0
+        if self._improved(value, self.best):
+            self.best, self.best_epoch = value, epoch
             if self.restore_best_weights:
                 self.best_weights = self.model.get_weights()
+            if self.baseline is None or self._improved(value, self.baseline):
+                self.wait = 0
             return
         if self.wait >= self.patience and epoch > 0:
             self.stopped_epoch = epoch
             self.model.stop_training = True
 
     def on_train_end(self, logs=None):
-        if self.stopped_epoch and self.verbose:
+        if self.stopped_epoch > 0 and self.verbose > 0:
             print(f"Epoch {self.stopped_epoch + 1}: early stopping")
         if self.restore_best_weights and self.best_weights is not None:
-            if self.verbose:
+            if self.verbose > 0:
                 print(
-                    f"Restoring model weights from the end of the best epoch: {self.best_epoch + 1}."
+                    "Restoring model weights from the end of the best epoch: "
+                    f"{self.best_epoch + 1}."
                 )
             self.model.set_weights(self.best_weights)
 
 
 class ReduceLROnPlateau(_Monitor):
-    """Multiply the learning rate by `factor` after `patience` epochs without improvement."""
+    """Multiply the learning rate by `factor` after `patience` epochs without an improvement of
+    more than `min_delta`; then wait `cooldown` epochs; never go below `min_lr`."""
 
-    def __init__(
-        self,
-        monitor="val_loss",
-        factor=0.1,
-        patience=10,
-        verbose=0,
-        mode="auto",
-        min_delta=1e-4,
-        cooldown=0,
-        min_lr=0.0,
-    ):
+    def __init__(self, monitor="val_loss", factor=0.1, patience=10, verbose=0, mode="auto",
+                 min_delta=1e-4, cooldown=0, min_lr=0.0, **kwargs):  # fmt: skip
         if factor >= 1.0:
-            raise ValueError(f"ReduceLROnPlateau does not support a factor >= 1.0. Got {factor}")
+            raise ValueError(
+                f"ReduceLROnPlateau does not support a factor >= 1.0. Received factor={factor}"
+            )
         super().__init__(monitor, min_delta, mode)
         self.factor, self.patience, self.verbose = factor, patience, verbose
         self.cooldown, self.min_lr = cooldown, min_lr
         self.wait = self.cooldown_counter = 0
 
+    def on_train_begin(self, logs=None):
+        self.wait = self.cooldown_counter = 0
+        self.best = None
+
     def on_epoch_end(self, epoch, logs=None):
-        value = self._current(logs)
+        logs = {} if logs is None else logs
         optimizer = self.model.optimizer
-        if logs is not None:
-            logs["learning_rate"] = float(optimizer.learning_rate)
+        logs["learning_rate"] = float(optimizer.learning_rate)
+        value = self._current(logs)
         if value is None:
             return
         if self.cooldown_counter > 0:
             self.cooldown_counter -= 1
             self.wait = 0
-        if self._improved(value):
-            self.best, self.wait = self.sign * value, 0
+        if self._improved(value, self.best):
+            self.best, self.wait = value, 0
         elif self.cooldown_counter <= 0:
             self.wait += 1
             if self.wait >= self.patience:
                 old = float(optimizer.learning_rate)
-                if old > self.min_lr:
-                    optimizer.learning_rate = max(old * self.factor, self.min_lr)
-                    if self.verbose:
-                        print(
-                            f"Epoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to "
-                            f"{float(optimizer.learning_rate)}."
-                        )
+                if old > np.float32(self.min_lr):
+                    new = max(old * self.factor, self.min_lr)
+                    optimizer.learning_rate = new
+                    if self.verbose > 0:
+                        print(f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {new}.")  # fmt: skip
                     self.cooldown_counter, self.wait = self.cooldown, 0

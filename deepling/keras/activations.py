@@ -79,9 +79,33 @@ def relu6(x):
     return ops.clamp(x, 0.0, 6.0)
 
 
+def hard_sigmoid(x):
+    """relu6(x + 3) / 6, Keras 3's (Keras 2's was clip(0.2 x + 0.5, 0, 1))."""
+    return ops.clamp(x + 3.0, 0.0, 6.0) / 6.0
+
+
+def hard_silu(x):
+    """x * hard_sigmoid(x)."""
+    return x * hard_sigmoid(x)
+
+
+hard_swish = hard_silu
+
+
+def mish(x):
+    """x * tanh(softplus(x))."""
+    return x * ops.tanh(ops.softplus(x))
+
+
+def log_sigmoid(x):
+    """log(sigmoid(x)) = -softplus(-x), finite for large |x|."""
+    return -ops.softplus(-x)
+
+
 _BY_NAME = {f.__name__: f for f in (linear, relu, sigmoid, softmax, log_softmax, tanh, elu, selu,
-                                     softplus, softsign, swish, gelu, leaky_relu, exponential, relu6)}  # fmt: skip
-_BY_NAME["silu"] = silu
+                                     softplus, softsign, swish, gelu, leaky_relu, exponential, relu6,
+                                     hard_sigmoid, hard_silu, mish, log_sigmoid)}  # fmt: skip
+_BY_NAME.update(silu=silu, hard_swish=hard_swish)
 
 
 def get(identifier):
@@ -90,7 +114,7 @@ def get(identifier):
         return linear
     if callable(identifier):
         return identifier
-    fn = _BY_NAME.get(identifier)
+    fn = _BY_NAME.get(identifier) if isinstance(identifier, str) else None
     if fn is None:
         raise ValueError(
             f"Unknown activation: {identifier!r}. Valid names: {', '.join(sorted(_BY_NAME))}"

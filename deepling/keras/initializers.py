@@ -75,8 +75,13 @@ class VarianceScaling(Initializer):
     """Draws with variance scale / fan (fan_in, fan_out or their average)."""
 
     def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+        if scale <= 0.0:
+            raise ValueError(f"Argument `scale` must be positive float. Received: scale={scale}")
         if mode not in ("fan_in", "fan_out", "fan_avg"):
             raise ValueError(f"Invalid `mode` argument: {mode!r}")
+        if distribution not in ("truncated_normal", "untruncated_normal", "uniform", "normal"):
+            raise ValueError(f"Invalid `distribution` argument: {distribution!r}")
+        distribution = "truncated_normal" if distribution == "normal" else distribution
         self.scale, self.mode, self.distribution, self.seed = scale, mode, distribution, seed
 
     def sample(self, shape):
@@ -100,6 +105,9 @@ def _named(scale, mode, distribution, doc):
         def __init__(self, seed=None):
             super().__init__(scale, mode, distribution, seed)
 
+        def get_config(self) -> dict:
+            return {"seed": self.seed}
+
     return Named
 
 
@@ -116,6 +124,34 @@ LecunNormal = _named(1.0, "fan_in", "truncated_normal", "Truncated normal, std s
 for _cls, _n in [(GlorotUniform, "GlorotUniform"), (GlorotNormal, "GlorotNormal"), (HeUniform, "HeUniform"),
                  (HeNormal, "HeNormal"), (LecunUniform, "LecunUniform"), (LecunNormal, "LecunNormal")]:  # fmt: skip
     _cls.__name__ = _cls.__qualname__ = _n
+
+
+class Orthogonal(Initializer):
+    """A (semi-)orthogonal matrix times `gain`: QR of a normal draw, signs fixed by diag(R);
+    shapes of rank > 2 are flattened to (prod(shape[:-1]), shape[-1])."""
+
+    def __init__(self, gain=1.0, seed=None):
+        self.gain, self.seed = gain, seed
+
+    def sample(self, shape):
+        if len(shape) < 2:
+            raise ValueError(f"The tensor to initialize must be at least two-dimensional. Received: shape={shape} of rank {len(shape)}.")  # fmt: skip
+        rows, cols = math.prod(shape[:-1]), shape[-1]
+        q, r = np.linalg.qr(_rng(self.seed).standard_normal((max(rows, cols), min(rows, cols))))
+        q = q * np.sign(np.diag(r))
+        return self.gain * (q.T if rows < cols else q).reshape(shape)
+
+
+class Identity(Initializer):
+    """`gain` times the identity matrix (2-D shapes only)."""
+
+    def __init__(self, gain=1.0):
+        self.gain = gain
+
+    def sample(self, shape):
+        if len(shape) != 2:
+            raise ValueError(f"Identity matrix initializer can only be used for 2D matrices. Received: shape={shape} of rank {len(shape)}.")  # fmt: skip
+        return self.gain * np.eye(*shape)
 
 
 def _rng(seed):
@@ -136,14 +172,16 @@ _BY_NAME = {
     "random_uniform": RandomUniform, "normal": RandomNormal, "random_normal": RandomNormal,
     "truncated_normal": TruncatedNormal, "glorot_uniform": GlorotUniform,
     "glorot_normal": GlorotNormal, "he_uniform": HeUniform, "he_normal": HeNormal,
-    "lecun_uniform": LecunUniform, "lecun_normal": LecunNormal,
+    "lecun_uniform": LecunUniform, "lecun_normal": LecunNormal, "orthogonal": Orthogonal,
+    "identity": Identity, "variance_scaling": VarianceScaling,
 }  # fmt: skip
+_BY_CLASS_NAME = {cls.__name__: cls for cls in _BY_NAME.values()}
 
 
 def get(identifier) -> Initializer:
     """An initializer from a name ('glorot_uniform'), a class, an instance or a function."""
     if isinstance(identifier, str):
-        cls = _BY_NAME.get(identifier.lower())
+        cls = _BY_NAME.get(identifier.lower()) or _BY_CLASS_NAME.get(identifier)
         if cls is None:
             raise ValueError(
                 f"Unknown initializer: {identifier!r}. Valid names: {', '.join(sorted(_BY_NAME))}"
@@ -159,19 +197,17 @@ def get(identifier) -> Initializer:
 
 
 def serialize(init) -> str | dict:
+    """The name when `init` is a named initializer with default settings, else a config dict."""
+    if not isinstance(init, Initializer):  # a plain function
+        return getattr(init, "__name__", repr(init))
+    config = init.get_config()
     for name, cls in _BY_NAME.items():
-        if type(init) is cls and not init.get_config().get("seed"):
-            if (
-                cls in (Constant, RandomUniform, RandomNormal, TruncatedNormal)
-                and init.get_config()
-            ):
-                return {"class_name": cls.__name__, "config": init.get_config()}
+        if type(init) is cls and config == cls().get_config():
             return name
-    return {"class_name": type(init).__name__, "config": init.get_config()}
+    return {"class_name": type(init).__name__, "config": config}
 
 
 def deserialize(config):
     if isinstance(config, dict):
-        cls = {c.__name__: c for c in _BY_NAME.values()}[config["class_name"]]
-        return cls(**config["config"])
+        return _BY_CLASS_NAME[config["class_name"]](**config["config"])
     return get(config)

@@ -1,11 +1,15 @@
 """Keras losses: a per-sample loss (mean over the last axis), then a weighted mean over samples.
 
 Keras brings targets and predictions to one rank first ((N,) labels meet (N, 1) outputs without
-broadcasting to (N, N)), clips probabilities to [1e-7, 1 - 1e-7] before taking logs, and its
-`sum_over_batch_size` reduction divides by the number of samples even when weights are given.
+broadcasting to (N, N)), clips probabilities to [1e-7, 1 - 1e-7] before taking logs (no epsilon
+inside the log, as Keras 3's TensorFlow backend), and its `sum_over_batch_size` reduction divides
+by the number of samples even when weights are given. A PyTorch-style loss module given to
+`compile` is called as `module(input, target)`.
 """
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 
@@ -14,23 +18,42 @@ from ..ops import loss as _fused
 from ..tensor import Tensor, to_array
 
 EPSILON = 1e-7
+_REDUCTIONS = ("sum_over_batch_size", "sum", "none", None, "mean", "mean_with_sample_weight")
 
 
 def _as_tensor(y, like=None) -> Tensor:
-    if isinstance(y, Tensor):
-        return y
-    array = to_array(y)
-    if like is not None and array.dtype.kind == "f":
-        array = array.astype(like.dtype, copy=False)
-    return Tensor._wrap(array)
+    """A Tensor from y; float data takes `like`'s dtype (Keras casts targets to the loss dtype)."""
+    array = y.data if isinstance(y, Tensor) else to_array(y)
+    if like is not None and array.dtype.kind in "fb" and array.dtype != like.dtype:
+        array = array.astype(like.dtype)
+    return y if isinstance(y, Tensor) and array is y.data else Tensor._wrap(array)
 
 
-def _same_rank(y_true: Tensor, y_pred: Tensor):
-    if y_true.ndim == y_pred.ndim - 1 and y_pred.shape[-1] == 1:
-        y_true = y_true.reshape(*y_true.shape, 1)
-    elif y_pred.ndim == y_true.ndim - 1 and y_true.shape[-1] == 1:
-        y_pred = y_pred.reshape(*y_pred.shape, 1)
-    if y_true.shape != y_pred.shape:
+def _prediction(y_pred) -> Tensor:
+    y_pred = _as_tensor(y_pred)
+    return y_pred if y_pred.dtype.kind == "f" else y_pred.to("float32")
+
+
+def squeeze_or_expand_to_same_rank(x1, x2):
+    """Keras's rule: when ranks differ by one and the longer ends in 1, expand a rank-1 partner
+    to (N, 1), otherwise drop the trailing 1. Works on Tensors and NumPy arrays."""
+    if x1.ndim == x2.ndim + 1 and x1.shape[-1] == 1:
+        return (x1, x2.reshape(*x2.shape, 1)) if x2.ndim == 1 else (x1.reshape(x1.shape[:-1]), x2)
+    if x2.ndim == x1.ndim + 1 and x2.shape[-1] == 1:
+        return (x1.reshape(*x1.shape, 1), x2) if x1.ndim == 1 else (x1, x2.reshape(x2.shape[:-1]))
+    return x1, x2
+
+
+def _float_pair(y_true, y_pred, broadcast=False):
+    """Float target and prediction of one shape (with `broadcast`, a target that broadcasts to
+    the prediction's shape, e.g. (N, 1) against (N, 10), as Keras's regression losses allow);
+    a ValueError names both shapes otherwise."""
+    y_pred = _prediction(y_pred)
+    y_true = _as_tensor(y_true, y_pred)
+    if y_true.dtype != y_pred.dtype:
+        y_true = y_true.to(y_pred.dtype)
+    y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+    if y_true.shape != y_pred.shape and not (broadcast and _broadcasts(y_true, y_pred)):
         raise ValueError(
             f"Arguments `target` and `output` must have the same shape. Received: "
             f"target.shape={tuple(y_true.shape)}, output.shape={tuple(y_pred.shape)}"
@@ -38,33 +61,37 @@ def _same_rank(y_true: Tensor, y_pred: Tensor):
     return y_true, y_pred
 
 
-def _float_target(y_true, y_pred):
-    y_true = _as_tensor(y_true, y_pred)
-    if y_true.dtype != y_pred.dtype:
-        y_true = y_true.to(y_pred.dtype)
-    return _same_rank(y_true, y_pred)
+def _broadcasts(y_true, y_pred) -> bool:
+    try:
+        return np.broadcast_shapes(y_true.shape, y_pred.shape) == tuple(y_pred.shape)
+    except ValueError:
+        return False
 
 
 # --- per-sample functions ---
 def mean_squared_error(y_true, y_pred) -> Tensor:
-    y_true, y_pred = _float_target(y_true, y_pred)
+    """mean((y_pred - y_true)**2) over the last axis."""
+    y_true, y_pred = _float_pair(y_true, y_pred, broadcast=True)
     return ((y_pred - y_true) ** 2).mean(-1)
 
 
 def mean_absolute_error(y_true, y_pred) -> Tensor:
-    y_true, y_pred = _float_target(y_true, y_pred)
+    """mean(|y_pred - y_true|) over the last axis."""
+    y_true, y_pred = _float_pair(y_true, y_pred, broadcast=True)
     return ops.abs(y_pred - y_true).mean(-1)
 
 
 def huber(y_true, y_pred, delta: float = 1.0) -> Tensor:
-    y_true, y_pred = _float_target(y_true, y_pred)
+    """0.5 e**2 where |e| <= delta, else delta |e| - 0.5 delta**2 (e = y_pred - y_true)."""
+    y_true, y_pred = _float_pair(y_true, y_pred, broadcast=True)
     error = ops.abs(y_pred - y_true)
     small = ops.clamp(error, max=delta)  # quadratic up to delta, linear beyond
     return (0.5 * small * small + delta * (error - small)).mean(-1)
 
 
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0) -> Tensor:
-    y_true, y_pred = _float_target(y_true, y_pred)
+    """-(t log p + (1-t) log(1-p)), p clipped to [1e-7, 1-1e-7], mean over the last axis."""
+    y_true, y_pred = _float_pair(y_true, y_pred)
     _check_probabilities(y_true, "binary_crossentropy")
     if label_smoothing:
         y_true = y_true * (1 - label_smoothing) + 0.5 * label_smoothing
@@ -77,13 +104,21 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0) 
 def categorical_crossentropy(
     y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1
 ) -> Tensor:
+    """-sum(t log p) with p = y_pred / sum(y_pred) clipped to [1e-7, 1-1e-7] (or softmax)."""
+    y_pred = _prediction(y_pred)
     y_true = _as_tensor(y_true, y_pred)
     if y_true.shape != y_pred.shape:
         raise ValueError(
-            f"categorical_crossentropy: targets of shape {tuple(y_true.shape)} do not match "
-            f"predictions of shape {tuple(y_pred.shape)}. For integer labels use "
-            "sparse_categorical_crossentropy, or one-hot them with keras.utils.to_categorical."
+            f"Arguments `target` and `output` must have the same shape. Received: "
+            f"target.shape={tuple(y_true.shape)}, output.shape={tuple(y_pred.shape)}. For "
+            "integer labels use sparse_categorical_crossentropy, or one-hot them with "
+            "keras.utils.to_categorical."
         )
+    if y_pred.shape[-1] == 1:  # Keras's warning, word for word
+        warnings.warn("In loss categorical_crossentropy, expected y_pred.shape to be (batch_size, "
+                      f"num_classes) with num_classes > 1. Received: y_pred.shape={tuple(y_pred.shape)}. "
+                      "Consider using 'binary_crossentropy' if you only have 2 classes.",
+                      SyntaxWarning, stacklevel=2)  # fmt: skip
     y_true = y_true.to(y_pred.dtype)
     if label_smoothing:
         y_true = y_true * (1 - label_smoothing) + label_smoothing / y_pred.shape[axis]
@@ -96,16 +131,10 @@ def categorical_crossentropy(
 def sparse_categorical_crossentropy(
     y_true, y_pred, from_logits=False, ignore_class=None, axis=-1
 ) -> Tensor:
-    labels = np.asarray(y_true.numpy() if isinstance(y_true, Tensor) else y_true)
-    if labels.ndim == y_pred.ndim and labels.shape[-1] == 1:
-        labels = labels[..., 0]
-    if labels.shape != tuple(y_pred.shape[:-1]):
-        raise ValueError(
-            f"sparse_categorical_crossentropy expects integer labels of shape "
-            f"{tuple(y_pred.shape[:-1])} for predictions of shape {tuple(y_pred.shape)}; got "
-            f"labels of shape {labels.shape}. For one-hot labels use categorical_crossentropy."
-        )
-    labels = _check_labels(labels, y_pred.shape[-1], ignore_class)
+    """-log p[label], p = y_pred / sum(y_pred) clipped to [1e-7, 1-1e-7] (or softmax);
+    0 where the label is `ignore_class`."""
+    y_pred = _prediction(y_pred)
+    labels = _sparse_labels(y_true, y_pred, ignore_class)
     keep = None if ignore_class is None else labels != ignore_class
     safe = labels if keep is None else np.where(keep, labels, 0)
     if from_logits:
@@ -116,22 +145,45 @@ def sparse_categorical_crossentropy(
     return loss if keep is None else loss * Tensor._wrap(keep.astype(y_pred.dtype))
 
 
+def _sparse_labels(y_true, y_pred, ignore_class):
+    """Integer class labels of shape y_pred.shape[:-1] ((N, 1) labels lose their last dim)."""
+    labels = np.asarray(y_true.numpy() if isinstance(y_true, Tensor) else y_true)
+    if labels.ndim == y_pred.ndim and labels.shape[-1] == 1:
+        labels = labels[..., 0]
+    if labels.shape == tuple(y_pred.shape) and labels.shape[-1] > 1:
+        raise ValueError(
+            f"sparse_categorical_crossentropy takes integer class labels, but received targets "
+            f"of shape {labels.shape}, the output's shape (one-hot?). Use "
+            "categorical_crossentropy for one-hot targets, or pass labels of shape "
+            f"{tuple(y_pred.shape[:-1])}."
+        )
+    if labels.shape != tuple(y_pred.shape[:-1]):
+        raise ValueError(
+            f"Arguments `target` and `output` must have the same shape up until the last "
+            f"dimension: target.shape={labels.shape}, output.shape={tuple(y_pred.shape)}. "
+            "sparse_categorical_crossentropy takes integer labels; for one-hot labels use "
+            "categorical_crossentropy."
+        )
+    return _check_labels(labels, y_pred.shape[-1], ignore_class)
+
+
 def _classes_second(y_pred):
     """PyTorch's cross_entropy wants classes in dim 1; Keras keeps them last."""
-    return (
-        y_pred
-        if y_pred.ndim <= 2
-        else y_pred.permute(0, y_pred.ndim - 1, *range(1, y_pred.ndim - 1))
-    )
+    n = y_pred.ndim
+    return y_pred if n <= 2 else y_pred.permute(0, n - 1, *range(1, n - 1))
 
 
 def _check_labels(labels, num_classes, ignore_class):
     if labels.dtype.kind == "f":
         if not np.all(labels == np.round(labels)):
+            bad = labels[labels != np.round(labels)].reshape(-1)[0]
             raise ValueError(
-                "sparse_categorical_crossentropy: labels must be whole numbers (class indices)"
+                f"sparse_categorical_crossentropy: labels must be whole numbers (class "
+                f"indices); got {bad}"
             )
-        labels = labels.astype(np.int64)
+    elif labels.dtype.kind not in "iub":
+        raise ValueError(f"sparse_categorical_crossentropy: labels of dtype {labels.dtype}")
+    labels = labels.astype(np.int64)
     valid = labels if ignore_class is None else labels[labels != ignore_class]
     if valid.size and (valid.min() < 0 or valid.max() >= num_classes):
         bad = valid[(valid < 0) | (valid >= num_classes)][0]
@@ -139,12 +191,12 @@ def _check_labels(labels, num_classes, ignore_class):
             f"Received a label value of {bad} which is outside the valid range of "
             f"[0, {num_classes}) for a model with {num_classes} outputs."
         )
-    return labels.astype(np.int64, copy=False)
+    return labels
 
 
 def _check_probabilities(y_true, name):
     t = y_true.data
-    if t.size and (t.min() < 0 or t.max() > 1):
+    if t.size and not ((t >= 0) & (t <= 1)).all():
         raise ValueError(
             f"{name}: targets must lie in [0, 1], got values from {t.min()} to {t.max()}"
         )
@@ -152,81 +204,169 @@ def _check_probabilities(y_true, name):
 
 mse = MSE = mean_squared_error
 mae = MAE = mean_absolute_error
+_BUILTIN = (mean_squared_error, mean_absolute_error, huber, binary_crossentropy,
+            categorical_crossentropy, sparse_categorical_crossentropy)  # fmt: skip
 
 
 # --- Loss objects ---
 class Loss:
     """Per-sample `call(y_true, y_pred)`, reduced by `reduction` when the object is called."""
 
-    def __init__(self, name=None, reduction="sum_over_batch_size", **kwargs):
-        if reduction not in ("sum_over_batch_size", "sum", "none", None, "auto", "mean"):
-            raise ValueError(f"Invalid value for argument `reduction`: {reduction!r}")
-        self.name, self.reduction, self.kwargs = (
-            name or _snake(type(self).__name__),
-            reduction,
-            kwargs,
-        )
+    def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
+        if reduction == "auto":  # Keras 2's name for the default
+            reduction = "sum_over_batch_size"
+        if reduction not in _REDUCTIONS:
+            raise ValueError(
+                f"Invalid value for argument `reduction`. Expected one of {_REDUCTIONS}. "
+                f"Received: reduction={reduction!r}"
+            )
+        self.name, self.reduction = name or _snake(type(self).__name__), reduction
+        self.dtype = dtype
 
     def call(self, y_true, y_pred) -> Tensor:
-        return self.fn(y_true, y_pred, **self.kwargs)
+        raise NotImplementedError(f"{type(self).__name__} must define call(y_true, y_pred)")
 
     def __call__(self, y_true, y_pred, sample_weight=None) -> Tensor:
-        losses = self.call(y_true, y_pred)
-        if sample_weight is not None:
-            w = _as_tensor(sample_weight, losses).to(losses.dtype)
-            losses = losses * w.reshape(*w.shape, *(1,) * (losses.ndim - w.ndim))
-        if self.reduction in ("none", None):
-            return losses
-        total = losses.sum()
-        return total if self.reduction == "sum" else total / max(losses.numel(), 1)
+        y_pred = _prediction(y_pred)
+        losses = self.call(_as_tensor(y_true, y_pred), y_pred)
+        return reduce_weighted_values(losses, sample_weight, self.reduction)
 
     def get_config(self) -> dict:
-        return {"name": self.name, "reduction": self.reduction, **self.kwargs}
+        return {"name": self.name, "reduction": self.reduction}
+
+
+def reduce_weighted_values(losses, sample_weight=None, reduction="sum_over_batch_size"):
+    """Weight each sample's loss, then sum, average over the elements, or keep them."""
+    weight = None
+    if sample_weight is not None:
+        weight = _as_tensor(sample_weight).to(losses.dtype)
+        losses, weight = squeeze_or_expand_to_same_rank(losses, weight)
+        losses = losses * weight.reshape(*weight.shape, *(1,) * (losses.ndim - weight.ndim))
+    if reduction in ("none", None) or losses.ndim == 0:
+        return losses
+    total = losses.sum()
+    if reduction == "sum":
+        return total
+    if reduction == "mean_with_sample_weight" and weight is not None:
+        return total / float(weight.data.sum())
+    return total / max(losses.numel(), 1)
 
 
 def _snake(name: str) -> str:
     return "".join("_" + c.lower() if c.isupper() and i else c.lower() for i, c in enumerate(name))
 
 
-def _loss_class(fn, doc, **defaults):
-    class _Wrapped(Loss):
-        __doc__ = doc
+class LossFunctionWrapper(Loss):
+    """A Loss from a per-sample function `fn(y_true, y_pred, **kwargs)`."""
 
-        def __init__(self, reduction="sum_over_batch_size", name=None, **kwargs):
-            unknown = set(kwargs) - set(defaults)
-            if unknown:
-                raise TypeError(f"unexpected arguments {sorted(unknown)}")
-            super().__init__(name or fn.__name__, reduction, **{**defaults, **kwargs})
+    def __init__(self, fn, reduction="sum_over_batch_size", name=None, dtype=None, **kwargs):
+        super().__init__(name or getattr(fn, "__name__", "loss"), reduction, dtype)
+        self.fn, self.kwargs = fn, kwargs
 
-    _Wrapped.fn = staticmethod(fn)
-    return _Wrapped
+    def call(self, y_true, y_pred) -> Tensor:
+        if self.fn not in _BUILTIN:  # a user's function gets float tensors of one rank
+            y_true, y_pred = squeeze_or_expand_to_same_rank(_as_tensor(y_true, y_pred), y_pred)
+            y_true = y_true if y_true.dtype == y_pred.dtype else y_true.to(y_pred.dtype)
+        return self.fn(y_true, y_pred, **self.kwargs)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), **self.kwargs}
 
 
-MeanSquaredError = _loss_class(mean_squared_error, "Mean of (y_pred - y_true)**2.")
-MeanAbsoluteError = _loss_class(mean_absolute_error, "Mean of |y_pred - y_true|.")
-Huber = _loss_class(huber, "Quadratic below `delta`, linear above.", delta=1.0)
-BinaryCrossentropy = _loss_class(
-    binary_crossentropy,
-    "Cross-entropy of 0/1 targets and probabilities (or logits).",
-    from_logits=False,
-    label_smoothing=0.0,
-)
-CategoricalCrossentropy = _loss_class(
-    categorical_crossentropy,
-    "Cross-entropy of one-hot targets.",
-    from_logits=False,
-    label_smoothing=0.0,
-    axis=-1,
-)
-SparseCategoricalCrossentropy = _loss_class(
-    sparse_categorical_crossentropy,
-    "Cross-entropy of integer labels.",
-    from_logits=False,
-    ignore_class=None,
-    axis=-1,
-)
-for _cls, _name in [(MeanSquaredError, "MeanSquaredError"), (MeanAbsoluteError, "MeanAbsoluteError"), (Huber, "Huber"), (BinaryCrossentropy, "BinaryCrossentropy"), (CategoricalCrossentropy, "CategoricalCrossentropy"), (SparseCategoricalCrossentropy, "SparseCategoricalCrossentropy")]:  # fmt: skip
-    _cls.__name__ = _cls.__qualname__ = _name
+class MeanSquaredError(LossFunctionWrapper):
+    """mean((y_pred - y_true)**2)."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="mean_squared_error", dtype=None):
+        super().__init__(mean_squared_error, reduction, name, dtype)
+
+
+class MeanAbsoluteError(LossFunctionWrapper):
+    """mean(|y_pred - y_true|)."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="mean_absolute_error", dtype=None):
+        super().__init__(mean_absolute_error, reduction, name, dtype)
+
+
+class Huber(LossFunctionWrapper):
+    """Quadratic for errors up to `delta`, linear beyond."""
+
+    def __init__(self, delta=1.0, reduction="sum_over_batch_size", name="huber_loss", dtype=None):
+        super().__init__(huber, reduction, name, dtype, delta=delta)
+
+
+class BinaryCrossentropy(LossFunctionWrapper):
+    """Cross-entropy of 0/1 targets and probabilities (or logits)."""
+
+    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
+                 reduction="sum_over_batch_size", name="binary_crossentropy", dtype=None):  # fmt: skip
+        super().__init__(binary_crossentropy, reduction, name, dtype, from_logits=from_logits,
+                         label_smoothing=label_smoothing)  # fmt: skip
+
+
+class CategoricalCrossentropy(LossFunctionWrapper):
+    """Cross-entropy of one-hot (or soft) targets."""
+
+    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
+                 reduction="sum_over_batch_size", name="categorical_crossentropy", dtype=None):  # fmt: skip
+        super().__init__(categorical_crossentropy, reduction, name, dtype, from_logits=from_logits,
+                         label_smoothing=label_smoothing, axis=axis)  # fmt: skip
+
+
+class SparseCategoricalCrossentropy(LossFunctionWrapper):
+    """Cross-entropy of integer labels; with `ignore_class`, averages over the other labels."""
+
+    def __init__(self, from_logits=False, ignore_class=None, reduction="sum_over_batch_size",
+                 name="sparse_categorical_crossentropy", dtype=None, axis=-1):  # fmt: skip
+        super().__init__(sparse_categorical_crossentropy, reduction, name, dtype,
+                         from_logits=from_logits, ignore_class=ignore_class, axis=axis)  # fmt: skip
+
+    def __call__(self, y_true, y_pred, sample_weight=None) -> Tensor:
+        total, ignore = super().__call__(y_true, y_pred, sample_weight), self.kwargs["ignore_class"]
+        if ignore is None or self.reduction not in ("sum_over_batch_size", "mean"):
+            return total
+        # Keras masks ignored labels, so the mean is over the valid ones: sum / count(valid)
+        labels = _sparse_labels(y_true, _prediction(y_pred), ignore)
+        return total * (labels.size / max(int((labels != ignore).sum()), 1))
+
+
+class _ModuleLoss(Loss):
+    """A PyTorch-style loss module (`nn.CrossEntropyLoss()`) under Keras's argument order: it
+    is called `module(input, target)`; (N, 1) integer labels become (N,) class indices."""
+
+    def __init__(self, module):
+        super().__init__(_snake(type(module).__name__))
+        self.module = module
+
+    def __call__(self, y_true, y_pred, sample_weight=None) -> Tensor:
+        y_pred = _prediction(y_pred)
+        target = Tensor._wrap(_module_target(y_true, y_pred))
+        if sample_weight is None:
+            return self.module(y_pred, target)
+        reduction = getattr(self.module, "reduction", None)
+        if reduction is None:
+            name = type(self.module).__name__
+            raise ValueError(f"{name} has no `reduction`: it cannot weigh samples (sample_weight)")
+        self.module.reduction = "none"  # per-sample losses, weighted the Keras way
+        try:
+            losses = self.module(y_pred, target)
+        finally:
+            self.module.reduction = reduction
+        return reduce_weighted_values(
+            losses, sample_weight, "sum" if reduction == "sum" else "mean"
+        )
+
+
+def _module_target(y_true, y_pred):
+    t = np.asarray(y_true.numpy() if isinstance(y_true, Tensor) else y_true)
+    rank_one_less = t.ndim == y_pred.ndim - 1 and y_pred.shape[-1] == 1
+    if t.dtype.kind in "iub":
+        if t.ndim == y_pred.ndim and t.shape[-1] == 1 and y_pred.shape[-1] > 1:
+            return t[..., 0].astype(np.int64)  # Keras-style (N, 1) labels -> class indices
+        if not (rank_one_less or t.shape == tuple(y_pred.shape)):
+            return t.astype(np.int64)
+    t = t.astype(y_pred.dtype)  # 0/1 or real targets in the output's shape (BCE, MSE)
+    return t[..., None] if rank_one_less else t
+
 
 _BY_NAME = {
     "mse": mean_squared_error, "mean_squared_error": mean_squared_error,
@@ -238,20 +378,23 @@ _BY_NAME = {
 
 
 def get(identifier) -> Loss:
-    """A Loss object from a name ('mse', 'binary_crossentropy', ...), a Loss, or a function."""
+    """A Loss from a name ('mse', 'binary_crossentropy', ...), a Loss (class or instance), a
+    function f(y_true, y_pred), or a PyTorch-style loss module."""
+    from ..nn.module import Module
+
     if isinstance(identifier, Loss):
         return identifier
     if isinstance(identifier, type) and issubclass(identifier, Loss):
         return identifier()
+    if isinstance(identifier, Module):
+        return _ModuleLoss(identifier)
     if isinstance(identifier, str):
         fn = _BY_NAME.get(identifier)
         if fn is None:
             raise ValueError(
                 f"Unknown loss: {identifier!r}. Valid names: {', '.join(sorted(_BY_NAME))}"
             )
-        loss = _loss_class(fn, fn.__doc__)(name=identifier)
-        return loss
-    if callable(identifier):  # any f(y_true, y_pred), e.g. a PyTorch-style loss module
-        loss = _loss_class(identifier, "a user loss")(name=getattr(identifier, "__name__", "loss"))
-        return loss
+        return LossFunctionWrapper(fn, name=identifier)
+    if callable(identifier):
+        return LossFunctionWrapper(identifier)
     raise ValueError(f"Could not interpret loss identifier: {identifier!r}")

@@ -25,7 +25,13 @@ def _same_rank(y_true, y_pred):
 
 
 class Metric:
-    """Base class: subclasses implement `update_state`, `result` and `reset_state`."""
+    """Base class: subclasses implement `update_state`, `result` and `reset_state`.
+
+    `_direction` ('up' or 'down') tells EarlyStopping and friends in mode 'auto' which way is
+    better, as in Keras 3; None means unknown.
+    """
+
+    _direction = None
 
     def __init__(self, name: str | None = None, dtype=None):
         self.name = name or _snake(type(self).__name__)
@@ -82,14 +88,27 @@ class Mean(Metric):
 
 
 class MeanMetricWrapper(Mean):
-    """The mean over samples of a per-sample function `fn(y_true, y_pred)`."""
+    """The mean over samples of a per-sample function `fn(y_true, y_pred)`.
+
+    deepling's own functions work on NumPy arrays; any other function (or a Loss object) gets
+    Tensors, as in Keras, and a Loss object contributes its per-sample values.
+    """
 
     def __init__(self, fn, name: str | None = None, dtype=None, **kwargs):
         self.fn, self.kwargs = fn, kwargs
-        super().__init__(name or fn.__name__, dtype)
+        default = getattr(fn, "name", None) or getattr(fn, "__name__", None)
+        super().__init__(name or default or _snake(type(fn).__name__), dtype)
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
-        super().update_state(self.fn(_array(y_true), _array(y_pred), **self.kwargs), sample_weight)
+        if self.fn in _NUMPY_FNS:
+            values = self.fn(_array(y_true), _array(y_pred), **self.kwargs)
+        else:
+            from ..tensor import Tensor
+
+            y_true, y_pred = Tensor._wrap(_array(y_true)), Tensor._wrap(_array(y_pred))
+            fn = getattr(self.fn, "call", self.fn)  # a Loss: its per-sample values
+            values = fn(y_true, y_pred, **self.kwargs)
+        super().update_state(values, sample_weight)
 
 
 # --- per-sample functions: mean over the last axis, as Keras ---
@@ -127,44 +146,78 @@ def mean_squared_error(y_true, y_pred) -> np.ndarray:
 
 mae = mean_absolute_error
 mse = mean_squared_error
+_NUMPY_FNS = (binary_accuracy, categorical_accuracy, sparse_categorical_accuracy, accuracy,
+              mean_absolute_error, mean_squared_error)  # fmt: skip
 
 
-def _wrapper(fn, default_name):
+def _wrapper(fn, default_name, direction):
     class Wrapped(MeanMetricWrapper):
+        _direction = direction
+
         def __init__(self, name: str = default_name, dtype=None, **kwargs):
             super().__init__(fn, name, dtype, **kwargs)
 
     return Wrapped
 
 
-class BinaryAccuracy(_wrapper(binary_accuracy, "binary_accuracy")):
+class BinaryAccuracy(_wrapper(binary_accuracy, "binary_accuracy", "up")):
     """Share of predictions on the right side of `threshold` (default 0.5)."""
 
 
-class CategoricalAccuracy(_wrapper(categorical_accuracy, "categorical_accuracy")):
+class CategoricalAccuracy(_wrapper(categorical_accuracy, "categorical_accuracy", "up")):
     """Share of samples whose predicted class (argmax) is the one-hot target's."""
 
 
 class SparseCategoricalAccuracy(
-    _wrapper(sparse_categorical_accuracy, "sparse_categorical_accuracy")
+    _wrapper(sparse_categorical_accuracy, "sparse_categorical_accuracy", "up")
 ):
     """Share of samples whose predicted class (argmax) equals the integer label."""
 
 
-class Accuracy(_wrapper(accuracy, "accuracy")):
+class Accuracy(_wrapper(accuracy, "accuracy", "up")):
     """Share of predictions exactly equal to the targets."""
 
 
-class MeanAbsoluteError(_wrapper(mean_absolute_error, "mean_absolute_error")):
+class MeanAbsoluteError(_wrapper(mean_absolute_error, "mean_absolute_error", "down")):
     """Mean of |y_pred - y_true|."""
 
 
-class MeanSquaredError(_wrapper(mean_squared_error, "mean_squared_error")):
+class MeanSquaredError(_wrapper(mean_squared_error, "mean_squared_error", "down")):
     """Mean of (y_pred - y_true)**2."""
+
+
+def _crossentropy(fn_name, default_name, **defaults):
+    class Crossentropy(MeanMetricWrapper):
+        _direction = "down"
+
+        def __init__(self, name: str = default_name, dtype=None, **kwargs):
+            from . import losses
+
+            super().__init__(getattr(losses, fn_name), name, dtype, **{**defaults, **kwargs})
+
+    return Crossentropy
+
+
+class BinaryCrossentropy(_crossentropy("binary_crossentropy", "binary_crossentropy",
+                                       from_logits=False, label_smoothing=0.0)):  # fmt: skip
+    """Mean binary cross-entropy, as the loss of the same name computes it."""
+
+
+class CategoricalCrossentropy(_crossentropy("categorical_crossentropy", "categorical_crossentropy",
+                                            from_logits=False, label_smoothing=0.0)):  # fmt: skip
+    """Mean categorical cross-entropy of one-hot targets."""
+
+
+class SparseCategoricalCrossentropy(_crossentropy("sparse_categorical_crossentropy",
+                                                  "sparse_categorical_crossentropy",
+                                                  from_logits=False)):  # fmt: skip
+    """Mean cross-entropy of integer labels."""
 
 
 class RootMeanSquaredError(Mean):
     """sqrt of the mean squared error over everything seen."""
+
+    _direction = "down"
 
     def __init__(self, name: str = "root_mean_squared_error", dtype=None):
         super().__init__(name, dtype)
@@ -180,6 +233,8 @@ class RootMeanSquaredError(Mean):
 # --- confusion-matrix metrics ---
 class _Confusion(Metric):
     """Counts true/false positives/negatives of `y_pred > threshold` for each threshold."""
+
+    _direction = "up"
 
     def __init__(self, thresholds, name=None, dtype=None):
         self.thresholds = np.asarray(thresholds, dtype=np.float64).reshape(-1)
@@ -281,13 +336,15 @@ class AUC(_Confusion):
 
 # --- names ---
 _BY_NAME = {
-    "accuracy": Accuracy, "binary_accuracy": BinaryAccuracy,
+    "accuracy": Accuracy, "acc": Accuracy, "binary_accuracy": BinaryAccuracy,
     "categorical_accuracy": CategoricalAccuracy,
     "sparse_categorical_accuracy": SparseCategoricalAccuracy,
     "mae": MeanAbsoluteError, "mean_absolute_error": MeanAbsoluteError,
     "mse": MeanSquaredError, "mean_squared_error": MeanSquaredError,
     "rmse": RootMeanSquaredError, "root_mean_squared_error": RootMeanSquaredError,
     "auc": AUC, "precision": Precision, "recall": Recall,
+    "binary_crossentropy": BinaryCrossentropy, "categorical_crossentropy": CategoricalCrossentropy,
+    "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
 }  # fmt: skip
 
 
@@ -304,7 +361,7 @@ def get(identifier, y_true=None, y_pred=None) -> Metric:
         return identifier()
     if callable(identifier):
         return MeanMetricWrapper(identifier)
-    if identifier in ("accuracy", "acc") and y_pred is not None:
+    if str(identifier).lower() in ("accuracy", "acc") and y_pred is not None:
         y_true_shape, y_pred_shape = np.shape(y_true), np.shape(y_pred)
         if y_pred_shape[-1:] == (1,) or len(y_pred_shape) == 1:
             return BinaryAccuracy(name=identifier)
@@ -313,6 +370,6 @@ def get(identifier, y_true=None, y_pred=None) -> Metric:
         return CategoricalAccuracy(name=identifier)
     cls = _BY_NAME.get(identifier)
     if cls is None:
-        valid = ", ".join(sorted({*_BY_NAME, "acc"}))
+        valid = ", ".join(sorted(_BY_NAME))
         raise ValueError(f"Unknown metric: {identifier!r}. Valid names: {valid}")
     return cls(name=identifier)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numbers
+
 from .. import ops
 
 
@@ -14,9 +16,15 @@ class Regularizer:
 
 
 class L1L2(Regularizer):
-    """l1 * sum(|w|) + l2 * sum(w**2)."""
+    """l1 * sum(|w|) + l2 * sum(w**2) (no factor 1/2, as Keras)."""
 
     def __init__(self, l1=0.0, l2=0.0):
+        for name, value in (("l1", l1), ("l2", l2)):
+            if not isinstance(value, numbers.Real) or not 0 <= value < float("inf"):
+                raise ValueError(
+                    f"Value for argument `{name}` should be a non-negative number. "
+                    f"Received: {name}={value!r}"
+                )
         self.l1, self.l2 = float(l1), float(l2)
 
     def __call__(self, weight):
@@ -29,27 +37,47 @@ class L1L2(Regularizer):
 
 
 class L1(L1L2):
+    """l1 * sum(|w|); default l1=0.01."""
+
     def __init__(self, l1=0.01):
         super().__init__(l1=l1)
 
+    def get_config(self) -> dict:
+        return {"l1": self.l1}
+
 
 class L2(L1L2):
+    """l2 * sum(w**2); default l2=0.01."""
+
     def __init__(self, l2=0.01):
         super().__init__(l2=l2)
 
+    def get_config(self) -> dict:
+        return {"l2": self.l2}
+
 
 l1, l2, l1_l2 = L1, L2, L1L2
+_BY_NAME = {"l1": L1, "l2": L2, "l1_l2": L1L2, "L1": L1, "L2": L2, "L1L2": L1L2}
 
 
-def get(identifier) -> Regularizer:
-    if (
-        identifier is None
-        or isinstance(identifier, Regularizer)
-        or callable(identifier)
-        and not isinstance(identifier, str)
-    ):
+def get(identifier) -> Regularizer | None:
+    """A regularizer from None, an instance, a function, a name ('l1', 'l2', 'l1_l2') or a
+    config dict {'class_name': 'L2', 'config': {'l2': 0.1}}."""
+    if identifier is None or isinstance(identifier, Regularizer):
         return identifier
-    found = {"l1": L1, "l2": L2, "l1_l2": L1L2}.get(identifier)
-    if found is None:
-        raise ValueError(f"Unknown regularizer: {identifier!r}. Valid names: l1, l2, l1_l2")
-    return found()
+    if isinstance(identifier, dict):
+        cls = _BY_NAME.get(identifier.get("class_name"))
+        if cls is not None:
+            return cls(**identifier.get("config", {}))
+    elif isinstance(identifier, str):
+        if identifier in _BY_NAME:
+            return _BY_NAME[identifier]()
+    elif callable(identifier):
+        return identifier
+    raise ValueError(f"Unknown regularizer: {identifier!r}. Valid names: l1, l2, l1_l2")
+
+
+def serialize(regularizer) -> dict | None:
+    if regularizer is None:
+        return None
+    return {"class_name": type(regularizer).__name__, "config": regularizer.get_config()}

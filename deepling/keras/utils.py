@@ -8,7 +8,8 @@ import numpy as np
 def to_categorical(x, num_classes: int | None = None) -> np.ndarray:
     """One-hot float32 rows from integer class labels: [0, 2] -> [[1, 0, 0], [0, 0, 1]].
 
-    A trailing dim of size 1 is dropped first, as Keras does ((N, 1) labels give (N, C)).
+    A trailing dim of size 1 is dropped first, as Keras does ((N, 1) labels give (N, C));
+    `num_classes` defaults to the largest label + 1.
 
     Example:
         >>> to_categorical([0, 2]).tolist()
@@ -17,14 +18,24 @@ def to_categorical(x, num_classes: int | None = None) -> np.ndarray:
     labels = np.asarray(x.numpy() if hasattr(x, "numpy") else x)
     if labels.ndim > 1 and labels.shape[-1] == 1:
         labels = labels[..., 0]
-    if labels.size and (labels.min() < 0 or not np.all(labels == np.round(labels))):
+    if labels.dtype.kind not in "iubf":
+        raise ValueError(f"to_categorical: labels must be integers, got dtype {labels.dtype}")
+    bad = (labels < 0) | (labels != np.round(labels))
+    if bad.any():
         raise ValueError(
-            f"to_categorical: labels must be non-negative integers, got {labels.min()}"
+            f"to_categorical: labels must be non-negative integers, got {labels[bad].reshape(-1)[0]}"
         )
     labels = labels.astype(np.int64)
-    n = int(labels.max()) + 1 if num_classes is None else int(num_classes)
+    if num_classes is None:
+        if not labels.size:
+            raise ValueError("to_categorical: pass num_classes for an empty array of labels")
+        num_classes = int(labels.max()) + 1
+    n = int(num_classes)
     if labels.size and labels.max() >= n:
-        raise ValueError(f"to_categorical: label {labels.max()} is out of range for {n} classes")
+        raise ValueError(
+            f"to_categorical: label {labels.max()} is out of range for num_classes={n} "
+            f"(labels must lie in [0, {n - 1}])"
+        )
     out = np.zeros(labels.shape + (n,), dtype=np.float32)
     np.put_along_axis(out, labels[..., None], 1.0, axis=-1)
     return out
@@ -36,6 +47,8 @@ def set_random_seed(seed: int) -> None:
 
     from .. import _backend
 
+    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
+        raise ValueError(f"Expected `seed` argument to be an integer. Received: seed={seed!r}")
     random.seed(seed)
     np.random.seed(seed)
     _backend.manual_seed(seed)
