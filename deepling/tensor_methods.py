@@ -80,8 +80,9 @@ def _type(self, dtype=None):
     return _ops.cast(self, dtype)
 
 
-def _to(self, *args, dtype=None, device=None, **kwargs):
-    """`.to(dtype)`, `.to(device)`, `.to(device, dtype)` or `.to(other)`; CPU only for now."""
+def parse_to(args, dtype=None, device=None):
+    """The (dtype, device) that `.to(...)` asks for: `to(dtype)`, `to(device)`,
+    `to(device, dtype)` or `to(other_tensor)`; only the CPU is available."""
     for a in args:
         if isinstance(a, Tensor):
             dtype = a.dtype
@@ -91,6 +92,12 @@ def _to(self, *args, dtype=None, device=None, **kwargs):
             dtype = a
     if device is not None and not str(device).startswith("cpu"):
         raise RuntimeError(f"device {device!r} is not available: deepling runs on the CPU here")
+    return dtype, device
+
+
+def _to(self, *args, dtype=None, device=None, **kwargs):
+    """`.to(dtype)`, `.to(device)`, `.to(device, dtype)` or `.to(other)`; CPU only for now."""
+    dtype, _ = parse_to(args, dtype, device)
     return self if dtype is None else _ops.cast(self, dtype)
 
 

@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import _backend
 from ..tensor import Size, Tensor, to_array
+from ..tensor_methods import parse_to
 
 
 class Parameter(Tensor):
@@ -290,15 +291,7 @@ class Module:
 
     def to(self, *args, dtype=None, device=None, **kwargs) -> Module:
         """`to(dtype)`, `to(device)`, `to(device, dtype)` or `to(tensor)`; returns self."""
-        for a in args:
-            if isinstance(a, Tensor):
-                dtype = a.dtype
-            elif isinstance(a, str) or a is None or type(a).__name__ == "device":
-                device = a
-            else:
-                dtype = a
-        if device is not None and not str(device).startswith("cpu"):
-            raise RuntimeError(f"device {device!r} is not available: deepling runs on the CPU here")
+        dtype, device = parse_to(args, dtype, device)
         if dtype is not None:
             dtype = _backend.to_dtype(dtype)
             if not _backend.is_floating(dtype):
