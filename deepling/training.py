@@ -8,15 +8,23 @@ slices arrays into batches, runs forward, loss, gradients, the optimizer, metric
 
 from __future__ import annotations
 
+import itertools
+import math
+import time
 import warnings
 
 import numpy as np
 
 from . import autograd, grad_mode
 from . import training_data as data
-from .callbacks import CallbackList, History
-from .progress import Progress
+from .callbacks import Callback, CallbackList, History
+from .progress import Progress, one_line
 from .tensor import Tensor
+
+# compile() arguments Keras 2 accepts and ignores here (graph/distribution settings)
+_COMPILE_IGNORED = {"run_eagerly", "steps_per_execution", "jit_compile", "sample_weight_mode",
+                    "target_tensors", "distribute", "experimental_run_tf_function", "cloning",
+                    "auto_scale_loss", "pss_evaluation_shards"}  # fmt: skip
 
 
 class Trainer:
@@ -26,80 +34,134 @@ class Trainer:
     _get_loss = staticmethod(lambda identifier: identifier)
     _get_metric = staticmethod(lambda identifier, y_true, y_pred: identifier)
     _compiled = None  # the compile() arguments, resolved per output on the first batch
+    _heads = None
     stop_training = False
 
     # --- compile ---
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None, **kwargs):
-        """Choose the optimizer, the loss (per output if several) and the metrics to report."""
-        if loss is None:
-            raise ValueError("compile() needs a loss, e.g. loss='mse'")
-        self.optimizer = self._get_optimizer(optimizer)
-        for each in loss.values() if isinstance(loss, dict) else loss if isinstance(loss, (list, tuple)) else [loss]:  # fmt: skip
-            self._get_loss(each)  # unknown names fail here, not in the middle of fit
-        self._compiled = {"loss": loss, "metrics": metrics or [], "loss_weights": loss_weights}
-        self._heads = None
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
+                weighted_metrics=None, **kwargs):  # fmt: skip
+        """Choose the optimizer, the loss (per output if several) and the metrics to report.
+
+        `loss` is a name ('mse'), a Keras loss, a function `f(y_true, y_pred)` or a PyTorch-style
+        loss module such as `nn.CrossEntropyLoss()` (called as `loss(y_pred, y_true)`).
+        """
+        unknown = sorted(set(kwargs) - _COMPILE_IGNORED)
+        if unknown:
+            raise TypeError(f"Invalid keyword argument(s) in `compile()`: {tuple(unknown)}")
+        optimizer = self._get_optimizer(optimizer)
+        for each in data.entries(loss):  # unknown names fail here, not in the middle of fit
+            self._resolve_loss(each)
+        for name in [m for m in data.entries([metrics, weighted_metrics]) if isinstance(m, str)]:
+            self._get_metric(name, None, None)
+        self.optimizer, self._heads = optimizer, None
+        self._compiled = {"loss": loss, "metrics": metrics or [], "loss_weights": loss_weights,
+                          "weighted_metrics": weighted_metrics or []}  # fmt: skip
+
+    def _resolve_loss(self, identifier):
+        from .nn.module import Module
+
+        if isinstance(identifier, Module) and not hasattr(identifier, "build"):
+            return data.ModuleLoss(identifier)
+        return self._get_loss(identifier)
 
     def _check_compiled(self):
         if self._compiled is None:
-            raise RuntimeError("You must call `compile()` before training or evaluating the model.")
+            raise RuntimeError(
+                "You must compile your model before training/testing. "
+                "Use `model.compile(optimizer, loss)`."
+            )
+        if self._compiled["loss"] is None:
+            raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
 
-    def _build_heads(self, y, outputs):
-        """One (loss, weight, metrics) head per output, resolved against real shapes."""
-        outs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
-        ys = data.flat(y)
-        if len(ys) != len(outs):
-            raise ValueError(f"the model has {len(outs)} outputs but {len(ys)} targets were given")
-        names = getattr(self, "output_names", None) or [f"output_{i + 1}" for i in range(len(outs))]
-        spec = self._compiled
-        heads = []
-        for i, (name, yi, out) in enumerate(zip(names, ys, outs)):
-            loss = _pick(spec["loss"], i, name)
-            weight = 1.0 if spec["loss_weights"] is None else _pick(spec["loss_weights"], i, name)
-            metrics = [
-                self._get_metric(m, yi, out.data) for m in _metric_ids(spec["metrics"], i, name)
-            ]
-            if len(outs) > 1:
-                for m in metrics:
-                    m.name = f"{name}_{m.name}"
-            heads.append((name, self._get_loss(loss), weight, metrics))
-        self._heads = heads
+    def _build_heads(self, ys, outputs):
+        """One (name, loss, weight, [(metric, weighted)]) head per output, from real shapes."""
+        outs = data.as_list(outputs)
+        names = self._output_names(len(outs))
+        self._heads = data.build_heads(self._compiled, ys, outs, names,
+                                       self._resolve_loss, self._get_metric)  # fmt: skip
+
+    def _output_names(self, count):
+        names = getattr(self, "output_names", None)
+        return names if names and len(names) == count else [f"output_{i + 1}" for i in range(count)]
+
+    def _targets(self, y) -> list:
+        return data.flat(y, self._output_names(len(y)) if isinstance(y, dict) else None)
 
     @property
     def metrics(self) -> list:
-        return [m for head in self._heads or [] for m in head[3]]
+        return [m for head in self._heads or [] for m, _ in head[3]]
+
+    @property
+    def metrics_names(self) -> list:
+        parts = [f"{h[0]}_loss" for h in self._heads or []] if len(self._heads or []) > 1 else []
+        return ["loss", *parts, *(m.name for m in self.metrics)]
 
     # --- one batch ---
     def _forward(self, x):
+        if isinstance(x, dict):
+            x = data.flat(x, getattr(self, "input_names", None))
         inputs = [Tensor._wrap(a) for a in x] if isinstance(x, list) else Tensor._wrap(x)
         return self(inputs)
 
-    def _loss(self, y, outputs, sample_weight):
-        outs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
+    def _loss(self, ys, outputs, sample_weight):
+        """The weighted sum of the outputs' losses plus regularization, and each output's loss."""
+        outs = data.as_list(outputs)
         if self._heads is None:
-            self._build_heads(y, outputs)
+            self._build_heads(ys, outputs)
         total, parts = None, {}
-        for (name, loss_fn, weight, _), yi, out in zip(self._heads, data.flat(y), outs):
+        for (name, loss_fn, weight, _), yi, out in zip(self._heads, ys, outs):
             value = loss_fn(yi, out, sample_weight=sample_weight)
             parts[f"{name}_loss"] = value
-            total = value * weight if total is None else total + value * weight
-        for penalty in getattr(self, "losses", None) or []:  # regularizers
-            total = total + penalty
+            value = value if weight == 1.0 else value * weight
+            total = value if total is None else total + value
+        cache = self.__dict__.get("_step_cache")  # set while fit runs
+        for reg, weight in cache["terms"] if cache else self._cached_lists()["terms"]:
+            total = total + reg(weight)
         return total, (parts if len(outs) > 1 else {})
 
-    def _update_metrics(self, y, outputs):
-        outs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
-        for (_, _, _, metrics), yi, out in zip(self._heads, data.flat(y), outs):
-            for m in metrics:
-                m.update_state(yi, out.data)
+    def _update_metrics(self, ys, outputs, sample_weight):
+        for (_, _, _, metrics), yi, out in zip(self._heads, ys, data.as_list(outputs)):
+            for m, weighted in metrics:
+                if weighted:
+                    m.update_state(yi, out.data, sample_weight=sample_weight)
+                else:
+                    m.update_state(yi, out.data)
 
-    def _train_step(self, x, y, sample_weight):
+    def _train_step(self, x, ys, sample_weight):
+        """One update on a batch (`ys`: the targets as a list, one per output)."""
         outputs = self._forward(x)
-        loss, parts = self._loss(y, outputs, sample_weight)
-        params = [p for p in self.parameters() if p.requires_grad]
+        loss, parts = self._loss(ys, outputs, sample_weight)
+        cache = self.__dict__.get("_step_cache") or self.__dict__.setdefault(
+            "_step_cache", self._cached_lists()
+        )
+        params = cache["params"]
         grads = autograd.grad(loss, params, allow_unused=True)
         self.optimizer.apply_gradients(zip(grads, params))
-        self._update_metrics(y, outputs)
-        return float(loss.data), {k: float(v.data) for k, v in parts.items()}
+        self._update_metrics(ys, outputs, sample_weight)
+        return float(loss.data), {k: float(v.data) for k, v in parts.items()} if parts else parts
+
+    def _cached_lists(self) -> dict:
+        """Trainable parameters and regularization terms; fit lists them once, after the first
+        call has made the weights."""
+        terms = getattr(self, "_regularization_terms", None)
+        return {"params": [p for p in self.parameters() if p.requires_grad],
+                "terms": terms() if terms else []}  # fmt: skip
+
+    def _dry_run(self, x, y):
+        """Forward one sample and score every target against a dummy prediction of the model's
+        output shape, so wrong labels or shapes fail before any weight changes."""
+        was_training = self.training
+        self.eval()
+        try:
+            with grad_mode.no_grad():
+                outputs = self._forward(data.take(x, slice(0, 1)))
+                if self._heads is None:
+                    self._build_heads(self._targets(y), outputs)
+                for (_, loss_fn, _, _), yi, out in zip(self._heads, self._targets(y), data.as_list(outputs)):  # fmt: skip
+                    probe = np.full((len(yi), *out.shape[1:]), 0.5, dtype=out.data.dtype)
+                    loss_fn(yi, Tensor._wrap(probe))
+        finally:
+            self.train(was_training)
 
     # --- fit ---
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
@@ -108,101 +170,102 @@ class Trainer:
             validation_freq=1, **kwargs):  # fmt: skip
         """Train for `epochs` passes over (x, y) in batches of `batch_size` (default 32).
 
-        `validation_split` holds out the LAST fraction of the samples, taken before any
-        shuffling, as Keras does: if your data is sorted (by class or time), shuffle it first.
-        Returns a `History` whose `.history` maps 'loss', metric names and 'val_' names to
-        per-epoch lists.
+        `x`/`y` are arrays, tensors, (nested) Python lists, lists or dicts of those for several
+        inputs/outputs, or a DataLoader of (x, y) batches. `validation_split` holds out the LAST
+        fraction of the samples, taken before any shuffling, as Keras does: if your data is
+        sorted (by class or time), shuffle it first. Returns a `History` whose `.history` maps
+        'loss', each metric's name and their 'val_' versions to per-epoch lists.
         """
         self._check_compiled()
-        if _is_loader(x):
-            return self._fit_loader(x, epochs, verbose, callbacks, validation_data, initial_epoch)
-        x, y = data.to_arrays(x, "x"), data.to_arrays(y, "y")
-        sample_weight = None if sample_weight is None else np.asarray(sample_weight, np.float32)
-        n = data.num_samples(x, y, sample_weight)
-        if class_weight:
-            weights = data.class_weights_to_samples(y, class_weight)
-            sample_weight = weights if sample_weight is None else sample_weight * weights
-        val = _validation(validation_data)
+        val = data.validation_tuple(validation_data)
+        if data.is_loader(x):
+            if y is not None or validation_split:
+                raise ValueError("`y` and `validation_split` are not supported with a DataLoader")
+            return self._run_fit(data.loader_batches(x, class_weight), len(x), epochs, verbose,
+                                 callbacks, val, batch_size or 32, validation_freq, initial_epoch,
+                                 steps_per_epoch)  # fmt: skip
+        x, y, sw = data.prepare(x, y, sample_weight, class_weight)
         if validation_split and val is None:
-            (x, y, sample_weight), val = data.split_validation(
-                x, y, sample_weight, validation_split
-            )
-            n = data.num_samples(x, y)
+            (x, y, sw), val = data.split_validation(x, y, sw, validation_split)
+        n = data.num_samples(x, y)
+        self._dry_run(x, y)
+        if val is not None and not data.is_loader(val[0]):
+            val = (data.to_arrays(val[0], "x"), data.to_arrays(val[1], "y"), *val[2:])
+            self._dry_run(val[0], val[1])
         batch_size = batch_size or 32
-        steps = -(-n // batch_size)
 
         def epoch_batches():
             for index in data.batches(n, batch_size, shuffle):
-                yield data.take(x, index), data.take(y, index), data.take(sample_weight, index)
+                yield data.take(x, index), data.take(y, index), data.take(sw, index)
 
-        return self._run_fit(epoch_batches, steps, epochs, verbose, callbacks, val,
-                             validation_batch_size or batch_size, validation_freq, initial_epoch)  # fmt: skip
+        return self._run_fit(epoch_batches, -(-n // batch_size), epochs, verbose, callbacks, val,
+                             validation_batch_size or batch_size, validation_freq, initial_epoch,
+                             steps_per_epoch)  # fmt: skip
 
-    def _fit_loader(self, loader, epochs, verbose, callbacks, validation_data, initial_epoch):
-        def epoch_batches():
-            for batch in loader:
-                xb, yb = batch[0], batch[1]
-                yield _raw(xb), _raw(yb), None
-
-        return self._run_fit(epoch_batches, len(loader), epochs, verbose, callbacks,
-                             _validation(validation_data), 32, 1, initial_epoch)  # fmt: skip
-
-    def _run_fit(
-        self,
-        epoch_batches,
-        steps,
-        epochs,
-        verbose,
-        callbacks,
-        val,
-        val_batch,
-        val_freq,
-        initial_epoch,
-    ):
+    def _run_fit(self, epoch_batches, steps, epochs, verbose, callbacks, val, val_batch,
+                 val_freq, initial_epoch, steps_per_epoch):  # fmt: skip
+        steps = steps_per_epoch or steps
         history = History()
-        cbs = CallbackList(
-            [history, *(callbacks or [])], model=self, epochs=epochs, steps=steps, verbose=verbose
-        )
+        cbs = CallbackList([history, *(callbacks or [])], model=self, epochs=epochs, steps=steps,
+                           verbose=verbose)  # fmt: skip
         progress = Progress(verbose, epochs, steps)
-        self.stop_training = False
+        batch_hooks = [c for c in cbs.callbacks if data.overrides(c, Callback, "on_train_batch_end")
+                       or data.overrides(c, Callback, "on_train_batch_begin")]  # fmt: skip
+        self.stop_training, self._nan_warned, logs = False, False, {}
+        self.__dict__.pop("_step_cache", None)
         self.train()
         cbs.on_train_begin()
-        warned_nan = False
         for epoch in range(initial_epoch, epochs):
             cbs.on_epoch_begin(epoch)
-            for m in self.metrics:
-                m.reset_state()
             progress.epoch_begin(epoch)
-            total, seen, parts_total, logs, step = 0.0, 0, {}, {}, -1
-            for step, (xb, yb, swb) in enumerate(epoch_batches()):
-                cbs.on_train_batch_begin(step)
-                loss, parts = self._train_step(xb, yb, swb)
-                count = len(data.flat(yb)[0])
-                total, seen = total + loss * count, seen + count
-                for k, v in parts.items():
-                    parts_total[k] = parts_total.get(k, 0.0) + v * count
-                logs = {"loss": total / seen, **{k: v / seen for k, v in parts_total.items()}}
-                logs.update((m.name, _scalar(m.result())) for m in self.metrics)
-                if not np.isfinite(loss) and not warned_nan:
-                    warned_nan = True
-                    warnings.warn(f"fit: the loss became {loss} at epoch {epoch + 1}, batch {step}; "
-                                  "add callbacks=[TerminateOnNaN()] to stop there", stacklevel=2)  # fmt: skip
-                cbs.on_train_batch_end(step, logs)
-                progress.batch_end(step, logs)
-                if self.stop_training:
-                    break
-            if val is not None and (epoch + 1) % val_freq == 0:
-                val_logs = self.evaluate(*val, batch_size=val_batch, verbose=0, return_dict=True)
+            batches = itertools.islice(epoch_batches(), steps_per_epoch)
+            logs, done = self._fit_epoch(batches, epoch, batch_hooks, progress)
+            if val is not None and data.due(epoch, val_freq):
+                vx, vy, vsw = (*val, None, None)[:3]  # (x, y[, sw]) or (loader,)
+                val_logs = self.evaluate(vx, vy, val_batch, verbose=0, sample_weight=vsw,
+                                         return_dict=True, _checked=True)  # fmt: skip
                 logs.update({f"val_{k}": v for k, v in val_logs.items()})
                 self.train()
             cbs.on_epoch_end(epoch, logs)
-            progress.epoch_end(logs, step + 1)
+            progress.epoch_end(logs, done)
             if self.stop_training:
                 break
-        cbs.on_train_end(logs if epochs > initial_epoch else {})
+        cbs.on_train_end(logs)
         self.eval()
+        self.__dict__.pop("_step_cache", None)
         self.history = history
         return history
+
+    def _fit_epoch(self, batches, epoch, batch_hooks, progress):
+        """One pass: train on each batch; logs hold batch-size-weighted means, as Keras's."""
+        for m in self.metrics:
+            m.reset_state()
+        sums, seen, step = {}, 0, -1
+        hooks = CallbackList(batch_hooks) if batch_hooks else None
+        for step, (xb, yb, swb) in enumerate(batches):
+            if hooks:
+                hooks.on_train_batch_begin(step)
+            ys = self._targets(yb)
+            loss, parts = self._train_step(xb, ys, swb)
+            seen += data.add(sums, loss, parts, len(ys[0]))
+            if not math.isfinite(loss) and not self._nan_warned:  # warn once per fit
+                self._nan_warned = True
+                warnings.warn(f"fit: the loss became {loss} at epoch {epoch + 1}, batch {step}; "
+                              "add callbacks=[TerminateOnNaN()] to stop there", stacklevel=3)  # fmt: skip
+            if hooks or progress.bar:
+                logs = self._logs(sums, seen)
+                if hooks:
+                    hooks.on_train_batch_end(step, logs)
+                progress.batch_end(step, logs)
+            if self.stop_training:
+                break
+        return self._logs(sums, seen), step + 1
+
+    def _logs(self, sums, seen) -> dict:
+        logs = {k: v / max(seen, 1) for k, v in sums.items()} if sums else {"loss": 0.0}
+        for m in self.metrics:
+            logs[m.name] = data.scalar(m.result())
+        return logs
 
     # --- evaluate / predict ---
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
@@ -210,133 +273,78 @@ class Trainer:
         """Loss and metrics on (x, y): `[loss, *metrics]`, the loss alone when there are no
         metrics, or a dict with `return_dict=True`."""
         self._check_compiled()
-        if _is_loader(x):
-            pairs = [(_raw(b[0]), _raw(b[1]), None) for b in x]
+        start = time.perf_counter()
+        if data.is_loader(x):
+            pairs = list(itertools.islice(data.loader_batches(x, None)(), steps))
         else:
-            x, y = data.to_arrays(x, "x"), data.to_arrays(y, "y")
-            sw = None if sample_weight is None else np.asarray(sample_weight, np.float32)
-            n = data.num_samples(x, y, sw)
-            pairs = [
-                (data.take(x, i), data.take(y, i), data.take(sw, i))
-                for i in data.batches(n, batch_size or 32, False)
-            ]
-        was_training = getattr(self, "training", False)
+            x, y, sw = data.prepare(x, y, sample_weight)
+            n = data.num_samples(x, y)
+            if not kwargs.get("_checked"):  # fit checked its validation data already
+                self._dry_run(x, y)
+            pairs = [(data.take(x, i), data.take(y, i), data.take(sw, i))
+                     for i in data.batches(n, batch_size or 32, False)]  # fmt: skip
+        was_training = self.training
         self.eval()
         for m in self.metrics:
             m.reset_state()
-        total, seen, parts_total = 0.0, 0, {}
+        sums, seen = {}, 0
         with grad_mode.no_grad():
             for xb, yb, swb in pairs:
-                outputs = self._forward(xb)
-                loss, parts = self._loss(yb, outputs, swb)
-                self._update_metrics(yb, outputs)
-                count = len(data.flat(yb)[0])
-                total, seen = total + float(loss.data) * count, seen + count
-                for k, v in parts.items():
-                    parts_total[k] = parts_total.get(k, 0.0) + float(v.data) * count
+                ys, outputs = self._targets(yb), self._forward(xb)
+                loss, parts = self._loss(ys, outputs, swb)
+                self._update_metrics(ys, outputs, swb)
+                parts = {k: float(v.data) for k, v in parts.items()}
+                seen += data.add(sums, float(loss.data), parts, len(ys[0]))
         self.train(was_training)
-        logs = {
-            "loss": total / max(seen, 1),
-            **{k: v / max(seen, 1) for k, v in parts_total.items()},
-        }
-        logs.update((m.name, _scalar(m.result())) for m in self.metrics)
+        logs = self._logs(sums, seen)
         if verbose not in (0, "0"):
-            print(
-                f"{len(pairs)}/{len(pairs)} - "
-                + " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
-            )
-        if return_dict:
-            return logs
-        values = list(logs.values())
-        return values[0] if len(values) == 1 else values
+            print(one_line(len(pairs), time.perf_counter() - start, logs))
+        return data.result(logs, return_dict)
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
         """Outputs for `x` as NumPy arrays (a list of arrays for several outputs)."""
-        if _is_loader(x):
-            chunks = [_raw(b[0] if isinstance(b, (list, tuple)) else b) for b in x]
+        start = time.perf_counter()
+        if data.is_loader(x):
+            batches = itertools.islice(x, steps)
+            chunks = [data.to_arrays(b[0] if isinstance(b, (list, tuple)) else b) for b in batches]
         else:
             x = data.to_arrays(x, "x")
             n = data.num_samples(x)
             chunks = [data.take(x, i) for i in data.batches(n, batch_size or 32, False)]
-        was_training = getattr(self, "training", False)
+        was_training = self.training
         self.eval()
         outs = []
         with grad_mode.no_grad():
             for xb in chunks:
-                out = self._forward(xb)
-                outs.append(
-                    [o.numpy() for o in out] if isinstance(out, (list, tuple)) else out.numpy()
-                )
+                outs.append([o.numpy() for o in data.as_list(self._forward(xb))])
         self.train(was_training)
-        if outs and isinstance(outs[0], list):
-            return [np.concatenate(parts) for parts in zip(*outs)]
-        return np.concatenate(outs) if outs else np.zeros((0,))
+        if verbose not in (0, "0"):
+            print(one_line(len(chunks), time.perf_counter() - start, {}))
+        if not outs:
+            return np.zeros((0,), np.float32)
+        joined = [np.concatenate(parts) for parts in zip(*outs)]
+        return joined if len(joined) > 1 else joined[0]
 
-    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, reset_metrics=True,
+                       return_dict=False):  # fmt: skip
         """One gradient step on one batch; returns the loss (and metrics) of that batch."""
         self._check_compiled()
-        x, y = data.to_arrays(x, "x"), data.to_arrays(y, "y")
-        if class_weight:
-            sample_weight = data.class_weights_to_samples(y, class_weight)
+        x, y, sw = data.prepare(x, y, sample_weight, class_weight)
+        self._dry_run(x, y)
         self.train()
-        for m in self.metrics:
-            m.reset_state()
-        loss, parts = self._train_step(x, y, sample_weight)
-        logs = {"loss": loss, **parts, **{m.name: _scalar(m.result()) for m in self.metrics}}
-        return _result(logs, return_dict)
+        if reset_metrics:
+            for m in self.metrics:
+                m.reset_state()
+        loss, parts = self._train_step(x, self._targets(y), sw)
+        self.__dict__.pop("_step_cache", None)
+        logs = {"loss": loss, **parts, **{m.name: data.scalar(m.result()) for m in self.metrics}}
+        return data.result(logs, return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
-        return self.evaluate(x, y, batch_size=len(data.flat(data.to_arrays(x))[0]), verbose=0,
+        x = data.to_arrays(x, "x")
+        return self.evaluate(x, y, batch_size=data.num_samples(x), verbose=0,
                              sample_weight=sample_weight, return_dict=return_dict)  # fmt: skip
 
     def predict_on_batch(self, x):
-        return self.predict(x, batch_size=len(data.flat(data.to_arrays(x))[0]), verbose=0)
-
-
-def _pick(spec, index, name):
-    """One output's entry from a single value, a list (by position) or a dict (by name)."""
-    if isinstance(spec, dict):
-        if name not in spec:
-            raise KeyError(f"no entry for output '{name}' in {sorted(spec)}")
-        return spec[name]
-    return spec[index] if isinstance(spec, (list, tuple)) else spec
-
-
-def _metric_ids(spec, index, name) -> list:
-    """Metrics for one output: a flat list applies to every output, a list of lists or a dict
-    gives each output its own."""
-    if isinstance(spec, dict):
-        found = spec.get(name, [])
-        return found if isinstance(found, (list, tuple)) else [found]
-    if spec and isinstance(spec[0], (list, tuple)):
-        return list(spec[index])
-    return list(spec)
-
-
-def _validation(validation_data):
-    if validation_data is None:
-        return None
-    if _is_loader(validation_data):
-        return (validation_data,)
-    if len(validation_data) not in (2, 3):
-        raise ValueError("validation_data must be (x_val, y_val) or (x_val, y_val, sample_weight)")
-    return tuple(validation_data)
-
-
-def _is_loader(x) -> bool:
-    return hasattr(x, "__iter__") and hasattr(x, "dataset") and hasattr(x, "batch_size")
-
-
-def _raw(t):
-    return t.numpy() if isinstance(t, Tensor) else np.asarray(t)
-
-
-def _scalar(value):
-    return float(value) if np.ndim(value) == 0 else value
-
-
-def _result(logs: dict, return_dict: bool):
-    if return_dict:
-        return logs
-    values = list(logs.values())
-    return values[0] if len(values) == 1 else values
+        x = data.to_arrays(x, "x")
+        return self.predict(x, batch_size=data.num_samples(x), verbose=0)

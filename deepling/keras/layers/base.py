@@ -17,10 +17,13 @@ from .. import initializers, regularizers
 _name_counts: dict = {}
 
 
-def unique_name(base: str) -> str:
-    """'dense', then 'dense_1', 'dense_2', ... as Keras names layers."""
+def unique_name(base: str, zero_based: bool = True) -> str:
+    """'dense', then 'dense_1', 'dense_2', ... as Keras names layers ('input_1', 'input_2', ...
+    with zero_based=False, as Keras 2 names inputs)."""
     n = _name_counts.get(base, 0)
     _name_counts[base] = n + 1
+    if not zero_based:
+        return f"{base}_{n + 1}"
     return base if n == 0 else f"{base}_{n}"
 
 
@@ -104,11 +107,13 @@ class Layer(Module):
 
     # --- calling ---
     def __call__(self, inputs, *args, **kwargs):
-        from .functional import is_symbolic, symbolic_call  # the graph side of the face
+        if not isinstance(inputs, Tensor):  # a symbolic Input: record a node of the graph
+            from .functional import is_symbolic, symbolic_call
 
-        if is_symbolic(inputs):
-            return symbolic_call(self, inputs, args, kwargs)
-        self.maybe_build(_shape_of(inputs))
+            if is_symbolic(inputs):
+                return symbolic_call(self, inputs, args, kwargs)
+        if not self.built:
+            self.maybe_build(_shape_of(inputs))
         return self.call(inputs, *args, **kwargs)
 
     def call(self, inputs, *args, **kwargs):
@@ -128,12 +133,18 @@ class Layer(Module):
 
     # --- weights ---
     def _own_weights(self, trainable=None):
-        layers = [m for m in self.modules() if isinstance(m, Layer)]
-        found = []
-        for layer in layers:
-            for name, w in layer._parameters.items():
-                flag = layer._weight_trainable.get(name, True) and layer.trainable
-                if w is not None and (trainable is None or flag == trainable):
+        """Weights of this layer and everything under it, PyTorch-style modules included
+        (theirs are trainable when they require grad)."""
+        found, seen = [], set()
+        for module in self.modules():
+            is_layer = isinstance(module, Layer)
+            for name, w in module._parameters.items():
+                if w is None or id(w) in seen:
+                    continue
+                seen.add(id(w))
+                flag = (module._weight_trainable.get(name, True) and module.trainable
+                        if is_layer else w.requires_grad)  # fmt: skip
+                if trainable is None or flag == trainable:
                     found.append(w)
         return found
 
@@ -143,11 +154,14 @@ class Layer(Module):
 
     @trainable.setter
     def trainable(self, value: bool) -> None:
-        for layer in (m for m in self.modules() if isinstance(m, Layer)):
-            layer._trainable = bool(value)
-            for name, w in layer._parameters.items():
+        for module in self.modules():
+            is_layer = isinstance(module, Layer)
+            if is_layer:
+                module._trainable = bool(value)
+            for name, w in module._parameters.items():
                 if w is not None:
-                    w.requires_grad = bool(value) and layer._weight_trainable.get(name, True)
+                    own = module._weight_trainable.get(name, True) if is_layer else True
+                    w.requires_grad = bool(value) and own
 
     @property
     def weights(self) -> list:
@@ -191,11 +205,13 @@ class Layer(Module):
     @property
     def losses(self) -> list:
         """Regularization penalties of this layer's (and sub-layers') current weights."""
-        found = []
-        for layer in (m for m in self.modules() if isinstance(m, Layer)):
-            for name, reg in layer._regularizers.items():
-                found.append(reg(layer._parameters[name]))
-        return found
+        return [reg(weight) for reg, weight in self._regularization_terms()]
+
+    def _regularization_terms(self) -> list:
+        """(regularizer, weight) pairs of this layer and its sub-layers."""
+        return [(reg, layer._parameters[name])
+                for layer in self.modules() if isinstance(layer, Layer)
+                for name, reg in layer._regularizers.items()]  # fmt: skip
 
     # --- config ---
     def get_config(self) -> dict:

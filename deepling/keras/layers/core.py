@@ -54,16 +54,17 @@ class Dense(Layer):
                             regularizer=self.bias_regularizer)  # fmt: skip
 
     def call(self, inputs):
-        if inputs.dtype.kind != "f":
+        kernel, x = self.kernel, inputs.data
+        if x.dtype.kind != "f":  # integer features (e.g. seed programs' Python ints)
             inputs = inputs.float()
-        if inputs.shape[-1] != self.kernel.shape[0]:
+        if x.shape[-1] != kernel.data.shape[0]:
             raise ValueError(
                 f'Input 0 of layer "{self.name}" is incompatible with the layer: expected axis -1 '
-                f"of input shape to have value {self.kernel.shape[0]}, but received input with "
-                f"shape {(None, *inputs.shape[1:])}"
+                f"of input shape to have value {kernel.data.shape[0]}, but received input with "
+                f"shape {(None, *x.shape[1:])}"
             )
-        y = ops.affine(inputs, self.kernel, self.bias if self.use_bias else None)
-        return self.activation(y)
+        y = ops.affine(inputs, kernel, self.bias if self.use_bias else None)
+        return y if self.activation is activations.linear else self.activation(y)
 
     def compute_output_shape(self, input_shape):
         return (*input_shape[:-1], self.units)

@@ -40,7 +40,7 @@ class InputLayer(Layer):
         shape = shape if shape is not None else input_shape
         if shape is None:
             raise ValueError("InputLayer needs a shape, e.g. InputLayer(shape=(784,))")
-        super().__init__(name=name or unique_name("input_layer"), **kwargs)
+        super().__init__(name=name or unique_name("input", zero_based=False), **kwargs)
         self.batch_shape = (batch_size, *tuple(shape))
         self.input_dtype = dtype or "float32"
         self.output = KerasTensor(self.batch_shape, self.input_dtype, layer=self, name=self.name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..layers.base import unique_name
 from ..layers.functional import InputLayer, KerasTensor, topological_nodes
 from .model import Model
 
@@ -24,7 +25,7 @@ class Functional(Model):
     """A model whose layers form a graph from `inputs` to `outputs` (several of each allowed)."""
 
     def __init__(self, inputs, outputs, name=None, trainable=True, **kwargs):
-        super().__init__(name=name, trainable=trainable, **kwargs)
+        super().__init__(name=name or unique_name("model"), trainable=trainable, **kwargs)
         self._inputs, self._outputs = _as_list(inputs), _as_list(outputs)
         self._single_output = isinstance(outputs, KerasTensor)
         self._nodes = [
@@ -43,6 +44,7 @@ class Functional(Model):
             if node.layer.name not in self._modules:
                 self.add_module(node.layer.name, node.layer)
         self.output_names = [o.layer.name for o in self._outputs]
+        self.input_names = [i.layer.name for i in self._inputs]
         self.input_spec_shape = self._inputs[0].shape if len(self._inputs) == 1 else None
         self.built = True
 

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from ...nn.module import Module
+from ...tensor import Tensor
 from ...training import Trainer
 from .. import losses, metrics, optimizers
 from ..layers.base import Layer, snake_case, unique_name
@@ -16,7 +17,7 @@ from ..layers.base import Layer, snake_case, unique_name
 class Model(Trainer, Layer):
     """A trainable stack of layers with `compile`, `fit`, `evaluate`, `predict` and `summary`."""
 
-    _get_optimizer = staticmethod(optimizers.get)
+    _get_optimizer = staticmethod(lambda identifier: _optimizer(identifier))
     _get_loss = staticmethod(losses.get)
     _get_metric = staticmethod(metrics.get)
 
@@ -60,7 +61,7 @@ class Model(Trainer, Layer):
         """Print Keras's table of layers, output shapes and parameter counts."""
         from .summary import summary
 
-        summary(self, print_fn=print_fn)
+        summary(self, print_fn=print_fn, line_length=line_length, positions=positions)
 
     # --- saving (implemented in keras/saving.py) ---
     def save_weights(self, filepath, overwrite=True) -> None:
@@ -85,7 +86,13 @@ class Model(Trainer, Layer):
 
 
 class ModuleModel(Model):
-    """Wraps a PyTorch-style `nn.Module` so it can `compile`, `fit` and `summary` as Keras does."""
+    """Wraps a PyTorch-style `nn.Module` so it can `compile`, `fit` and `summary` as Keras does.
+
+    `keras.Model(net)` shares `net`'s parameters (training it trains `net`); `compile` takes
+    Keras names or a PyTorch loss module and optimizer, e.g.
+    `compile(optim.SGD(net.parameters(), lr=0.1), loss=nn.CrossEntropyLoss())`. `summary()`
+    shows output shapes once the model has been called or fitted.
+    """
 
     def __init__(self, module, name=None, **kwargs):
         if not isinstance(module, Module):
@@ -97,4 +104,20 @@ class ModuleModel(Model):
         self.built = True
 
     def call(self, inputs, *args, **kwargs):
+        if isinstance(inputs, Tensor):  # summary() traces shapes from the last input seen
+            self.last_input_shape = (None, *inputs.shape[1:])
         return self.module(inputs, *args, **kwargs)
+
+
+def _optimizer(identifier):
+    """optimizers.get, with the valid names listed when a name is unknown."""
+    try:
+        return optimizers.get(identifier)
+    except ValueError:
+        if not isinstance(identifier, str):
+            raise
+        names = ["adadelta", "adagrad", "adam", "adamax", "adamw", "nadam", "rmsprop", "sgd"]
+        raise ValueError(
+            f"Could not interpret optimizer identifier: {identifier!r}. Valid names: "
+            f"{', '.join(names)}, or an optimizer instance"
+        ) from None
