@@ -21,11 +21,6 @@ from .callbacks import Callback, CallbackList, History
 from .progress import Progress, one_line
 from .tensor import Tensor
 
-# compile() arguments Keras 2 accepts and ignores here (graph/distribution settings)
-_COMPILE_IGNORED = {"run_eagerly", "steps_per_execution", "jit_compile", "sample_weight_mode",
-                    "target_tensors", "distribute", "experimental_run_tf_function", "cloning",
-                    "auto_scale_loss", "pss_evaluation_shards"}  # fmt: skip
-
 
 class Trainer:
     """Keras's training API for a Module whose forward maps input tensors to output tensors."""
@@ -45,7 +40,7 @@ class Trainer:
         `loss` is a name ('mse'), a Keras loss, a function `f(y_true, y_pred)` or a PyTorch-style
         loss module such as `nn.CrossEntropyLoss()` (called as `loss(y_pred, y_true)`).
         """
-        unknown = sorted(set(kwargs) - _COMPILE_IGNORED)
+        unknown = sorted(set(kwargs) - data.COMPILE_IGNORED)
         if unknown:
             raise TypeError(f"Invalid keyword argument(s) in `compile()`: {tuple(unknown)}")
         optimizer = self._get_optimizer(optimizer)
@@ -66,10 +61,7 @@ class Trainer:
 
     def _check_compiled(self):
         if self._compiled is None:
-            raise RuntimeError(
-                "You must compile your model before training/testing. "
-                "Use `model.compile(optimizer, loss)`."
-            )
+            raise RuntimeError("You must compile your model before training/testing. Use `model.compile(optimizer, loss)`.")  # fmt: skip
         if self._compiled["loss"] is None:
             raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
 
@@ -122,10 +114,9 @@ class Trainer:
     def _update_metrics(self, ys, outputs, sample_weight):
         for (_, _, _, metrics), yi, out in zip(self._heads, ys, data.as_list(outputs)):
             for m, weighted in metrics:
-                if weighted:
-                    m.update_state(yi, out.data, sample_weight=sample_weight)
-                else:
-                    m.update_state(yi, out.data)
+                m.update_state(
+                    yi, out.data, **({"sample_weight": sample_weight} if weighted else {})
+                )
 
     def _train_step(self, x, ys, sample_weight):
         """One update on a batch (`ys`: the targets as a list, one per output)."""
@@ -141,8 +132,7 @@ class Trainer:
         return float(loss.data), {k: float(v.data) for k, v in parts.items()} if parts else parts
 
     def _cached_lists(self) -> dict:
-        """Trainable parameters and regularization terms; fit lists them once, after the first
-        call has made the weights."""
+        """Trainable parameters and regularization terms, listed once per fit (after the build)."""
         terms = getattr(self, "_regularization_terms", None)
         return {"params": [p for p in self.parameters() if p.requires_grad],
                 "terms": terms() if terms else []}  # fmt: skip
@@ -223,7 +213,7 @@ class Trainer:
             if val is not None and data.due(epoch, val_freq):
                 vx, vy, vsw = (*val, None, None)[:3]  # (x, y[, sw]) or (loader,)
                 val_logs = self.evaluate(vx, vy, val_batch, verbose=0, sample_weight=vsw,
-                                         return_dict=True, _checked=True)  # fmt: skip
+                                         callbacks=cbs, return_dict=True, _checked=True)  # fmt: skip
                 logs.update({f"val_{k}": v for k, v in val_logs.items()})
                 self.train()
             cbs.on_epoch_end(epoch, logs)
@@ -288,15 +278,20 @@ class Trainer:
         for m in self.metrics:
             m.reset_state()
         sums, seen = {}, 0
+        cbs = CallbackList.wrap(callbacks, self)
+        cbs.on_test_begin()
         with grad_mode.no_grad():
-            for xb, yb, swb in pairs:
+            for step, (xb, yb, swb) in enumerate(pairs):
+                cbs.on_test_batch_begin(step)
                 ys, outputs = self._targets(yb), self._forward(xb)
                 loss, parts = self._loss(ys, outputs, swb)
                 self._update_metrics(ys, outputs, swb)
                 parts = {k: float(v.data) for k, v in parts.items()}
                 seen += data.add(sums, float(loss.data), parts, len(ys[0]))
+                cbs.on_test_batch_end(step, {"loss": float(loss.data)})
         self.train(was_training)
         logs = self._logs(sums, seen)
+        cbs.on_test_end(logs)
         if verbose not in (0, "0"):
             print(one_line(len(pairs), time.perf_counter() - start, logs))
         return data.result(logs, return_dict)
@@ -313,11 +308,15 @@ class Trainer:
             chunks = [data.take(x, i) for i in data.batches(n, batch_size or 32, False)]
         was_training = self.training
         self.eval()
-        outs = []
+        outs, cbs = [], CallbackList.wrap(callbacks, self)
+        cbs.on_predict_begin()
         with grad_mode.no_grad():
-            for xb in chunks:
+            for step, xb in enumerate(chunks):
+                cbs.on_predict_batch_begin(step)
                 outs.append([o.numpy() for o in data.as_list(self._forward(xb))])
+                cbs.on_predict_batch_end(step, {"outputs": outs[-1]})
         self.train(was_training)
+        cbs.on_predict_end()
         if verbose not in (0, "0"):
             print(one_line(len(chunks), time.perf_counter() - start, {}))
         if not outs:

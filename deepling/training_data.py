@@ -287,3 +287,9 @@ def result(logs: dict, return_dict: bool):
         return logs
     values = list(logs.values())
     return values[0] if len(values) == 1 else values
+
+
+# compile() arguments Keras 2 accepts and deepling ignores (graph/distribution settings)
+COMPILE_IGNORED = {"run_eagerly", "steps_per_execution", "jit_compile", "sample_weight_mode",
+                   "target_tensors", "distribute", "experimental_run_tf_function", "cloning",
+                   "auto_scale_loss", "pss_evaluation_shards"}  # fmt: skip

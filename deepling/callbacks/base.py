@@ -82,6 +82,11 @@ class CallbackList(Callback):
             if params:
                 c.set_params(params)
 
+    @classmethod
+    def wrap(cls, callbacks, model) -> CallbackList:
+        """`callbacks` as a CallbackList (fit hands its own to its validation pass)."""
+        return callbacks if isinstance(callbacks, cls) else cls(callbacks or [], model)
+
     def __getattribute__(self, name):
         if not name.startswith("on_"):
             return object.__getattribute__(self, name)

@@ -98,12 +98,6 @@ def test_mnist_style_checkpoint_loads_and_predicts_like_the_model(mnist_run):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Layer.__call__ (deepling/keras/layers/base.py) passes NumPy arrays on unconverted; "
-    "Dense.call reads `inputs.data` (a memoryview) -> AttributeError. Keras converts NumPy "
-    "inputs to float32 tensors, as TF's quickstart `model(x_train[:1]).numpy()` relies on",
-)
 def test_calling_the_model_on_a_numpy_batch_is_like_predict():
     keras.utils.set_random_seed(0)
     model = keras.Sequential([keras.layers.Dense(3, input_shape=(2,))])

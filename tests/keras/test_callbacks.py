@@ -107,7 +107,6 @@ def test_history_and_hook_order():
                           ("train_end",)]  # fmt: skip
 
 
-@pytest.mark.xfail(reason="deepling/training.py: evaluate() inside fit calls no on_test_* hooks")
 def test_validation_calls_test_hooks():
     model, rec = make_model(), Recorder()
     model.fit(X, Y, epochs=1, batch_size=16, verbose=0, callbacks=[rec], validation_data=(X, Y))

@@ -11,7 +11,7 @@ import numpy as np
 from ... import grad_mode
 from ...creation import zeros
 from ...nn.module import Module, Parameter
-from ...tensor import Tensor
+from ...tensor import Tensor, to_array
 from .. import initializers, regularizers
 
 _name_counts: dict = {}
@@ -112,6 +112,7 @@ class Layer(Module):
 
             if is_symbolic(inputs):
                 return symbolic_call(self, inputs, args, kwargs)
+            inputs = _as_tensor(inputs)
         if not self.built:
             self.maybe_build(_shape_of(inputs))
         return self.call(inputs, *args, **kwargs)
@@ -226,6 +227,18 @@ class Layer(Module):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _as_tensor(inputs):
+    """NumPy arrays and lists become tensors, float64 as float32, as Keras converts them."""
+    if isinstance(inputs, (list, tuple)) and inputs and all(
+        isinstance(x, (Tensor, np.ndarray)) for x in inputs
+    ):  # several inputs (Concatenate, Add, a functional model)
+        return [x if isinstance(x, Tensor) else _as_tensor(x) for x in inputs]
+    array = to_array(inputs.numpy() if hasattr(inputs, "numpy") else inputs)
+    if array.dtype == np.float64:
+        array = array.astype(np.float32)
+    return Tensor._wrap(array)
 
 
 def _shape_of(inputs):
