@@ -95,3 +95,29 @@ def test_load_model_rejects_a_weights_file(tmp_path):
     sequential().save_weights(path)
     with pytest.raises(ValueError, match="not a model saved"):
         keras.models.load_model(path)
+
+
+def test_sequential_without_input_and_regularizers_round_trip(tmp_path):
+    import deepling.keras as keras
+
+    model = keras.Sequential(
+        [keras.layers.Dense(4, kernel_regularizer="l2"), keras.layers.Dense(1)]
+    )
+    model.compile("sgd", "mse")
+    x = np.random.default_rng(0).random((8, 3)).astype("float32")
+    model.fit(x, x.sum(1), epochs=1, verbose=0)  # built by its first call, no Input
+    model.save(tmp_path / "m.keras")
+    loaded = keras.models.load_model(tmp_path / "m.keras")
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)
+    assert (
+        loaded.layers[0].kernel_regularizer.get_config()
+        == model.layers[0].kernel_regularizer.get_config()
+    )
+
+
+def test_sequential_build_marks_it_built():
+    import deepling.keras as keras
+
+    model = keras.Sequential([keras.layers.Dense(3)])
+    model.build((None, 9))
+    assert model.built and model.count_params() == 30

@@ -60,6 +60,7 @@ class Sequential(Model):
         for layer in self._stack:
             shape = _output_shape(layer, shape)
         self._output_shape = shape
+        self.built, self.built_input_shape = True, tuple(input_shape)
 
     def call(self, inputs, training=None):
         x = inputs
@@ -77,8 +78,9 @@ class Sequential(Model):
         from ..saving import layer_config
 
         config = {"name": self.name, "layers": [layer_config(layer) for layer in self._stack]}
-        if self.input_spec_shape is not None:
-            config["input_shape"] = self.input_spec_shape
+        known = self.input_spec_shape or getattr(self, "built_input_shape", None)
+        if known is not None:  # so that load_model can build the layers before loading weights
+            config["input_shape"] = known
         return config
 
     @classmethod
