@@ -50,8 +50,12 @@ def _float_pair(y_true, y_pred, broadcast=False):
     a ValueError names both shapes otherwise."""
     y_pred = _prediction(y_pred)
     y_true = _as_tensor(y_true, y_pred)
-    if y_true.dtype != y_pred.dtype:
-        y_true = y_true.to(y_pred.dtype)
+    if y_true.dtype != y_pred.dtype:  # integer targets: a plain cast, nothing to differentiate
+        y_true = (
+            y_true.to(y_pred.dtype)
+            if y_true.requires_grad
+            else Tensor._wrap(y_true.data.astype(y_pred.dtype))
+        )
     y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
     if y_true.shape != y_pred.shape and not (broadcast and _broadcasts(y_true, y_pred)):
         raise ValueError(
@@ -208,6 +212,10 @@ _BUILTIN = (mean_squared_error, mean_absolute_error, huber, binary_crossentropy,
             categorical_crossentropy, sparse_categorical_crossentropy)  # fmt: skip
 
 
+# the fast form of the per-sample losses that are means of a function of y_pred - y_true
+_POINTWISE = {mean_squared_error: ops.square, mean_absolute_error: ops.abs}
+
+
 # --- Loss objects ---
 class Loss:
     """Per-sample `call(y_true, y_pred)`, reduced by `reduction` when the object is called."""
@@ -262,6 +270,14 @@ class LossFunctionWrapper(Loss):
     def __init__(self, fn, reduction="sum_over_batch_size", name=None, dtype=None, **kwargs):
         super().__init__(name or getattr(fn, "__name__", "loss"), reduction, dtype)
         self.fn, self.kwargs = fn, kwargs
+
+    def __call__(self, y_true, y_pred, sample_weight=None) -> Tensor:
+        pointwise = _POINTWISE.get(self.fn)
+        if pointwise and sample_weight is None and self.reduction == "sum_over_batch_size":
+            y_true, y_pred = _float_pair(y_true, y_pred, broadcast=True)
+            if y_true.shape == y_pred.shape:  # then the mean of the per-sample means is the mean
+                return pointwise(y_pred - y_true).mean()
+        return super().__call__(y_true, y_pred, sample_weight)
 
     def call(self, y_true, y_pred) -> Tensor:
         if self.fn not in _BUILTIN:  # a user's function gets float tensors of one rank

@@ -298,3 +298,15 @@ def test_module_loss_matches_keras_mse_in_fit():
     np.testing.assert_allclose(
         _fit_module_loss(dl.nn.MSELoss(), y, 1), _fit_module_loss("mse", y, 1), rtol=1e-5
     )
+
+
+@pytest.mark.parametrize("name", ["mse", "mae"])
+def test_fast_mean_path_equals_the_per_sample_path(name):
+    rng = np.random.default_rng(3)
+    y_true, y_pred = rng.normal(size=(6, 4)), dl.tensor(rng.normal(size=(6, 4)), requires_grad=True)
+    fast = losses.get(name)(y_true, y_pred)
+    slow = losses.get(name)(y_true, y_pred, sample_weight=np.ones(6))  # the weighted, general path
+    np.testing.assert_allclose(fast.item(), slow.item(), rtol=1e-12)
+    np.testing.assert_allclose(
+        dl.grad(fast, y_pred)[0].numpy(), dl.grad(slow, y_pred)[0].numpy(), rtol=1e-12
+    )

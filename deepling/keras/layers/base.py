@@ -231,8 +231,10 @@ class Layer(Module):
 
 def _as_tensor(inputs):
     """NumPy arrays and lists become tensors, float64 as float32, as Keras converts them."""
-    if isinstance(inputs, (list, tuple)) and inputs and all(
-        isinstance(x, (Tensor, np.ndarray)) for x in inputs
+    if (
+        isinstance(inputs, (list, tuple))
+        and inputs
+        and all(isinstance(x, (Tensor, np.ndarray)) for x in inputs)
     ):  # several inputs (Concatenate, Add, a functional model)
         return [x if isinstance(x, Tensor) else _as_tensor(x) for x in inputs]
     array = to_array(inputs.numpy() if hasattr(inputs, "numpy") else inputs)
