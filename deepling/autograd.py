@@ -164,7 +164,7 @@ def run_backward(roots, root_grads, *, retain_graph=False, sources=None, window=
                 xd = x.data
                 if gx.shape != xd.shape:
                     gx = _sum_to(gx, xd.shape, fn)
-                if gx.dtype != xd.dtype:
+                if gx.dtype is not xd.dtype and gx.dtype != xd.dtype:  # `is`: the usual case
                     gx = gx.astype(xd.dtype)
                 edges.append((x, gx))
         visited.append(fn)
@@ -191,6 +191,9 @@ def _accumulate(found, t, g):
 
 def _own(g, owned):
     """A writable array that no other gradient shares, so `grad.zero_()` touches one tensor."""
+    if type(g) is np.ndarray and g.base is None and id(g) not in owned:
+        owned.add(id(g))  # a fresh array of its own (the usual case): keep it as it is
+        return g
     xp = _backend.array_module(g)
     if (
         not isinstance(g, xp.ndarray)

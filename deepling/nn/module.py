@@ -81,11 +81,9 @@ class Module:
     def __init__(self, *args, **kwargs):
         if args or kwargs:
             raise TypeError(f"Module.__init__() got unexpected arguments {args} {kwargs}")
-        object.__setattr__(self, "training", True)
-        object.__setattr__(self, "_parameters", OrderedDict())
-        object.__setattr__(self, "_buffers", OrderedDict())
-        object.__setattr__(self, "_non_persistent", set())
-        object.__setattr__(self, "_modules", OrderedDict())
+        # plain dicts keep insertion order; one update is cheap for losses made every step
+        self.__dict__.update(training=True, _parameters={}, _buffers={}, _non_persistent=set(),
+                             _modules={})  # fmt: skip
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError(

@@ -73,7 +73,9 @@ class Mean(Function):
         return total / self.n if x.size else x.mean(axis=self.axes, keepdims=self.keepdims)
 
     def backward(self, gy):
-        return _fill(self.xp, _expand(gy, self.shape, self.axes, self.keepdims) / self.n, self.shape)
+        return _fill(
+            self.xp, _expand(gy, self.shape, self.axes, self.keepdims) / self.n, self.shape
+        )
 
 
 class Extreme(Function):
