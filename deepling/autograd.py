@@ -86,7 +86,7 @@ class Function:
 def _sum_to(g, shape, fn):
     """Undo broadcasting: sum `g` down to `shape`, the one place gradients are unbroadcast."""
     if not shape:  # a scalar parameter: the common case in tutorials, so take the short way
-        return g.sum()
+        return _backend.array_module(g).asarray(g.sum())  # an array, not a NumPy scalar
     lead = g.ndim - len(shape)
     if lead < 0:
         raise ShapeError(

@@ -97,7 +97,7 @@ class Sub(Function):
         return a - b
 
     def backward(self, gy):
-        return gy, -gy
+        return gy, (-gy if self.needs_input_grad[1] else None)
 
 
 class Mul(Function):
@@ -109,7 +109,8 @@ class Mul(Function):
 
     def backward(self, gy):
         a, b = self.saved
-        return gy * b, gy * a
+        need_a, need_b = self.needs_input_grad  # a constant operand needs no product
+        return (gy * b if need_a else None), (gy * a if need_b else None)
 
 
 class Div(Function):
@@ -123,7 +124,7 @@ class Div(Function):
     def backward(self, gy):
         b, y = self.saved
         ga = gy / b
-        return ga, -ga * y
+        return ga, (-ga * y if self.needs_input_grad[1] else None)
 
 
 class Pow(Function):
