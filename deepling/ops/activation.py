@@ -14,8 +14,7 @@ class Sigmoid(Function):
     """y = 1 / (1 + exp(-x));  dy/dx = y (1 - y), so keep y."""
 
     def forward(self, x):
-        with np.errstate(over="ignore"):  # exp(-x) = inf for x << 0 gives the right limit, 0
-            y = 1 / (1 + self.xp.exp(-x))
+        y = self.xp.exp(-self.xp.logaddexp(0, -x))  # 1 / (1 + e^-x) that never overflows
         self.save_for_backward(y)
         return y
 
