@@ -108,7 +108,7 @@ def softmax_numpy(_=None):
 
 # --- (c) an MLP with a shuffled DataLoader ---
 def boston():
-    path = Path("/work/shared/data/boston_housing.csv")
+    path = ROOT.parent / "shared" / "data" / "boston_housing.csv"
     if path.exists():
         table = np.loadtxt(path, delimiter=",", skiprows=1, dtype=np.float32)[:404]
     else:  # Boston's shape, random values

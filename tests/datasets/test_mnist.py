@@ -23,7 +23,7 @@ from deepling.keras.datasets import fashion_mnist, mnist
 from .test_idx import idx_bytes
 
 NAMES = list(MNIST.files)  # train images, train labels, test images, test labels
-SHARED_MNIST = Path("/work/shared/data/mnist")
+SHARED_MNIST = Path(__file__).resolve().parents[3] / "shared" / "data" / "mnist"  # ../shared
 calls = []
 
 
