@@ -67,7 +67,7 @@ def fit(k, make, x, y, epochs, batch):
 def hand(make, x, y, epochs, batch):
     """The same model, loss and optimizer, driven by a plain loop (no fit conveniences)."""
     model = make(dkeras)
-    loss_fn, opt = model._resolve_loss("mse"), model.optimizer
+    loss_fn, opt = dkeras.losses.get("mse"), model.optimizer
     params = [p for p in model.parameters() if p.requires_grad]
     rng = np.random.default_rng(0)
     for _ in range(epochs):

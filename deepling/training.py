@@ -45,19 +45,12 @@ class Trainer:
             raise TypeError(f"Invalid keyword argument(s) in `compile()`: {tuple(unknown)}")
         optimizer = self._get_optimizer(optimizer)
         for each in data.entries(loss):  # unknown names fail here, not in the middle of fit
-            self._resolve_loss(each)
+            self._get_loss(each)
         for name in [m for m in data.entries([metrics, weighted_metrics]) if isinstance(m, str)]:
             self._get_metric(name, None, None)
         self.optimizer, self._heads = optimizer, None
         self._compiled = {"loss": loss, "metrics": metrics or [], "loss_weights": loss_weights,
                           "weighted_metrics": weighted_metrics or []}  # fmt: skip
-
-    def _resolve_loss(self, identifier):
-        from .nn.module import Module
-
-        if isinstance(identifier, Module) and not hasattr(identifier, "build"):
-            return data.ModuleLoss(identifier)
-        return self._get_loss(identifier)
 
     def _check_compiled(self):
         if self._compiled is None:
@@ -70,7 +63,7 @@ class Trainer:
         outs = data.as_list(outputs)
         names = self._output_names(len(outs))
         self._heads = data.build_heads(self._compiled, ys, outs, names,
-                                       self._resolve_loss, self._get_metric)  # fmt: skip
+                                       self._get_loss, self._get_metric)  # fmt: skip
 
     def _output_names(self, count):
         names = getattr(self, "output_names", None)

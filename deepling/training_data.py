@@ -170,32 +170,6 @@ def build_heads(spec, ys, outs, names, resolve_loss, get_metric) -> list:
     return heads
 
 
-class ModuleLoss:
-    """A PyTorch-style loss module (`loss(input, target)`, already reduced) as a compile() loss.
-
-    Keras hands targets as (N, 1) when given 1-D; PyTorch's class-index losses want (N,), so a
-    (N, 1) target meets an output of another shape as (N,). Integer targets of the output's
-    shape (0/1 labels for BCE, whole numbers for MSE) are cast to the output's dtype.
-    """
-
-    def __init__(self, module):
-        self.module = module
-        self.name = type(module).__name__
-
-    def __call__(self, y_true, y_pred, sample_weight=None):
-        if sample_weight is not None:
-            raise ValueError(
-                f"sample_weight and class_weight need a Keras loss; {self.name} already reduces "
-                "over the batch (give it `weight=` or use a keras.losses loss)"
-            )
-        t = y_true.numpy() if isinstance(y_true, Tensor) else np.asarray(y_true)
-        if t.ndim == 2 and t.shape[1] == 1 and tuple(y_pred.shape) != t.shape:
-            t = t[:, 0]
-        if t.dtype.kind in "iub" and t.shape == tuple(y_pred.shape):
-            t = t.astype(y_pred.data.dtype)
-        return self.module(y_pred, Tensor._wrap(t))
-
-
 def entries(spec) -> list:
     """The leaves of a loss/metrics spec: one value, a list (of lists) or a dict."""
     if spec is None:
