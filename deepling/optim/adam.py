@@ -99,21 +99,7 @@ class AdamW(Adam):
         0.85
     """
 
-    def __init__(
-        self,
-        params=None,
-        lr=1e-3,
-        betas=(0.9, 0.999),
-        eps=1e-8,
-        weight_decay=1e-2,
-        amsgrad=False,
-        *,
-        maximize=False,
-        learning_rate=None,
-        eps_before_bias_correction=False,
-    ):
-        super().__init__(
-            params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize,
-            learning_rate=learning_rate, decoupled_weight_decay=True,
-            eps_before_bias_correction=eps_before_bias_correction,
-        )  # fmt: skip
+    def __init__(self, params=None, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2,
+                 amsgrad=False, **kwargs):  # fmt: skip
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, decoupled_weight_decay=True,
+                         **kwargs)  # fmt: skip
