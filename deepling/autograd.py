@@ -247,7 +247,10 @@ def _seed_grads(outputs, grad_outputs):
         if g is None:
             if out.data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            seeds.append(_backend.array_module(out.data).ones(out.data.shape, out.data.dtype))
+            xp = _backend.array_module(out.data)
+            seeds.append(
+                xp.array(1, out.data.dtype).reshape(out.data.shape)
+            )  # C-level, unlike ones
             continue
         g = g.data if isinstance(g, Tensor) else np.asarray(g)
         if g.shape != out.data.shape:

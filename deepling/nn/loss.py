@@ -31,7 +31,10 @@ class _WeightedLoss(_Loss):
 
     def __init__(self, weight=None, size_average=None, reduce=None, reduction: str = "mean"):
         super().__init__(size_average, reduce, reduction)
-        self.register_buffer("weight", weight)
+        if weight is None:  # the usual case, made every step by tutorials: skip the checks
+            self._buffers["weight"] = None
+        else:
+            self.register_buffer("weight", weight)
 
 
 class MSELoss(_Loss):
