@@ -4,6 +4,7 @@
 optional parts load when first imported.
 """
 
+from . import tensor_methods  # noqa: F401  (binds the operators and methods of Tensor)
 from ._backend import bool_ as bool  # noqa: A001 (PyTorch's dtype names shadow builtins here)
 from ._backend import double as double
 from ._backend import float16 as float16

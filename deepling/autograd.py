@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import heapq
 import math
-import weakref
 
 import numpy as np
 
 from . import _backend, grad_mode
-from .grad_mode import is_grad_enabled  # noqa: F401  (re-exported for tensor.py)
+from .tensor import Size, Tensor, check_differentiable  # noqa: F401  (tape.py imports the check)
 
 
 class ShapeError(ValueError, RuntimeError):
@@ -262,17 +261,8 @@ def _seed_grads(outputs, grad_outputs):
     return seeds
 
 
-def retain_grad(t) -> None:
-    """Keep `.grad` for a non-leaf tensor after backward (the Function holds it weakly)."""
-    if t.grad_fn is not None:
-        t.grad_fn.retained = weakref.ref(t)
-
-
-def check_differentiable(dtype) -> None:
-    if not _backend.is_floating(dtype):
-        raise RuntimeError(
-            f"Only Tensors of floating point dtype can require gradients (got {np.dtype(dtype)})"
-        )
-
-
-from .tensor import Size, Tensor  # noqa: E402  (Tensor needs this module's names first)
+def backward(tensor, gradient=None, retain_graph: bool = False) -> None:
+    """`Tensor.backward`: fill `.grad` of the leaves `tensor` depends on (summed into existing
+    grads)."""
+    seeds = _seed_grads([tensor], None if gradient is None else [gradient])
+    run_backward([tensor], seeds, retain_graph=retain_graph)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
-from . import _backend
+from . import _backend, grad_mode
 
 
 class Size(tuple):
@@ -158,15 +160,10 @@ class Tensor:
 
     __hash__ = object.__hash__  # `==` returns a tensor, so keep identity hashing explicitly
 
-    # --- autograd ---
-    def backward(self, gradient=None, retain_graph: bool = False) -> None:
-        """Fill `.grad` of the leaves this tensor depends on (summed into existing grads)."""
-        seeds = autograd._seed_grads([self], None if gradient is None else [gradient])
-        autograd.run_backward([self], seeds, retain_graph=retain_graph)
-
+    # --- autograd (`backward` is the walk's, bound in tensor_methods.py) ---
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         if requires_grad:
-            autograd.check_differentiable(self.data.dtype)
+            check_differentiable(self.data.dtype)
         elif self.grad_fn is not None:
             raise RuntimeError(
                 "you can only change requires_grad flags of leaf variables. If you want to use "
@@ -177,9 +174,11 @@ class Tensor:
         return self
 
     def retain_grad(self) -> None:
+        """Keep `.grad` of a non-leaf after backward (its Function holds it weakly)."""
         if not self.requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-        autograd.retain_grad(self)
+        if self.grad_fn is not None:
+            self.grad_fn.retained = weakref.ref(self)
 
     def detach(self) -> Tensor:
         """The same data, cut from the graph."""
@@ -192,7 +191,7 @@ class Tensor:
 
     # --- in place: for leaves under no_grad (optimizers, `w -= lr * w.grad`) ---
     def _check_inplace(self) -> None:
-        if self.requires_grad and autograd.is_grad_enabled():
+        if self.requires_grad and grad_mode.enabled:
             raise RuntimeError(
                 "a leaf Variable that requires grad is being used in an in-place operation."
                 if self.grad_fn is None
@@ -232,7 +231,7 @@ class Tensor:
     def _iop(self, op, other):
         """`x += y`: in place when nothing is recorded, else out of place (Python rebinds x),
         also when only `y` needs a gradient: writing into x's array would drop the graph."""
-        if autograd.is_grad_enabled() and (
+        if grad_mode.enabled and (
             self.requires_grad or (isinstance(other, Tensor) and other.requires_grad)
         ):
             if self.requires_grad and self.grad_fn is None:
@@ -261,4 +260,8 @@ class Tensor:
         self.data[key] = value.data if isinstance(value, Tensor) else value
 
 
-from . import autograd, tensor_methods  # noqa: E402, F401  (both need Tensor defined first)
+def check_differentiable(dtype) -> None:
+    if not _backend.is_floating(dtype):
+        raise RuntimeError(
+            f"Only Tensors of floating point dtype can require gradients (got {np.dtype(dtype)})"
+        )

@@ -3,7 +3,7 @@
 # --- methods and operators: the math lives in ops/, bound to Tensor here ---
 import numpy as np
 
-from . import _backend
+from . import _backend, autograd
 from . import ops as _ops
 from .tensor import Tensor
 
@@ -133,7 +133,7 @@ _METHODS = {
     "float": _cast_to(_backend.float32), "double": _cast_to(_backend.float64),
     "half": _cast_to(_backend.float16), "long": _cast_to(_backend.int64),
     "int": _cast_to(_backend.int32), "bool": _cast_to(_backend.bool_),
-    "type": _type, "to": _to, "__repr__": _repr,
+    "type": _type, "to": _to, "__repr__": _repr, "backward": autograd.backward,
     "cpu": lambda self: self,
     "clone": lambda self: _ops.add(self, 0) if self.requires_grad else Tensor._wrap(self.data.copy()),
     "view_as": lambda self, other: _ops.reshape(self, other.shape),

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from .. import ops
+from .registry import Registry
+
+ACTIVATIONS = Registry("activation")  # the names Dense(activation=...) and get() accept
 
 _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772, 1.0507009873554805
 
 
+@ACTIVATIONS.register()
 def linear(x):
     """The identity: Keras's default activation."""
     return x
 
 
+@ACTIVATIONS.register()
 def relu(x, negative_slope: float = 0.0, max_value=None, threshold: float = 0.0):
     """max(x, 0), with Keras's options for a leaky slope, a cap and a threshold."""
     if threshold != 0.0:
@@ -23,38 +28,47 @@ def relu(x, negative_slope: float = 0.0, max_value=None, threshold: float = 0.0)
     return y if max_value is None else ops.clamp(y, max=max_value)
 
 
+@ACTIVATIONS.register()
 def sigmoid(x):
     return ops.sigmoid(x)
 
 
+@ACTIVATIONS.register()
 def softmax(x, axis: int = -1):
     return ops.softmax(x, axis)
 
 
+@ACTIVATIONS.register()
 def log_softmax(x, axis: int = -1):
     return ops.log_softmax(x, axis)
 
 
+@ACTIVATIONS.register()
 def tanh(x):
     return ops.tanh(x)
 
 
+@ACTIVATIONS.register()
 def elu(x, alpha: float = 1.0):
     return ops.elu(x, alpha)
 
 
+@ACTIVATIONS.register()
 def selu(x):
     return _SELU_SCALE * ops.elu(x, _SELU_ALPHA)
 
 
+@ACTIVATIONS.register()
 def softplus(x):
     return ops.softplus(x)
 
 
+@ACTIVATIONS.register()
 def softsign(x):
     return x / (1 + ops.abs(x))
 
 
+@ACTIVATIONS.register("swish", "silu")
 def swish(x):
     return x * ops.sigmoid(x)
 
@@ -62,28 +76,34 @@ def swish(x):
 silu = swish
 
 
+@ACTIVATIONS.register()
 def gelu(x, approximate: bool = False):
     return ops.gelu(x, "tanh" if approximate else "none")
 
 
+@ACTIVATIONS.register()
 def leaky_relu(x, negative_slope: float = 0.2):
     """Keras's default slope is 0.2 (PyTorch's is 0.01)."""
     return ops.leaky_relu(x, negative_slope)
 
 
+@ACTIVATIONS.register()
 def exponential(x):
     return ops.exp(x)
 
 
+@ACTIVATIONS.register()
 def relu6(x):
     return ops.clamp(x, 0.0, 6.0)
 
 
+@ACTIVATIONS.register()
 def hard_sigmoid(x):
     """relu6(x + 3) / 6, Keras 3's (Keras 2's was clip(0.2 x + 0.5, 0, 1))."""
     return ops.clamp(x + 3.0, 0.0, 6.0) / 6.0
 
 
+@ACTIVATIONS.register("hard_silu", "hard_swish")
 def hard_silu(x):
     """x * hard_sigmoid(x)."""
     return x * hard_sigmoid(x)
@@ -92,20 +112,16 @@ def hard_silu(x):
 hard_swish = hard_silu
 
 
+@ACTIVATIONS.register()
 def mish(x):
     """x * tanh(softplus(x))."""
     return x * ops.tanh(ops.softplus(x))
 
 
+@ACTIVATIONS.register()
 def log_sigmoid(x):
     """log(sigmoid(x)) = -softplus(-x), finite for large |x|."""
     return -ops.softplus(-x)
-
-
-_BY_NAME = {f.__name__: f for f in (linear, relu, sigmoid, softmax, log_softmax, tanh, elu, selu,
-                                     softplus, softsign, swish, gelu, leaky_relu, exponential, relu6,
-                                     hard_sigmoid, hard_silu, mish, log_sigmoid)}  # fmt: skip
-_BY_NAME.update(silu=silu, hard_swish=hard_swish)
 
 
 def get(identifier):
@@ -114,14 +130,8 @@ def get(identifier):
         return linear
     if callable(identifier):
         return identifier
-    fn = _BY_NAME.get(identifier) if isinstance(identifier, str) else None
-    if fn is None:
-        raise ValueError(
-            f"Unknown activation: {identifier!r}. Valid names: {', '.join(sorted(_BY_NAME))}"
-        )
-    return fn
+    return ACTIVATIONS.lookup(identifier)
 
 
 def serialize(fn) -> str:
-    name = getattr(fn, "__name__", None)
-    return name if name in _BY_NAME else repr(fn)
+    return ACTIVATIONS.name_of(fn) or repr(fn)

@@ -8,6 +8,7 @@ import math
 import numpy as np
 
 from .. import _backend
+from .registry import Registry
 
 
 def _fans(shape):
@@ -167,26 +168,34 @@ def _truncated(rng, shape):
     return draws
 
 
-_BY_NAME = {
-    "zeros": Zeros, "ones": Ones, "constant": Constant, "uniform": RandomUniform,
-    "random_uniform": RandomUniform, "normal": RandomNormal, "random_normal": RandomNormal,
-    "truncated_normal": TruncatedNormal, "glorot_uniform": GlorotUniform,
-    "glorot_normal": GlorotNormal, "he_uniform": HeUniform, "he_normal": HeNormal,
-    "lecun_uniform": LecunUniform, "lecun_normal": LecunNormal, "orthogonal": Orthogonal,
-    "identity": Identity, "variance_scaling": VarianceScaling,
-}  # fmt: skip
-_BY_CLASS_NAME = {cls.__name__: cls for cls in _BY_NAME.values()}
+INITIALIZERS = Registry("initializer")  # the names add_weight(initializer=...) and get() accept
+INITIALIZERS.update(
+    zeros=Zeros,
+    ones=Ones,
+    constant=Constant,
+    uniform=RandomUniform,
+    random_uniform=RandomUniform,
+    normal=RandomNormal,
+    random_normal=RandomNormal,
+    truncated_normal=TruncatedNormal,
+    glorot_uniform=GlorotUniform,
+    glorot_normal=GlorotNormal,
+    he_uniform=HeUniform,
+    he_normal=HeNormal,
+    lecun_uniform=LecunUniform,
+    lecun_normal=LecunNormal,
+    orthogonal=Orthogonal,
+    identity=Identity,
+    variance_scaling=VarianceScaling,
+)
+_BY_CLASS_NAME = {cls.__name__: cls for cls in INITIALIZERS.values()}
 
 
 def get(identifier) -> Initializer:
     """An initializer from a name ('glorot_uniform'), a class, an instance or a function."""
     if isinstance(identifier, str):
-        cls = _BY_NAME.get(identifier.lower()) or _BY_CLASS_NAME.get(identifier)
-        if cls is None:
-            raise ValueError(
-                f"Unknown initializer: {identifier!r}. Valid names: {', '.join(sorted(_BY_NAME))}"
-            )
-        return cls()
+        cls = _BY_CLASS_NAME.get(identifier)
+        return (cls or INITIALIZERS.lookup(identifier.lower()))()
     if isinstance(identifier, dict):
         return deserialize(identifier)
     if isinstance(identifier, type):
@@ -201,7 +210,7 @@ def serialize(init) -> str | dict:
     if not isinstance(init, Initializer):  # a plain function
         return getattr(init, "__name__", repr(init))
     config = init.get_config()
-    for name, cls in _BY_NAME.items():
+    for name, cls in INITIALIZERS.items():
         if type(init) is cls and config == cls().get_config():
             return name
     return {"class_name": type(init).__name__, "config": config}

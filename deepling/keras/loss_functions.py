@@ -14,10 +14,13 @@ import warnings
 import numpy as np
 
 from .. import ops
-from ..ops import loss as _fused
+from ..ops import crossentropy as _ce
+from ..ops import loss as _loss
 from ..tensor import Tensor, to_array
+from .registry import Registry
 
 EPSILON = 1e-7
+LOSSES = Registry("loss")  # the names compile(loss=...) and losses.get() accept
 _REDUCTIONS = ("sum_over_batch_size", "sum", "none", None, "mean", "mean_with_sample_weight")
 
 
@@ -72,27 +75,29 @@ def _broadcasts(y_true, y_pred) -> bool:
         return False
 
 
-# --- per-sample functions ---
+# --- per-sample functions: rows over the primitives of ops/loss.py and ops/crossentropy.py ---
+@LOSSES.register("mean_squared_error", "mse")
 def mean_squared_error(y_true, y_pred) -> Tensor:
     """mean((y_pred - y_true)**2) over the last axis."""
     y_true, y_pred = _float_pair(y_true, y_pred, broadcast=True)
-    return ((y_pred - y_true) ** 2).mean(-1)
+    return _loss.squared_error(y_pred, y_true).mean(-1)
 
 
+@LOSSES.register("mean_absolute_error", "mae")
 def mean_absolute_error(y_true, y_pred) -> Tensor:
     """mean(|y_pred - y_true|) over the last axis."""
     y_true, y_pred = _float_pair(y_true, y_pred, broadcast=True)
-    return ops.abs(y_pred - y_true).mean(-1)
+    return _loss.absolute_error(y_pred, y_true).mean(-1)
 
 
+@LOSSES.register("huber", "huber_loss")
 def huber(y_true, y_pred, delta: float = 1.0) -> Tensor:
     """0.5 e**2 where |e| <= delta, else delta |e| - 0.5 delta**2 (e = y_pred - y_true)."""
     y_true, y_pred = _float_pair(y_true, y_pred, broadcast=True)
-    error = ops.abs(y_pred - y_true)
-    small = ops.clamp(error, max=delta)  # quadratic up to delta, linear beyond
-    return (0.5 * small * small + delta * (error - small)).mean(-1)
+    return _loss.huber(y_pred, y_true, delta).mean(-1)
 
 
+@LOSSES.register("binary_crossentropy")
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0) -> Tensor:
     """-(t log p + (1-t) log(1-p)), p clipped to [1e-7, 1-1e-7], mean over the last axis."""
     y_true, y_pred = _float_pair(y_true, y_pred)
@@ -100,11 +105,11 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0) 
     if label_smoothing:
         y_true = y_true * (1 - label_smoothing) + 0.5 * label_smoothing
     if from_logits:
-        return _fused.binary_cross_entropy_with_logits(y_pred, y_true, reduction="none").mean(-1)
-    p = ops.clamp(y_pred, EPSILON, 1 - EPSILON)
-    return -(y_true * ops.log(p) + (1 - y_true) * ops.log(1 - p)).mean(-1)
+        return _loss.bce_with_logits(y_pred, y_true).mean(-1)
+    return _loss.bce(y_pred, y_true, clip=EPSILON).mean(-1)
 
 
+@LOSSES.register("categorical_crossentropy")
 def categorical_crossentropy(
     y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1
 ) -> Tensor:
@@ -119,19 +124,20 @@ def categorical_crossentropy(
             "keras.utils.to_categorical."
         )
     if y_pred.shape[-1] == 1:  # Keras's warning, word for word
-        warnings.warn("In loss categorical_crossentropy, expected y_pred.shape to be (batch_size, "
-                      f"num_classes) with num_classes > 1. Received: y_pred.shape={tuple(y_pred.shape)}. "
-                      "Consider using 'binary_crossentropy' if you only have 2 classes.",
-                      SyntaxWarning, stacklevel=2)  # fmt: skip
+        warnings.warn(
+            "In loss categorical_crossentropy, expected y_pred.shape to be (batch_size, "
+            f"num_classes) with num_classes > 1. Received: y_pred.shape={tuple(y_pred.shape)}. "
+            "Consider using 'binary_crossentropy' if you only have 2 classes.",
+            SyntaxWarning,
+            stacklevel=2,
+        )
     y_true = y_true.to(y_pred.dtype)
     if label_smoothing:
         y_true = y_true * (1 - label_smoothing) + label_smoothing / y_pred.shape[axis]
-    if from_logits:
-        return -(y_true * ops.log_softmax(y_pred, axis)).sum(axis)
-    p = ops.clamp(y_pred / y_pred.sum(axis, keepdim=True), EPSILON, 1 - EPSILON)
-    return -(y_true * ops.log(p)).sum(axis)
+    return _ce.soft_cross_entropy(_log_probabilities(y_pred, from_logits, axis), y_true, dim=axis)
 
 
+@LOSSES.register("sparse_categorical_crossentropy")
 def sparse_categorical_crossentropy(
     y_true, y_pred, from_logits=False, ignore_class=None, axis=-1
 ) -> Tensor:
@@ -139,14 +145,18 @@ def sparse_categorical_crossentropy(
     0 where the label is `ignore_class`."""
     y_pred = _prediction(y_pred)
     labels = _sparse_labels(y_true, y_pred, ignore_class)
-    keep = None if ignore_class is None else labels != ignore_class
-    safe = labels if keep is None else np.where(keep, labels, 0)
+    if from_logits:  # the fused softmax cross-entropy wants the classes in dim 1
+        ignore = -100 if ignore_class is None else ignore_class
+        return _ce.softmax_cross_entropy(_classes_second(y_pred), labels, ignore_index=ignore)
+    logp = _log_probabilities(y_pred, False, -1)
+    return _ce.nll(logp, labels, ignore_index=ignore_class, dim=-1)[0]
+
+
+def _log_probabilities(y_pred, from_logits, axis):
+    """log_softmax of logits, or Keras's log of probabilities normalized and clipped."""
     if from_logits:
-        loss = _fused.cross_entropy(_classes_second(y_pred), Tensor._wrap(safe), reduction="none")
-    else:
-        p = ops.clamp(y_pred / y_pred.sum(-1, keepdim=True), EPSILON, 1 - EPSILON)
-        loss = -ops.gather(ops.log(p), -1, Tensor._wrap(safe[..., None])).squeeze(-1)
-    return loss if keep is None else loss * Tensor._wrap(keep.astype(y_pred.dtype))
+        return ops.log_softmax(y_pred, axis)
+    return ops.log(ops.clamp(y_pred / y_pred.sum(axis, keepdim=True), EPSILON, 1 - EPSILON))
 
 
 def _sparse_labels(y_true, y_pred, ignore_class):
@@ -208,9 +218,7 @@ def _check_probabilities(y_true, name):
 
 mse = MSE = mean_squared_error
 mae = MAE = mean_absolute_error
-_BUILTIN = (mean_squared_error, mean_absolute_error, huber, binary_crossentropy,
-            categorical_crossentropy, sparse_categorical_crossentropy)  # fmt: skip
 
-
-# the fast form of the per-sample losses that are means of a function of y_pred - y_true
-_POINTWISE = {mean_squared_error: ops.square, mean_absolute_error: ops.abs}
+# per-sample losses that are means of an elementwise primitive: unweighted, their batch mean
+# is the primitive's mean (one reduction instead of two)
+ELEMENTWISE = {mean_squared_error: _loss.squared_error, mean_absolute_error: _loss.absolute_error}

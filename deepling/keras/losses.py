@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..ops.loss import reduce_loss
 from ..tensor import Tensor
 from .loss_functions import (
-    _BUILTIN,
-    _POINTWISE,
     _REDUCTIONS,
+    ELEMENTWISE,
+    LOSSES,
     _as_tensor,
     _float_pair,
     _prediction,
@@ -59,20 +60,18 @@ class Loss:
 
 
 def reduce_weighted_values(losses, sample_weight=None, reduction="sum_over_batch_size"):
-    """Weight each sample's loss, then sum, average over the elements, or keep them."""
-    weight = None
+    """Weight each sample's loss (a (N,) weight meets (N, 1) losses, as Keras), then reduce."""
+    weight = total = None
     if sample_weight is not None:
         weight = _as_tensor(sample_weight).to(losses.dtype)
         losses, weight = squeeze_or_expand_to_same_rank(losses, weight)
-        losses = losses * weight.reshape(*weight.shape, *(1,) * (losses.ndim - weight.ndim))
-    if reduction in ("none", None) or losses.ndim == 0:
-        return losses
-    total = losses.sum()
-    if reduction == "sum":
-        return total
-    if reduction == "mean_with_sample_weight" and weight is not None:
-        return total / float(weight.data.sum())
-    return total / max(losses.numel(), 1)
+        if reduction == "mean_with_sample_weight":
+            total = float(weight.data.sum())
+        weight = weight.reshape(*weight.shape, *(1,) * (losses.ndim - weight.ndim))
+    return reduce_loss(losses, _MEAN.get(reduction, reduction), weight, total)
+
+
+_MEAN = {"sum_over_batch_size": "mean", "mean_with_sample_weight": "mean"}
 
 
 def _snake(name: str) -> str:
@@ -87,15 +86,15 @@ class LossFunctionWrapper(Loss):
         self.fn, self.kwargs = fn, kwargs
 
     def __call__(self, y_true, y_pred, sample_weight=None) -> Tensor:
-        pointwise = _POINTWISE.get(self.fn)
-        if pointwise and sample_weight is None and self.reduction == "sum_over_batch_size":
+        elementwise = ELEMENTWISE.get(self.fn)
+        if elementwise and sample_weight is None and self.reduction == "sum_over_batch_size":
             y_true, y_pred = _float_pair(y_true, y_pred, broadcast=True)
             if y_true.shape == y_pred.shape:  # then the mean of the per-sample means is the mean
-                return pointwise(y_pred - y_true).mean()
+                return elementwise(y_pred, y_true).mean()
         return super().__call__(y_true, y_pred, sample_weight)
 
     def call(self, y_true, y_pred) -> Tensor:
-        if self.fn not in _BUILTIN:  # a user's function gets float tensors of one rank
+        if self.fn not in LOSSES.values():  # a user's function gets float tensors of one rank
             y_true, y_pred = squeeze_or_expand_to_same_rank(_as_tensor(y_true, y_pred), y_pred)
             y_true = y_true if y_true.dtype == y_pred.dtype else y_true.to(y_pred.dtype)
         return self.fn(y_true, y_pred, **self.kwargs)
@@ -199,15 +198,6 @@ def _module_target(y_true, y_pred):
     return t[..., None] if rank_one_less else t
 
 
-_BY_NAME = {
-    "mse": mean_squared_error, "mean_squared_error": mean_squared_error,
-    "mae": mean_absolute_error, "mean_absolute_error": mean_absolute_error,
-    "huber": huber, "huber_loss": huber, "binary_crossentropy": binary_crossentropy,
-    "categorical_crossentropy": categorical_crossentropy,
-    "sparse_categorical_crossentropy": sparse_categorical_crossentropy,
-}  # fmt: skip
-
-
 def get(identifier) -> Loss:
     """A Loss from a name ('mse', 'binary_crossentropy', ...), a Loss (class or instance), a
     function f(y_true, y_pred), or a PyTorch-style loss module."""
@@ -220,12 +210,7 @@ def get(identifier) -> Loss:
     if isinstance(identifier, Module):
         return _ModuleLoss(identifier)
     if isinstance(identifier, str):
-        fn = _BY_NAME.get(identifier)
-        if fn is None:
-            raise ValueError(
-                f"Unknown loss: {identifier!r}. Valid names: {', '.join(sorted(_BY_NAME))}"
-            )
-        return LossFunctionWrapper(fn, name=identifier)
+        return LossFunctionWrapper(LOSSES.lookup(identifier), name=identifier)
     if callable(identifier):
         return LossFunctionWrapper(identifier)
     raise ValueError(f"Could not interpret loss identifier: {identifier!r}")

@@ -1,14 +1,24 @@
 """Keras metrics: stateful objects with `update_state`, `result`, `reset_state`.
 
-Metrics need no gradient, so they work on NumPy arrays: the training loop hands them the
-batch's targets and predictions, and they keep running sums across batches.
+The training loop hands them the batch's targets and predictions as arrays; they keep running
+sums across batches. Loss-like metrics (errors, cross-entropies) run the Keras loss function of
+the same name under no_grad: one formula for both; counting metrics work on NumPy arrays.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ..grad_mode import no_grad
+from ..ops.loss import squared_error
+from ..tensor import Tensor
+from . import loss_functions as _losses
+from .loss_functions import mean_absolute_error as mean_absolute_error
+from .loss_functions import mean_squared_error as mean_squared_error
+from .registry import Registry
+
 _EPSILON = 1e-7  # Keras's backend epsilon: AUC's outer thresholds sit this far outside [0, 1]
+METRICS = Registry("metric")  # the names compile(metrics=[...]) and metrics.get() accept
 
 
 def _array(x) -> np.ndarray:
@@ -91,8 +101,9 @@ class Mean(Metric):
 class MeanMetricWrapper(Mean):
     """The mean over samples of a per-sample function `fn(y_true, y_pred)`.
 
-    deepling's own functions work on NumPy arrays; any other function (or a Loss object) gets
-    Tensors, as in Keras, and a Loss object contributes its per-sample values.
+    The counting functions here work on NumPy arrays; any other function (a loss function, a
+    user's, or a Loss object, which contributes its per-sample values) gets Tensors, as in
+    Keras, and runs under no_grad.
     """
 
     def __init__(self, fn, name: str | None = None, dtype=None, **kwargs):
@@ -104,12 +115,14 @@ class MeanMetricWrapper(Mean):
         if self.fn in _NUMPY_FNS:
             values = self.fn(_array(y_true), _array(y_pred), **self.kwargs)
         else:
-            from ..tensor import Tensor
-
-            y_true, y_pred = Tensor._wrap(_array(y_true)), Tensor._wrap(_array(y_pred))
             fn = getattr(self.fn, "call", self.fn)  # a Loss: its per-sample values
-            values = fn(y_true, y_pred, **self.kwargs)
+            with no_grad():
+                values = fn(_tensor(y_true), _tensor(y_pred), **self.kwargs)
         super().update_state(values, sample_weight)
+
+
+def _tensor(x) -> Tensor:
+    return Tensor._wrap(_array(x))
 
 
 # --- per-sample functions: mean over the last axis, as Keras ---
@@ -140,20 +153,9 @@ def accuracy(y_true, y_pred) -> np.ndarray:
     return _mean_last(y_true == y_pred)
 
 
-def mean_absolute_error(y_true, y_pred) -> np.ndarray:
-    y_true, y_pred = _same_rank(_array(y_true), _array(y_pred))
-    return _mean_last(np.abs(y_pred - y_true))
-
-
-def mean_squared_error(y_true, y_pred) -> np.ndarray:
-    y_true, y_pred = _same_rank(_array(y_true), _array(y_pred))
-    return _mean_last((y_pred - y_true) ** 2)
-
-
 mae = mean_absolute_error
 mse = mean_squared_error
-_NUMPY_FNS = (binary_accuracy, categorical_accuracy, sparse_categorical_accuracy, accuracy,
-              mean_absolute_error, mean_squared_error)  # fmt: skip
+_NUMPY_FNS = (binary_accuracy, categorical_accuracy, sparse_categorical_accuracy, accuracy)
 
 
 def _wrapper(fn, default_name, direction):
@@ -166,60 +168,84 @@ def _wrapper(fn, default_name, direction):
     return Wrapped
 
 
+@METRICS.register("binary_accuracy")
 class BinaryAccuracy(_wrapper(binary_accuracy, "binary_accuracy", "up")):
     """Share of predictions on the right side of `threshold` (default 0.5)."""
 
 
+@METRICS.register("categorical_accuracy")
 class CategoricalAccuracy(_wrapper(categorical_accuracy, "categorical_accuracy", "up")):
     """Share of samples whose predicted class (argmax) is the one-hot target's."""
 
 
+@METRICS.register("sparse_categorical_accuracy")
 class SparseCategoricalAccuracy(
     _wrapper(sparse_categorical_accuracy, "sparse_categorical_accuracy", "up")
 ):
     """Share of samples whose predicted class (argmax) equals the integer label."""
 
 
+@METRICS.register("accuracy", "acc")
 class Accuracy(_wrapper(accuracy, "accuracy", "up")):
     """Share of predictions exactly equal to the targets."""
 
 
+@METRICS.register("mean_absolute_error", "mae")
 class MeanAbsoluteError(_wrapper(mean_absolute_error, "mean_absolute_error", "down")):
     """Mean of |y_pred - y_true|."""
 
 
+@METRICS.register("mean_squared_error", "mse")
 class MeanSquaredError(_wrapper(mean_squared_error, "mean_squared_error", "down")):
     """Mean of (y_pred - y_true)**2."""
 
 
-def _crossentropy(fn_name, default_name, **defaults):
+def _crossentropy(fn, default_name, **defaults):
     class Crossentropy(MeanMetricWrapper):
         _direction = "down"
 
         def __init__(self, name: str = default_name, dtype=None, **kwargs):
-            from . import losses
-
-            super().__init__(getattr(losses, fn_name), name, dtype, **{**defaults, **kwargs})
+            super().__init__(fn, name, dtype, **{**defaults, **kwargs})
 
     return Crossentropy
 
 
-class BinaryCrossentropy(_crossentropy("binary_crossentropy", "binary_crossentropy",
-                                       from_logits=False, label_smoothing=0.0)):  # fmt: skip
+@METRICS.register("binary_crossentropy")
+class BinaryCrossentropy(
+    _crossentropy(
+        _losses.binary_crossentropy,
+        "binary_crossentropy",
+        from_logits=False,
+        label_smoothing=0.0,
+    )
+):
     """Mean binary cross-entropy, as the loss of the same name computes it."""
 
 
-class CategoricalCrossentropy(_crossentropy("categorical_crossentropy", "categorical_crossentropy",
-                                            from_logits=False, label_smoothing=0.0)):  # fmt: skip
+@METRICS.register("categorical_crossentropy")
+class CategoricalCrossentropy(
+    _crossentropy(
+        _losses.categorical_crossentropy,
+        "categorical_crossentropy",
+        from_logits=False,
+        label_smoothing=0.0,
+    )
+):
     """Mean categorical cross-entropy of one-hot targets."""
 
 
-class SparseCategoricalCrossentropy(_crossentropy("sparse_categorical_crossentropy",
-                                                  "sparse_categorical_crossentropy",
-                                                  from_logits=False)):  # fmt: skip
+@METRICS.register("sparse_categorical_crossentropy")
+class SparseCategoricalCrossentropy(
+    _crossentropy(
+        _losses.sparse_categorical_crossentropy,
+        "sparse_categorical_crossentropy",
+        from_logits=False,
+    )
+):
     """Mean cross-entropy of integer labels."""
 
 
+@METRICS.register("root_mean_squared_error", "rmse")
 class RootMeanSquaredError(Mean):
     """sqrt of the mean squared error over everything seen."""
 
@@ -230,7 +256,8 @@ class RootMeanSquaredError(Mean):
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         y_true, y_pred = _same_rank(_array(y_true), _array(y_pred))
-        super().update_state((y_pred - y_true) ** 2, sample_weight)
+        with no_grad():
+            super().update_state(squared_error(_tensor(y_pred), _tensor(y_true)), sample_weight)
 
     def result(self) -> float:
         return float(np.sqrt(super().result()))
@@ -271,6 +298,7 @@ def _ratio(a, b):
     return np.divide(a, b, out=np.zeros_like(a), where=b > 0)
 
 
+@METRICS.register("precision")
 class Precision(_Confusion):
     """tp / (tp + fp) at `thresholds` (default 0.5)."""
 
@@ -282,6 +310,7 @@ class Precision(_Confusion):
         return float(r[0]) if r.size == 1 else r
 
 
+@METRICS.register("recall")
 class Recall(_Confusion):
     """tp / (tp + fn) at `thresholds` (default 0.5)."""
 
@@ -293,6 +322,7 @@ class Recall(_Confusion):
         return float(r[0]) if r.size == 1 else r
 
 
+@METRICS.register("auc")
 class AUC(_Confusion):
     """Area under the ROC (or PR) curve from counts at `num_thresholds` evenly spaced thresholds,
     with Keras's trapezoidal ('interpolation') Riemann sum."""
@@ -340,20 +370,6 @@ class AUC(_Confusion):
         )
 
 
-# --- names ---
-_BY_NAME = {
-    "accuracy": Accuracy, "acc": Accuracy, "binary_accuracy": BinaryAccuracy,
-    "categorical_accuracy": CategoricalAccuracy,
-    "sparse_categorical_accuracy": SparseCategoricalAccuracy,
-    "mae": MeanAbsoluteError, "mean_absolute_error": MeanAbsoluteError,
-    "mse": MeanSquaredError, "mean_squared_error": MeanSquaredError,
-    "rmse": RootMeanSquaredError, "root_mean_squared_error": RootMeanSquaredError,
-    "auc": AUC, "precision": Precision, "recall": Recall,
-    "binary_crossentropy": BinaryCrossentropy, "categorical_crossentropy": CategoricalCrossentropy,
-    "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
-}  # fmt: skip
-
-
 def get(identifier, y_true=None, y_pred=None) -> Metric:
     """A Metric from a name, a class, an instance or a function.
 
@@ -374,8 +390,4 @@ def get(identifier, y_true=None, y_pred=None) -> Metric:
         if len(y_true_shape) < len(y_pred_shape) or y_true_shape[-1:] == (1,):
             return SparseCategoricalAccuracy(name=identifier)
         return CategoricalAccuracy(name=identifier)
-    cls = _BY_NAME.get(identifier)
-    if cls is None:
-        valid = ", ".join(sorted(_BY_NAME))
-        raise ValueError(f"Unknown metric: {identifier!r}. Valid names: {valid}")
-    return cls(name=identifier)
+    return METRICS.lookup(identifier)(name=identifier)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numbers
 
 from .. import ops
+from .registry import Registry
 
 
 class Regularizer:
@@ -57,7 +58,9 @@ class L2(L1L2):
 
 
 l1, l2, l1_l2 = L1, L2, L1L2
-_BY_NAME = {"l1": L1, "l2": L2, "l1_l2": L1L2, "L1": L1, "L2": L2, "L1L2": L1L2}
+REGULARIZERS = Registry("regularizer", sort_names=False)  # what get() accepts by name
+REGULARIZERS.update(l1=L1, l2=L2, l1_l2=L1L2)
+_BY_CLASS_NAME = {cls.__name__: cls for cls in REGULARIZERS.values()}
 
 
 def get(identifier) -> Regularizer | None:
@@ -65,16 +68,13 @@ def get(identifier) -> Regularizer | None:
     config dict {'class_name': 'L2', 'config': {'l2': 0.1}}."""
     if identifier is None or isinstance(identifier, Regularizer):
         return identifier
-    if isinstance(identifier, dict):
-        cls = _BY_NAME.get(identifier.get("class_name"))
-        if cls is not None:
-            return cls(**identifier.get("config", {}))
-    elif isinstance(identifier, str):
-        if identifier in _BY_NAME:
-            return _BY_NAME[identifier]()
-    elif callable(identifier):
+    if isinstance(identifier, dict) and identifier.get("class_name") in _BY_CLASS_NAME:
+        return _BY_CLASS_NAME[identifier["class_name"]](**identifier.get("config", {}))
+    if isinstance(identifier, str):
+        return (_BY_CLASS_NAME.get(identifier) or REGULARIZERS.lookup(identifier))()
+    if callable(identifier) and not isinstance(identifier, dict):
         return identifier
-    raise ValueError(f"Unknown regularizer: {identifier!r}. Valid names: l1, l2, l1_l2")
+    return REGULARIZERS.lookup(identifier)
 
 
 def serialize(regularizer) -> dict | None:

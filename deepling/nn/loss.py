@@ -1,5 +1,5 @@
-"""torch.nn's loss modules: each keeps its constructor settings and calls the function in
-deepling/ops/loss.py, where the math and the input checks live.
+"""torch.nn's loss modules: each keeps its constructor settings and calls its function in
+nn/functional/loss.py (PyTorch's checks over the primitives of deepling/ops).
 
 Example:
     >>> import deepling as dl
@@ -12,7 +12,7 @@ Example:
 
 from __future__ import annotations
 
-from ..ops import loss as _loss
+from .functional import loss as _loss
 from .module import Module
 
 
@@ -22,7 +22,7 @@ class _Loss(Module):
     def __init__(self, size_average=None, reduce=None, reduction: str = "mean"):
         super().__init__()
         if size_average is not None or reduce is not None:
-            reduction = _loss._reduction(reduction, size_average, reduce)
+            reduction = _loss.legacy_reduction(reduction, size_average, reduce)
         self.reduction = reduction
 
 

@@ -1,76 +1,21 @@
-"""Differentiable operations, one file per kind. Each op is a Function plus a lowercase wrapper."""
+"""Differentiable operations, one file per kind; each op is a Function and a lowercase wrapper.
 
-from .activation import elu as elu
-from .activation import gelu as gelu
-from .activation import leaky_relu as leaky_relu
-from .activation import log_softmax as log_softmax
-from .activation import relu as relu
-from .activation import sigmoid as sigmoid
-from .activation import softmax as softmax
-from .activation import softplus as softplus
-from .arith import add as add
-from .arith import cast as cast
-from .arith import div as div
-from .arith import eq as eq
-from .arith import ge as ge
-from .arith import gt as gt
-from .arith import le as le
-from .arith import logical_and as logical_and
-from .arith import logical_not as logical_not
-from .arith import logical_or as logical_or
-from .arith import logical_xor as logical_xor
-from .arith import lt as lt
-from .arith import maximum as maximum
-from .arith import minimum as minimum
-from .arith import mul as mul
-from .arith import ne as ne
-from .arith import neg as neg
-from .arith import pow as pow
-from .arith import square as square
-from .arith import sub as sub
-from .arith import where as where
-from .index import gather as gather
-from .index import getitem as getitem
-from .linalg import affine as affine
-from .linalg import bmm as bmm
-from .linalg import dot as dot
-from .linalg import linear as linear
-from .linalg import matmul as matmul
-from .linalg import mm as mm
-from .reduce import amax as amax
-from .reduce import amin as amin
-from .reduce import argmax as argmax
-from .reduce import argmin as argmin
-from .reduce import logsumexp as logsumexp
-from .reduce import max as max
-from .reduce import mean as mean
-from .reduce import min as min
-from .reduce import prod as prod
-from .reduce import std as std
-from .reduce import sum as sum
-from .reduce import var as var
-from .shape import broadcast_to as broadcast_to
-from .shape import cat as cat
-from .shape import chunk as chunk
-from .shape import concat as concat
-from .shape import concatenate as concatenate
-from .shape import expand as expand
-from .shape import flatten as flatten
-from .shape import pad as pad
-from .shape import permute as permute
-from .shape import reshape as reshape
-from .shape import split as split
-from .shape import squeeze as squeeze
-from .shape import stack as stack
-from .shape import transpose as transpose
-from .shape import unsqueeze as unsqueeze
-from .shape import view as view
-from .unary import abs as abs
-from .unary import clamp as clamp
-from .unary import clip as clip
-from .unary import cos as cos
-from .unary import exp as exp
-from .unary import log as log
-from .unary import sin as sin
-from .unary import sqrt as sqrt
-from .unary import tanh as tanh
+The names below are `torch.*`'s tensor functions: each kind file lists its public ops in
+`__all__`, and this package (and so `deepling`) exports exactly those. The primitives of the
+losses (loss.py, crossentropy.py) and of layers (nn_ops.py, norm.py) are reached by module.
+"""
+
+from . import activation, arith, index, linalg, reduce, shape, unary
+from .activation import *  # noqa: F403
+from .arith import *  # noqa: F403
+from .index import *  # noqa: F403
+from .linalg import *  # noqa: F403
+from .reduce import *  # noqa: F403
+from .shape import *  # noqa: F403
+from .unary import *  # noqa: F403
+
+__all__ = [
+    name
+    for kind in (activation, arith, index, linalg, reduce, shape, unary)
+    for name in kind.__all__
+]

@@ -9,6 +9,8 @@ import numpy as np
 from ..autograd import Function
 from ..tensor import Tensor
 
+__all__ = ["elu", "gelu", "leaky_relu", "log_softmax", "relu", "sigmoid", "softmax", "softplus"]
+
 
 class Sigmoid(Function):
     """y = 1 / (1 + exp(-x));  dy/dx = y (1 - y), so keep y."""

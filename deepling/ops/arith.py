@@ -13,6 +13,30 @@ from .. import _backend
 from ..autograd import Function
 from ..tensor import Tensor, to_array
 
+__all__ = [
+    "add",
+    "cast",
+    "div",
+    "eq",
+    "ge",
+    "gt",
+    "le",
+    "logical_and",
+    "logical_not",
+    "logical_or",
+    "logical_xor",
+    "lt",
+    "maximum",
+    "minimum",
+    "mul",
+    "ne",
+    "neg",
+    "pow",
+    "square",
+    "sub",
+    "where",
+]
+
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
 
 

@@ -1,16 +1,18 @@
-"""Classification losses over a class dimension: cross_entropy (fused log-softmax + NLL for
-class indices, a composition for class probabilities) and nll_loss, with PyTorch's checks."""
+"""Cross-entropies over a class dimension, per sample, written once for every face:
+softmax_cross_entropy (fused log-softmax + NLL of class indices), nll (of log-probabilities)
+and soft_cross_entropy (of class probabilities, a composition). Class scores sit in dim 1
+(PyTorch's layout; a 1-d input is one sample); the faces check targets in their own words."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from .. import _backend
-from ..autograd import Function, ShapeError
-from ..tensor import Size
-from .activation import log_softmax
+from ..autograd import Function
+from ..tensor import Tensor
 from .index import gather
-from .loss import _array, _dtype_name, _reduction
+
+__all__ = ["nll", "soft_cross_entropy", "softmax_cross_entropy"]
 
 
 def _rows(x, xp):
@@ -94,115 +96,39 @@ class CrossEntropy(Function):
         return xp.moveaxis(gx, -1, 1), None, None
 
 
-def _class_inputs(name, input, target, weight):  # noqa: A002
-    """Input and weight checks shared by nll_loss and cross_entropy; raw arrays out."""
-    x, t = _array(input), _array(target)
-    if x.ndim == 0:
-        raise ShapeError(f"{name}: input must have a class dimension, got shape {Size(x.shape)}")
-    if x.dtype.kind != "f":
-        raise NotImplementedError(f"{name} expects float scores, got {_dtype_name(x.dtype)}")
-    w = None if weight is None else _array(weight).astype(x.dtype, copy=False)
-    c = x.shape[0 if x.ndim == 1 else 1]
-    if w is not None and w.shape != (c,):
-        raise RuntimeError(
-            f"weight tensor should be defined either for all {c} classes or no classes but "
-            f"got weight tensor of shape: {list(w.shape)}"
-        )
-    return x, t, w
+def softmax_cross_entropy(
+    x, t, weight=None, *, ignore_index=-100, label_smoothing=0.0, reduction="none", may_ignore=True
+) -> Tensor:
+    """-w[t] log_softmax(x)[t] per target (0 where t == ignore_index), mixed with the uniform
+    distribution by `label_smoothing`; 'sum' and 'mean' (over the targets' weight sum) fused.
+    `t` holds int class indices of x's shape without dim 1; `may_ignore=False` promises that no
+    target equals ignore_index (a faster path)."""
+    w = None if weight is None else _plain(weight).astype(x.dtype, copy=False)
+    return CrossEntropy(ignore_index, reduction, label_smoothing, may_ignore)(x, _plain(t), w)
 
 
-def _check_class_target(x, t, ignore_index):
-    """PyTorch's checks of class-index targets."""
-    if t.dtype.kind not in "iu":
-        hint = f"; a float target holds probabilities only in the input's shape {Size(x.shape)}"
-        raise RuntimeError(
-            f"expected target dtype to be Long or Byte, but got {_dtype_name(t.dtype)} "
-            f"(target shape {Size(t.shape)}{hint if t.dtype.kind == 'f' else ''})"
-        )
-    if x.ndim <= 2 and t.ndim > 1:
-        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
-    if x.ndim == 1 and t.size != 1:
-        raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {t.size}")
-    batch = t.shape[0] if t.ndim else 0
-    if x.ndim >= 2 and batch != x.shape[0]:
-        raise ValueError(
-            f"Expected input batch_size ({x.shape[0]}) to match target batch_size ({batch})."
-        )
-    if x.ndim > 2 and list(t.shape) != [x.shape[0], *x.shape[2:]]:
-        raise RuntimeError(
-            f"Expected target size {[x.shape[0], *x.shape[2:]]}, got {list(t.shape)}"
-        )
-    c = x.shape[1] if x.ndim > 1 else x.shape[0]
-    if not t.size:
-        return False
-    low, high = t.min(), t.max()  # two reductions; the detailed mask only when something is off
-    if low >= 0 and high < c:
-        return low <= ignore_index <= high  # whether any target might be ignored
-    bad = (t != ignore_index) & ((t < 0) | (t >= c))
-    if bad.any():
-        raise IndexError(
-            f"Target {int(t[bad].reshape(-1)[0])} is out of bounds. (input has {c} classes: "
-            f"a target lies in [0, {c - 1}] or equals ignore_index={ignore_index})"
-        )
-    return True
+def nll(logp, t, weight=None, *, ignore_index=None, dim=1):
+    """-w[t] logp[t] per target along `dim`, 0 where t == ignore_index; also returns the
+    targets' weights (the divisor of a weighted mean). `t` lacks `dim`."""
+    t = _plain(t)
+    xp = _backend.array_module(t)
+    valid = None if ignore_index is None else t != ignore_index
+    tc = t if valid is None else xp.where(valid, t, 0)
+    w = None if weight is None else _plain(weight)
+    wt = xp.ones(t.shape, logp.dtype) if w is None else w[tc].astype(logp.dtype, copy=False)
+    if valid is not None:
+        wt = wt * valid
+    picked = gather(logp, dim, xp.expand_dims(tc, dim)).reshape(t.shape)
+    return picked * -wt, wt
 
 
-def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,  # noqa: A002
-             reduction="mean"):  # fmt: skip
-    """Negative log-likelihood of class indices `target` under log-probabilities `input`:
-    -w[t] input[t] per target (0 where ignored); a mean divides by the targets' weight sum."""
-    reduction = _reduction(reduction, size_average, reduce)
-    x, t, w = _class_inputs("nll_loss", input, target, weight)
-    _check_class_target(x, t, ignore_index)
-    tc, _, wt = _targets(t, w, ignore_index, x.dtype, _backend.array_module(t))
-    dim = 0 if x.ndim == 1 else 1
-    picked = gather(input, dim, _backend.array_module(t).expand_dims(tc.reshape(t.shape), dim))
-    loss = picked.reshape(t.shape) * -wt.reshape(t.shape)
-    if reduction == "none":
-        return loss
-    with np.errstate(invalid="ignore"):  # all targets ignored: nan, as PyTorch
-        return loss.sum() if reduction == "sum" else loss.sum() / wt.sum()
+def soft_cross_entropy(logp, target, *, dim=1, weight=None) -> Tensor:
+    """-sum_c w_c target_c logp_c along `dim`: the cross-entropy of class probabilities (or
+    smoothed labels) under log-probabilities; differentiable in both."""
+    if weight is not None:
+        logp = logp * _plain(weight).reshape(-1, *[1] * (logp.ndim - dim % logp.ndim - 1))
+    return -(logp * target).sum(dim)
 
 
-def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,  # noqa: A002
-                  reduce=None, reduction="mean", label_smoothing=0.0):  # fmt: skip
-    """Softmax cross-entropy of logits (N, C), (N, C, d1...) or (C,) against class indices
-    (int; (N,), (N, d1...) or ()) or class probabilities (float, the input's shape).
-
-    Example:
-        >>> import deepling as dl
-        >>> dl.nn.functional.cross_entropy(dl.tensor([[0.0, 0.0]]), dl.tensor([1]))
-        tensor(0.6931)
-    """
-    reduction = _reduction(reduction, size_average, reduce)
-    if not 0.0 <= label_smoothing <= 1.0:
-        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
-    x, t, w = _class_inputs("cross_entropy", input, target, weight)
-    if t.shape == x.shape:
-        return _cross_entropy_probs(
-            input, target, x, t, w, ignore_index, reduction, label_smoothing
-        )
-    may_ignore = _check_class_target(x, t, ignore_index)
-    return CrossEntropy(ignore_index, reduction, label_smoothing, may_ignore)(input, t, w)
-
-
-def _cross_entropy_probs(input, target, x, t, w, ignore_index, reduction, eps):  # noqa: A002
-    """-sum_c w_c t_c log_softmax(x)_c, a composition (differentiable in the target too)."""
-    if t.dtype.kind != "f":
-        raise RuntimeError(
-            "Expected floating point type for target with class probabilities, "
-            f"got {_dtype_name(t.dtype)}"
-        )
-    if ignore_index >= 0:
-        raise RuntimeError("ignore_index is not supported for floating point target")
-    dim = 0 if x.ndim == 1 else 1
-    c = x.shape[dim]
-    if eps:
-        target = target * (1 - eps) + eps / c
-    logp = log_softmax(input, dim)
-    if w is not None:
-        logp = logp * w.reshape(c, *[1] * (x.ndim - dim - 1))
-    loss = -(logp * target)
-    if reduction == "none":
-        return loss.sum(dim)
-    return loss.sum() if reduction == "sum" else loss.sum() / (x.size // c)
+def _plain(x):
+    return x.data if isinstance(x, Tensor) else x

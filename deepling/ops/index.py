@@ -6,6 +6,8 @@ from ..autograd import Function
 from ..tensor import Tensor
 from .shape import _dim
 
+__all__ = ["gather", "getitem"]
+
 
 def _is_advanced(key) -> bool:
     """True when `key` holds an integer array or a list: indices may repeat, so add, don't assign."""

@@ -6,6 +6,8 @@ from ..autograd import Function
 from ..tensor import Tensor
 from .arith import promote
 
+__all__ = ["affine", "bmm", "dot", "linear", "matmul", "mm"]
+
 
 class Matmul(Function):
     """y = a @ b;  da = gy @ b^T, db = a^T @ gy (1-D operands get a unit dim and lose it)."""
@@ -55,27 +57,42 @@ def dot(a, b) -> Tensor:
 
 
 class Linear(Function):
-    """y = x @ w^T + b, fused;  dx = gy @ w, dw = gy^T @ x, db = sum(gy) over the batch."""
+    """y = x @ W + b, fused, where W is w^T for PyTorch's (out, in) weight or w itself for a
+    Keras (in, out) kernel (`kernel=True`);  dx = gy @ W^T, dW = x^T @ gy, db = sum(gy) over
+    the batch (dW is computed in w's own layout, so no transposed copy is made)."""
+
+    def __init__(self, kernel=False):
+        self.kernel = kernel
 
     def forward(self, x, w, b):
-        if x.shape[-1] != w.shape[1]:
-            raise ValueError(
-                f"mat1 and mat2 shapes cannot be multiplied "
-                f"({'x'.join(map(str, x.shape))} and {w.shape[1]}x{w.shape[0]})"
-            )
+        k = w.shape[0] if self.kernel else w.shape[1]
+        if x.shape[-1] != k:
+            raise ValueError(self._mismatch(x, w))
         self.save_for_backward(x, w)
-        y = x @ w.T
+        y = x @ (w if self.kernel else w.T)
         if b is not None:
             y += b
         return y
 
     def backward(self, gy):
         x, w = self.saved
-        gx = gy @ w if self.needs_input_grad[0] else None
+        gx = gw = None
+        if self.needs_input_grad[0]:
+            gx = gy @ (w.T if self.kernel else w)
         gy2 = gy.reshape(-1, gy.shape[-1])
-        gw = gy2.T @ x.reshape(-1, x.shape[-1]) if self.needs_input_grad[1] else None
+        if self.needs_input_grad[1]:
+            x2 = x.reshape(-1, x.shape[-1])
+            gw = x2.T @ gy2 if self.kernel else gy2.T @ x2
         gb = gy2.sum(axis=0) if self.needs_input_grad[2] else None
         return gx, gw, gb
+
+    def _mismatch(self, x, w) -> str:
+        if self.kernel:  # Keras's words
+            return f"shapes {x.shape} and {w.shape} cannot be multiplied ({x.shape[-1]} != {w.shape[0]})"
+        return (
+            f"mat1 and mat2 shapes cannot be multiplied "
+            f"({'x'.join(map(str, x.shape))} and {w.shape[1]}x{w.shape[0]})"
+        )
 
 
 def linear(x, weight, bias=None) -> Tensor:
@@ -85,29 +102,7 @@ def linear(x, weight, bias=None) -> Tensor:
     return Linear()(x, weight, bias)
 
 
-class Affine(Function):
-    """y = x @ w + b with w (in, out), Keras's Dense kernel, fused;  dx = gy @ w^T, dw = x^T @ gy."""
-
-    def forward(self, x, w, b):
-        if x.shape[-1] != w.shape[0]:
-            raise ValueError(
-                f"shapes {x.shape} and {w.shape} cannot be multiplied ({x.shape[-1]} != {w.shape[0]})"
-            )
-        self.save_for_backward(x, w)
-        y = x @ w
-        if b is not None:
-            y += b
-        return y
-
-    def backward(self, gy):
-        x, w = self.saved
-        gx = gy @ w.T if self.needs_input_grad[0] else None
-        gy2 = gy.reshape(-1, gy.shape[-1])
-        gw = x.reshape(-1, x.shape[-1]).T @ gy2 if self.needs_input_grad[1] else None
-        gb = gy2.sum(axis=0) if self.needs_input_grad[2] else None
-        return gx, gw, gb
-
-
 def affine(x, kernel, bias=None) -> Tensor:
-    """x @ kernel + bias with kernel (in, out), as Keras's Dense computes it."""
-    return Affine()(x, kernel, bias)
+    """x @ kernel + bias with kernel (in, out), as Keras's Dense computes it: `linear` with the
+    weight in the other layout."""
+    return Linear(kernel=True)(x, kernel, bias)

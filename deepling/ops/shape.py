@@ -5,6 +5,25 @@ from __future__ import annotations
 from ..autograd import Function, ShapeError
 from ..tensor import Tensor
 
+__all__ = [
+    "broadcast_to",
+    "cat",
+    "chunk",
+    "concat",
+    "concatenate",
+    "expand",
+    "flatten",
+    "pad",
+    "permute",
+    "reshape",
+    "split",
+    "squeeze",
+    "stack",
+    "transpose",
+    "unsqueeze",
+    "view",
+]
+
 
 def _dim(dim, ndim):
     """`dim` counted from 0, checked as PyTorch does (a 0-d tensor accepts 0 and -1)."""

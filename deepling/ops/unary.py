@@ -5,6 +5,8 @@ from __future__ import annotations
 from ..autograd import Function
 from ..tensor import Tensor
 
+__all__ = ["abs", "clamp", "clip", "cos", "exp", "log", "sin", "sqrt", "tanh"]
+
 
 class Exp(Function):
     """y = exp(x);  dy/dx = y, so keep y."""

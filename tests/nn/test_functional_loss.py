@@ -1,5 +1,6 @@
-"""Checks of ops/loss.py: every loss and reduction against PyTorch (values and gradients in
-input and target), the fused ones against their compositions, stability, and PyTorch's errors."""
+"""Checks of nn/functional/loss.py (rows over ops/loss.py and ops/crossentropy.py): every loss
+and reduction against PyTorch (values and gradients in input and target), the fused ones against
+their compositions, stability, and PyTorch's errors."""
 
 import warnings
 
@@ -8,7 +9,7 @@ import pytest
 
 import deepling as dl
 from deepling import autograd
-from deepling.ops import loss as L
+from deepling.nn.functional import loss as L
 from tests.helpers import HAS_TORCH, Case, op_tests, requires_torch
 
 W4 = np.array([0.5, 2.0, 1.0, 0.25])  # class weights for 4 classes

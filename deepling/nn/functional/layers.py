@@ -1,76 +1,17 @@
-"""torch.nn.functional's names over deepling's ops (`import deepling.nn.functional as F`).
-
-Names, defaults and argument order are PyTorch's; the math lives in deepling/ops. `inplace=True`
-is accepted and computes out of place (the result is the same tensor values).
-"""
+"""torch.nn.functional's forms of nn's layers: linear, dropout, one_hot, normalization,
+embedding and pad, with PyTorch's names and defaults over deepling/ops."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from .. import _backend
-from ..ops import activation as _act
-from ..ops import arith as _arith
-from ..ops import unary as _unary
-from ..ops.linalg import linear as linear
-from ..ops.loss import binary_cross_entropy as binary_cross_entropy
-from ..ops.loss import binary_cross_entropy_with_logits as binary_cross_entropy_with_logits
-from ..ops.loss import cross_entropy as cross_entropy
-from ..ops.loss import huber_loss as huber_loss
-from ..ops.loss import l1_loss as l1_loss
-from ..ops.loss import mse_loss as mse_loss
-from ..ops.loss import nll_loss as nll_loss
-from ..ops.loss import smooth_l1_loss as smooth_l1_loss
-from ..ops.nn_ops import embedding as _embedding
-from ..ops.norm import Normalize as _Normalize
-from ..ops.shape import pad as pad
-from ..tensor import Tensor
-
-
-# --- activations ---
-def relu(input, inplace: bool = False) -> Tensor:  # noqa: A002 (PyTorch's argument names)
-    return _act.relu(input)
-
-
-def sigmoid(input) -> Tensor:  # noqa: A002
-    return _act.sigmoid(input)
-
-
-def tanh(input) -> Tensor:  # noqa: A002
-    return _unary.tanh(input)
-
-
-def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:  # noqa: A002
-    return _act.leaky_relu(input, negative_slope)
-
-
-def elu(input, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
-    return _act.elu(input, alpha)
-
-
-def gelu(input, approximate: str = "none") -> Tensor:  # noqa: A002
-    return _act.gelu(input, approximate)
-
-
-def softplus(input, beta: float = 1.0, threshold: float = 20.0) -> Tensor:  # noqa: A002
-    return _act.softplus(input, beta, threshold)
-
-
-def silu(input, inplace: bool = False) -> Tensor:  # noqa: A002
-    """x * sigmoid(x) (also called swish)."""
-    return _arith.mul(input, _act.sigmoid(input))
-
-
-def softmax(input, dim=None, _stacklevel=3, dtype=None) -> Tensor:  # noqa: A002
-    if dtype is not None:
-        input = _arith.cast(input, dtype)  # noqa: A001
-    return _act.softmax(input, dim)
-
-
-def log_softmax(input, dim=None, _stacklevel=3, dtype=None) -> Tensor:  # noqa: A002
-    if dtype is not None:
-        input = _arith.cast(input, dtype)  # noqa: A001
-    return _act.log_softmax(input, dim)
+from ... import _backend
+from ...ops import arith as _arith
+from ...ops.linalg import linear as linear
+from ...ops.nn_ops import embedding as _embedding
+from ...ops.norm import Normalize as _Normalize
+from ...ops.shape import pad as pad
+from ...tensor import Tensor
 
 
 # --- dropout and one_hot ---
