@@ -1,7 +1,11 @@
-"""Data for the training loop: turn what users pass to `fit` into arrays, split and batch them.
+"""What `fit`, `evaluate` and `predict` receive, as one object that hands out batches.
 
-Tutorials pass Python lists, NumPy arrays, deepling tensors, lists of arrays (several inputs)
-or a DataLoader. Arrays are batched by slicing an index array, one fancy index per batch.
+`training_data(x, y, sample_weight, class_weight)` turns what tutorials pass into either
+- `ArrayData`: NumPy arrays, tensors, (nested) Python lists, or lists/dicts of those for several
+  inputs/outputs, batched by slicing an index array (one fancy index per batch); or
+- `BatchStream`: a DataLoader or any iterable of `(x, y[, sample_weight])` batches.
+The loop asks it once per epoch for `batches(batch_size, shuffle)`; `split` holds out
+validation data, `probe` gives one sample for the dry run that checks targets before training.
 """
 
 from __future__ import annotations
@@ -14,8 +18,116 @@ from . import _backend
 from .tensor import Tensor
 
 
+def training_data(x, y=None, sample_weight=None, class_weight=None, *, targets=True):
+    """An ArrayData or a BatchStream for what was passed (`targets=False`: inputs only)."""
+    if _is_batch_stream(x):
+        if y is not None:
+            raise ValueError(
+                "`y` is not supported with a DataLoader (or any `x` that yields batches): its "
+                "batches carry the targets"
+            )
+        return BatchStream(x, class_weight)
+    return ArrayData(x, y, sample_weight, class_weight, targets=targets)
+
+
+def _is_batch_stream(x) -> bool:
+    """A DataLoader (or anything iterable that is not data itself): it yields whole batches."""
+    return hasattr(x, "__iter__") and hasattr(x, "dataset") and hasattr(x, "batch_size")
+
+
+class ArrayData:
+    """Samples held as arrays (one, a list or a dict per side), batched by index."""
+
+    def __init__(self, x, y=None, sample_weight=None, class_weight=None, *, targets=True):
+        self.x, self.y = to_arrays(x, "x"), to_arrays(y, "y")
+        if targets and self.y is None:
+            raise ValueError("Target data is missing: the compiled loss needs `y`.")
+        sw = None if sample_weight is None else np.asarray(sample_weight, np.float32).reshape(-1)
+        self.num_samples = num_samples(self.x, self.y, sw)
+        if class_weight:
+            weights = class_weights_to_samples(self.y, class_weight)
+            sw = weights if sw is None else sw * weights
+        self.sample_weight = sw
+
+    def steps(self, batch_size: int) -> int:
+        return -(-self.num_samples // batch_size)
+
+    def batches(self, batch_size: int, shuffle: bool = False):
+        """(x, y, sample_weight) per batch; shuffled rows when asked (a single batch is not:
+        its loss and gradient do not depend on the row order)."""
+        n = self.num_samples
+        if shuffle and n > batch_size:
+            order = _backend.rng().permutation(n)
+            index = [order[i : i + batch_size] for i in range(0, n, batch_size)]
+        else:
+            index = [slice(i, min(i + batch_size, n)) for i in range(0, n, batch_size)]
+        for i in index:
+            yield take(self.x, i), take(self.y, i), take(self.sample_weight, i)
+
+    def split(self, fraction: float):
+        """Keras's `validation_split`: the LAST `fraction` of the samples, taken before any
+        shuffling. Sorted data (by label or by time) therefore gives a validation set unlike
+        the training set: shuffle it first."""
+        if not 0.0 < fraction < 1.0:
+            raise ValueError(f"validation_split must be in (0, 1), got {fraction}")
+        n = self.num_samples
+        cut = int(math.floor(n * (1.0 - fraction)))
+        if cut == 0 or cut == n:
+            raise ValueError(
+                f"validation_split={fraction} leaves no samples for training or validation "
+                f"({n} samples)"
+            )
+        return self._rows(slice(0, cut)), self._rows(slice(cut, n))
+
+    def _rows(self, index) -> ArrayData:
+        part = object.__new__(ArrayData)
+        part.x, part.y = take(self.x, index), take(self.y, index)
+        part.sample_weight = take(self.sample_weight, index)
+        part.num_samples = index.stop - index.start
+        return part
+
+    def probe(self):
+        """(x, y) of the first sample and all targets: what the dry run scores."""
+        return take(self.x, slice(0, 1)), self.y
+
+
+class BatchStream:
+    """Batches that arrive whole from an iterable (a DataLoader): converted one at a time."""
+
+    def __init__(self, batches, class_weight=None):
+        self.source, self.class_weight = batches, class_weight
+
+    def steps(self, batch_size: int) -> int | None:
+        try:
+            return len(self.source)
+        except TypeError:  # a generator: the epoch ends when it does
+            return None
+
+    def batches(self, batch_size=None, shuffle=False):
+        for batch in self.source:
+            if not isinstance(batch, (list, tuple)) or len(batch) == 1:  # inputs only (predict)
+                yield to_arrays(batch[0] if isinstance(batch, (list, tuple)) else batch), None, None
+                continue
+            xb, yb = to_arrays(batch[0], "x"), to_arrays(batch[1], "y")
+            sw = to_arrays(batch[2])[:, 0] if len(batch) > 2 else None
+            if self.class_weight:
+                weights = class_weights_to_samples(yb, self.class_weight)
+                sw = weights if sw is None else sw * weights
+            yield xb, yb, sw
+
+    def split(self, fraction):
+        raise ValueError(
+            "`validation_split` is not supported with a DataLoader (or any `x` that yields "
+            "batches); pass `validation_data` instead"
+        )
+
+    def probe(self):
+        return None  # batches arrive one by one: there is nothing to check ahead
+
+
+# --- arrays from what users pass ---
 def to_arrays(data, name: str = "x"):
-    """One array, or a list of arrays for several inputs/outputs (None stays None).
+    """One array, or a list/dict of arrays for several inputs/outputs (None stays None).
 
     1-D data is one feature per sample, as Keras takes it: (N,) becomes (N, 1). Float64 becomes
     float32, as Keras casts inputs to its layers' dtype.
@@ -62,19 +174,6 @@ def flat(arrays, names=None) -> list:
     return list(arrays) if isinstance(arrays, list) else [arrays]
 
 
-def prepare(x, y, sample_weight=None, class_weight=None):
-    """Arrays for (x, y, sample_weight), sizes checked, class weights folded into the weights."""
-    x, y = to_arrays(x, "x"), to_arrays(y, "y")
-    if y is None:
-        raise ValueError("Target data is missing: the compiled loss needs `y`.")
-    sw = None if sample_weight is None else np.asarray(sample_weight, np.float32).reshape(-1)
-    num_samples(x, y, sw)
-    if class_weight:
-        weights = class_weights_to_samples(y, class_weight)
-        sw = weights if sw is None else sw * weights
-    return x, y, sw
-
-
 def num_samples(x, y=None, sample_weight=None) -> int:
     """The common first dim, or a ValueError naming every size when they differ."""
     sizes = {
@@ -103,38 +202,6 @@ def take(arrays, index):
     return arrays[index]
 
 
-def split_validation(x, y, sample_weight, fraction: float):
-    """Keras's `validation_split`: the LAST `fraction` of the samples, taken before shuffling.
-
-    Sorted data (by label or by time) therefore gives a validation set unlike the training set:
-    shuffle it first.
-    """
-    if not 0.0 < fraction < 1.0:
-        raise ValueError(f"validation_split must be in (0, 1), got {fraction}")
-    n = num_samples(x, y, sample_weight)
-    cut = int(math.floor(n * (1.0 - fraction)))
-    if cut == 0 or cut == n:
-        raise ValueError(
-            f"validation_split={fraction} leaves no samples for training or validation ({n} samples)"
-        )
-    head, tail = slice(0, cut), slice(cut, n)
-    return (
-        (take(x, head), take(y, head), take(sample_weight, head)),
-        (take(x, tail), take(y, tail), take(sample_weight, tail)),
-    )
-
-
-def batches(n: int, batch_size: int, shuffle: bool):
-    """Index arrays (or slices, when not shuffled) covering 0..n-1 in batches.
-
-    A single batch is not shuffled: its loss and gradient don't depend on the row order.
-    """
-    if shuffle and n > batch_size:
-        order = _backend.rng().permutation(n)
-        return [order[i : i + batch_size] for i in range(0, n, batch_size)]
-    return [slice(i, min(i + batch_size, n)) for i in range(0, n, batch_size)]
-
-
 def class_weights_to_samples(y, class_weight: dict) -> np.ndarray:
     """Per-sample weights from {class: weight}, reading labels from integers or one-hot rows."""
     labels = flat(y)[0]
@@ -147,123 +214,3 @@ def class_weights_to_samples(y, class_weight: dict) -> np.ndarray:
     for k, w in class_weight.items():
         lookup[k] = w
     return lookup[labels]
-
-
-# --- compile() specs and DataLoaders ---
-def build_heads(spec, ys, outs, names, resolve_loss, get_metric) -> list:
-    """Per output: its name, loss, loss weight and metrics (flagged when sample-weighted)."""
-    if len(ys) != len(outs):
-        raise ValueError(f"the model has {len(outs)} outputs but {len(ys)} targets were given")
-    heads = []
-    for i, (name, yi, out) in enumerate(zip(names, ys, outs)):
-        loss = resolve_loss(pick(spec["loss"], i, name))
-        weight = 1.0 if spec["loss_weights"] is None else pick(spec["loss_weights"], i, name)
-        metrics = [
-            (get_metric(m, yi, out.data), False) for m in metric_ids(spec["metrics"], i, name)
-        ]
-        metrics += [(get_metric(m, yi, out.data), True)
-                    for m in metric_ids(spec["weighted_metrics"], i, name)]  # fmt: skip
-        if len(outs) > 1:  # Keras 2 names them '<output>_<metric>'
-            for m, _ in metrics:
-                m.name = f"{name}_{m.name}"
-        heads.append((name, loss, float(weight), metrics))
-    return heads
-
-
-def entries(spec) -> list:
-    """The leaves of a loss/metrics spec: one value, a list (of lists) or a dict."""
-    if spec is None:
-        return []
-    if isinstance(spec, dict):
-        return [e for v in spec.values() for e in entries(v)]
-    if isinstance(spec, (list, tuple)):
-        return [e for v in spec for e in entries(v)]
-    return [spec]
-
-
-def pick(spec, index, name):
-    """One output's entry from a single value, a list (by position) or a dict (by name)."""
-    if isinstance(spec, dict):
-        if name not in spec:
-            raise KeyError(f"no entry for output '{name}' in {sorted(spec)}")
-        return spec[name]
-    return spec[index] if isinstance(spec, (list, tuple)) else spec
-
-
-def metric_ids(spec, index, name) -> list:
-    """Metrics for one output: a flat list applies to every output, a list of lists or a dict
-    gives each output its own."""
-    if isinstance(spec, dict):
-        found = spec.get(name, [])
-        return list(found) if isinstance(found, (list, tuple)) else [found]
-    if not isinstance(spec, (list, tuple)):
-        return [spec]
-    if spec and isinstance(spec[0], (list, tuple)):
-        return list(spec[index])
-    return list(spec)
-
-
-def validation_tuple(validation_data):
-    if validation_data is None:
-        return None
-    if is_loader(validation_data):
-        return (validation_data,)
-    if not isinstance(validation_data, (list, tuple)) or len(validation_data) not in (2, 3):
-        raise ValueError("validation_data must be (x_val, y_val) or (x_val, y_val, sample_weight)")
-    return tuple(validation_data)
-
-
-def loader_batches(loader, class_weight):
-    def epoch_batches():
-        for batch in loader:
-            xb, yb = to_arrays(batch[0], "x"), to_arrays(batch[1], "y")
-            sw = to_arrays(batch[2])[:, 0] if len(batch) > 2 else None
-            if class_weight:
-                weights = class_weights_to_samples(yb, class_weight)
-                sw = weights if sw is None else sw * weights
-            yield xb, yb, sw
-
-    return epoch_batches
-
-
-def is_loader(x) -> bool:
-    return hasattr(x, "__iter__") and hasattr(x, "dataset") and hasattr(x, "batch_size")
-
-
-# --- small helpers of the loop ---
-def overrides(callback, base: type, hook: str) -> bool:
-    """Whether `callback` does something in `hook` (so the loop must call it every batch)."""
-    return hook in vars(callback) or getattr(type(callback), hook) is not getattr(base, hook)
-
-
-def add(sums: dict, loss: float, parts: dict, count: int) -> int:
-    """Add a batch's loss and per-output losses, weighted by its size; return the size."""
-    sums["loss"] = sums.get("loss", 0.0) + loss * count
-    for k, v in parts.items():
-        sums[k] = sums.get(k, 0.0) + v * count
-    return count
-
-
-def due(epoch: int, freq) -> bool:
-    return (epoch + 1) % freq == 0 if isinstance(freq, int) else (epoch + 1) in freq
-
-
-def as_list(outputs) -> list:
-    return list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
-
-
-def scalar(value):
-    return float(value) if np.ndim(value) == 0 else value
-
-
-def result(logs: dict, return_dict: bool):
-    if return_dict:
-        return logs
-    values = list(logs.values())
-    return values[0] if len(values) == 1 else values
-
-
-# compile() arguments Keras 2 accepts and deepling ignores (graph/distribution settings)
-COMPILE_IGNORED = {"run_eagerly", "steps_per_execution", "jit_compile", "sample_weight_mode",
-                   "target_tensors", "distribute", "experimental_run_tf_function", "cloning",
-                   "auto_scale_loss", "pss_evaluation_shards"}  # fmt: skip

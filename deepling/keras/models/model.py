@@ -10,16 +10,13 @@ from __future__ import annotations
 from ...nn.module import Module
 from ...tensor import Tensor
 from ...training import Trainer
-from .. import losses, metrics, optimizers
+from .. import optimizers
 from ..layers.base import Layer, snake_case, unique_name
+from .compile_utils import COMPILE_IGNORED, Compiled
 
 
 class Model(Trainer, Layer):
     """A trainable stack of layers with `compile`, `fit`, `evaluate`, `predict` and `summary`."""
-
-    _get_optimizer = staticmethod(lambda identifier: _optimizer(identifier))
-    _get_loss = staticmethod(losses.get)
-    _get_metric = staticmethod(metrics.get)
 
     def __new__(cls, *args, **kwargs):
         if cls is Model and (args or "inputs" in kwargs):
@@ -42,6 +39,20 @@ class Model(Trainer, Layer):
         raise NotImplementedError(
             f"{type(self).__name__} must define call(self, inputs) (or build it from Input)"
         )
+
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
+                weighted_metrics=None, **kwargs):  # fmt: skip
+        """Choose the optimizer, the loss (per output if several) and the metrics to report.
+
+        `loss` is a name ('mse'), a Keras loss, a function `f(y_true, y_pred)` or a PyTorch-style
+        loss module such as `nn.CrossEntropyLoss()` (called as `loss(y_pred, y_true)`).
+        """
+        unknown = sorted(set(kwargs) - COMPILE_IGNORED)
+        if unknown:
+            raise TypeError(f"Invalid keyword argument(s) in `compile()`: {tuple(unknown)}")
+        optimizer = _optimizer(optimizer)
+        self._compiled = Compiled(loss, metrics, loss_weights, weighted_metrics)
+        self.optimizer = optimizer
 
     @property
     def layers(self) -> list:

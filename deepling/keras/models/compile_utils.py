@@ -1,0 +1,125 @@
+"""compile()'s losses and metrics, resolved per output (Keras's compile_utils).
+
+Keras resolves `compile(loss=..., metrics=[...])` once the first batch shows the outputs'
+shapes ('accuracy' is binary, sparse or categorical accuracy by them). `Compiled` holds that
+step: names go through the registries of `keras.losses` and `keras.metrics`, and the training
+loop (deepling/training.py) only calls `loss`, `update_metrics` and `check` on it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...tensor import Tensor
+from .. import losses
+from ..metrics import get as get_metric
+
+# compile() arguments Keras 2 accepts and deepling ignores (graph/distribution settings)
+COMPILE_IGNORED = {
+    "run_eagerly",
+    "steps_per_execution",
+    "jit_compile",
+    "sample_weight_mode",
+    "target_tensors",
+    "distribute",
+    "experimental_run_tf_function",
+    "cloning",
+    "auto_scale_loss",
+    "pss_evaluation_shards",
+}
+
+
+class Compiled:
+    """The loss, loss weight and metrics of each output, built on the first batch."""
+
+    def __init__(self, loss=None, metrics=None, loss_weights=None, weighted_metrics=None):
+        for each in entries(loss):  # unknown names fail here, not in the middle of fit
+            losses.get(each)
+        for name in [m for m in entries([metrics, weighted_metrics]) if isinstance(m, str)]:
+            get_metric(name, None, None)
+        self.loss_spec, self.loss_weights = loss, loss_weights
+        self.metric_spec, self.weighted_spec = metrics or [], weighted_metrics or []
+        self.heads = None  # [(name, loss, weight, [(metric, weighted)])], one per output
+
+    @property
+    def has_loss(self) -> bool:
+        return self.loss_spec is not None
+
+    @property
+    def metrics(self) -> list:
+        return [m for head in self.heads or [] for m, _ in head[3]]
+
+    def build(self, ys, outputs, names) -> None:
+        """Resolve each output's loss, weight and metrics from the real targets and outputs."""
+        if len(ys) != len(outputs):
+            raise ValueError(
+                f"the model has {len(outputs)} outputs but {len(ys)} targets were given"
+            )
+        heads = []
+        for i, (name, yi, out) in enumerate(zip(names, ys, outputs)):
+            loss = losses.get(pick(self.loss_spec, i, name))
+            weight = 1.0 if self.loss_weights is None else pick(self.loss_weights, i, name)
+            found = [(get_metric(m, yi, out.data), False) for m in metric_ids(self.metric_spec, i, name)]
+            found += [
+                (get_metric(m, yi, out.data), True) for m in metric_ids(self.weighted_spec, i, name)
+            ]
+            if len(outputs) > 1:  # Keras 2 names them '<output>_<metric>'
+                for m, _ in found:
+                    m.name = f"{name}_{m.name}"
+            heads.append((name, loss, float(weight), found))
+        self.heads = heads
+
+    def loss(self, ys, outputs, sample_weight):
+        """The weighted sum of the outputs' losses, and each output's loss (several outputs)."""
+        total, parts = None, {}
+        for (name, loss_fn, weight, _), yi, out in zip(self.heads, ys, outputs):
+            value = loss_fn(yi, out, sample_weight=sample_weight)
+            parts[f"{name}_loss"] = value
+            value = value if weight == 1.0 else value * weight
+            total = value if total is None else total + value
+        return total, (parts if len(outputs) > 1 else {})
+
+    def update_metrics(self, ys, outputs, sample_weight) -> None:
+        for (_, _, _, found), yi, out in zip(self.heads, ys, outputs):
+            for m, weighted in found:
+                m.update_state(yi, out.data, **({"sample_weight": sample_weight} if weighted else {}))
+
+    def check(self, ys, outputs) -> None:
+        """Score every target against a dummy prediction of its output's shape, so that wrong
+        labels or shapes fail before any weight changes."""
+        for (_, loss_fn, _, _), yi, out in zip(self.heads, ys, outputs):
+            probe = np.full((len(yi), *out.shape[1:]), 0.5, dtype=out.data.dtype)
+            loss_fn(yi, Tensor._wrap(probe))
+
+
+def entries(spec) -> list:
+    """The leaves of a loss/metrics spec: one value, a list (of lists) or a dict."""
+    if spec is None:
+        return []
+    if isinstance(spec, dict):
+        return [e for v in spec.values() for e in entries(v)]
+    if isinstance(spec, (list, tuple)):
+        return [e for v in spec for e in entries(v)]
+    return [spec]
+
+
+def pick(spec, index, name):
+    """One output's entry from a single value, a list (by position) or a dict (by name)."""
+    if isinstance(spec, dict):
+        if name not in spec:
+            raise KeyError(f"no entry for output '{name}' in {sorted(spec)}")
+        return spec[name]
+    return spec[index] if isinstance(spec, (list, tuple)) else spec
+
+
+def metric_ids(spec, index, name) -> list:
+    """Metrics for one output: a flat list applies to every output, a list of lists or a dict
+    gives each output its own."""
+    if isinstance(spec, dict):
+        found = spec.get(name, [])
+        return list(found) if isinstance(found, (list, tuple)) else [found]
+    if not isinstance(spec, (list, tuple)):
+        return [spec]
+    if spec and isinstance(spec[0], (list, tuple)):
+        return list(spec[index])
+    return list(spec)
