@@ -39,6 +39,13 @@ def to_dtype(dtype) -> np.dtype | None:
     return np.dtype(dtype)
 
 
+def check_device(device) -> None:
+    """Only the CPU runs here: any other device (`"cuda"`, `device("cuda:0")`) is an error,
+    raised before anything is made."""
+    if device is not None and not str(device).startswith("cpu"):
+        raise RuntimeError(f"device {str(device)!r} is not available: deepling runs on the CPU here")
+
+
 def is_floating(dtype) -> bool:
     return np.issubdtype(dtype, np.floating)
 
@@ -46,11 +53,18 @@ def is_floating(dtype) -> bool:
 # --- randomness: one generator behind every random draw ---
 class _Random:
     generator = None  # made on the first draw: importing numpy.random costs ~10 ms at startup
+    seed = None  # the last manual_seed, or None
 
 
 def manual_seed(seed: int) -> None:
     """Seed the one generator behind all randomness (weights, dropout, shuffling)."""
-    _Random.generator = np.random.default_rng(int(seed))
+    _Random.seed = int(seed)
+    _Random.generator = np.random.default_rng(_Random.seed)
+
+
+def initial_seed():
+    """The seed last given to `manual_seed`, or None."""
+    return _Random.seed
 
 
 def rng() -> np.random.Generator:

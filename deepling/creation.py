@@ -8,7 +8,8 @@ from . import _backend
 from .tensor import Size, Tensor, to_array
 
 
-def _make(array, dtype=None, requires_grad=False) -> Tensor:
+def _make(array, dtype=None, requires_grad=False, device=None) -> Tensor:
+    _backend.check_device(device)
     if dtype is not None:
         array = array.astype(_backend.to_dtype(dtype), copy=False)
     t = Tensor._wrap(array)
@@ -43,11 +44,12 @@ def tensor(data, dtype=None, device=None, requires_grad: bool = False) -> Tensor
         >>> dl.tensor([[1.0], [2.0]]).shape
         deepling.Size([2, 1])
     """
-    return _make(to_array(data, dtype), requires_grad=requires_grad)
+    return _make(to_array(data, dtype), requires_grad=requires_grad, device=device)
 
 
 def as_tensor(data, dtype=None, device=None) -> Tensor:
     """Like `tensor`, but shares a NumPy array's memory when no conversion is needed."""
+    _backend.check_device(device)
     if isinstance(data, Tensor) and dtype is None:
         return data
     if isinstance(data, np.ndarray) and dtype is None:
@@ -70,27 +72,27 @@ def LongTensor(data=()) -> Tensor:  # noqa: N802
 
 def zeros(*size, dtype=None, device=None, requires_grad: bool = False, **kw) -> Tensor:
     shape = _size(size, kw)
-    return _make(np.zeros(shape, _float(dtype)), requires_grad=requires_grad)
+    return _make(np.zeros(shape, _float(dtype)), requires_grad=requires_grad, device=device)
 
 
 def ones(*size, dtype=None, device=None, requires_grad: bool = False, **kw) -> Tensor:
     shape = _size(size, kw)
-    return _make(np.ones(shape, _float(dtype)), requires_grad=requires_grad)
+    return _make(np.ones(shape, _float(dtype)), requires_grad=requires_grad, device=device)
 
 
 def empty(*size, dtype=None, device=None, requires_grad: bool = False, **kw) -> Tensor:
-    return zeros(*size, dtype=dtype, requires_grad=requires_grad, **kw)
+    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad, **kw)
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """A tensor of `size` filled with `fill_value` (its dtype is inferred like `tensor`'s)."""
     dtype = _backend.to_dtype(dtype) or to_array(fill_value).dtype
-    return _make(np.full(_size((size,)), fill_value, dtype), requires_grad=requires_grad)
+    return _make(np.full(_size((size,)), fill_value, dtype), requires_grad=requires_grad, device=device)
 
 
 def _like(maker):
     def like(t, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-        return maker(*t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+        return maker(*t.shape, dtype=dtype or t.dtype, device=device, requires_grad=requires_grad)
 
     like.__name__ = maker.__name__ + "_like"
     like.__doc__ = f"`{maker.__name__}` with the shape (and dtype) of `t`."
@@ -103,7 +105,7 @@ empty_like = _like(empty)
 
 
 def full_like(t, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    return full(t.shape, fill_value, dtype=dtype or t.dtype, requires_grad=requires_grad)
+    return full(t.shape, fill_value, dtype=dtype or t.dtype, device=device, requires_grad=requires_grad)
 
 
 def arange(start, end=None, step=1, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
@@ -111,32 +113,32 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad: bool
     if end is None:
         start, end = 0, start
     array = to_array(np.arange(start, end, step).tolist(), dtype)
-    return _make(array, requires_grad=requires_grad)
+    return _make(array, requires_grad=requires_grad, device=device)
 
 
 def linspace(
     start, end, steps: int, dtype=None, device=None, requires_grad: bool = False
 ) -> Tensor:
-    return _make(np.linspace(start, end, steps, dtype=_float(dtype)), requires_grad=requires_grad)
+    return _make(np.linspace(start, end, steps, dtype=_float(dtype)), requires_grad=requires_grad, device=device)
 
 
 def eye(
     n: int, m: int | None = None, dtype=None, device=None, requires_grad: bool = False
 ) -> Tensor:
-    return _make(np.eye(n, m, dtype=_float(dtype)), requires_grad=requires_grad)
+    return _make(np.eye(n, m, dtype=_float(dtype)), requires_grad=requires_grad, device=device)
 
 
 # --- random draws, all from the one generator that `manual_seed` seeds ---
 def rand(*size, dtype=None, device=None, requires_grad: bool = False, **kw) -> Tensor:
     """Uniform on [0, 1)."""
     array = _backend.rng().random(_size(size, kw), dtype=np.float64)
-    return _make(array.astype(_float(dtype)), requires_grad=requires_grad)
+    return _make(array.astype(_float(dtype)), requires_grad=requires_grad, device=device)
 
 
 def randn(*size, dtype=None, device=None, requires_grad: bool = False, **kw) -> Tensor:
     """Standard normal."""
     array = _backend.rng().standard_normal(_size(size, kw))
-    return _make(array.astype(_float(dtype)), requires_grad=requires_grad)
+    return _make(array.astype(_float(dtype)), requires_grad=requires_grad, device=device)
 
 
 def normal(mean=0.0, std=1.0, size=None, *, dtype=None, requires_grad: bool = False) -> Tensor:
@@ -178,6 +180,7 @@ class Generator:
     """
 
     def __init__(self, device: str = "cpu"):
+        _backend.check_device(device)
         self._seed = int(np.random.SeedSequence().entropy % 2**63)
         self._rng = np.random.default_rng(self._seed)
 

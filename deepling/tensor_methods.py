@@ -90,8 +90,7 @@ def parse_to(args, dtype=None, device=None):
             device = a
         else:
             dtype = a
-    if device is not None and not str(device).startswith("cpu"):
-        raise RuntimeError(f"device {device!r} is not available: deepling runs on the CPU here")
+    _backend.check_device(device)
     return dtype, device
 
 

@@ -7,6 +7,7 @@ Sequential`; `from tensorflow import keras` becomes `from deepling import keras`
 from . import activations as activations
 from . import backend as backend
 from . import callbacks as callbacks
+from . import constraints as constraints
 from . import initializers as initializers
 from . import layers as layers
 from . import losses as losses

@@ -98,15 +98,17 @@ def huber(y_true, y_pred, delta: float = 1.0) -> Tensor:
 
 
 @LOSSES.register("binary_crossentropy")
-def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0) -> Tensor:
-    """-(t log p + (1-t) log(1-p)), p clipped to [1e-7, 1-1e-7], mean over the last axis."""
+def binary_crossentropy(
+    y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1
+) -> Tensor:
+    """-(t log p + (1-t) log(1-p)), p clipped to [1e-7, 1-1e-7], mean over `axis`."""
     y_true, y_pred = _float_pair(y_true, y_pred)
     _check_probabilities(y_true, "binary_crossentropy")
     if label_smoothing:
         y_true = y_true * (1 - label_smoothing) + 0.5 * label_smoothing
     if from_logits:
-        return _loss.bce_with_logits(y_pred, y_true).mean(-1)
-    return _loss.bce(y_pred, y_true, clip=EPSILON).mean(-1)
+        return _loss.bce_with_logits(y_pred, y_true).mean(axis)
+    return _loss.bce(y_pred, y_true, clip=EPSILON).mean(axis)
 
 
 @LOSSES.register("categorical_crossentropy")
@@ -142,8 +144,11 @@ def sparse_categorical_crossentropy(
     y_true, y_pred, from_logits=False, ignore_class=None, axis=-1
 ) -> Tensor:
     """-log p[label], p = y_pred / sum(y_pred) clipped to [1e-7, 1-1e-7] (or softmax);
-    0 where the label is `ignore_class`."""
+    0 where the label is `ignore_class`. `axis` is y_pred's class axis."""
     y_pred = _prediction(y_pred)
+    if axis % y_pred.ndim != y_pred.ndim - 1:  # classes last, as the rest of this expects
+        n = y_pred.ndim
+        y_pred = y_pred.permute(*[d for d in range(n) if d != axis % n], axis % n)
     labels = _sparse_labels(y_true, y_pred, ignore_class)
     if from_logits:  # the fused softmax cross-entropy wants the classes in dim 1
         ignore = -100 if ignore_class is None else ignore_class

@@ -130,7 +130,7 @@ class BinaryCrossentropy(LossFunctionWrapper):
     def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
                  reduction="sum_over_batch_size", name="binary_crossentropy", dtype=None):  # fmt: skip
         super().__init__(binary_crossentropy, reduction, name, dtype, from_logits=from_logits,
-                         label_smoothing=label_smoothing)  # fmt: skip
+                         label_smoothing=label_smoothing, axis=axis)  # fmt: skip
 
 
 class CategoricalCrossentropy(LossFunctionWrapper):

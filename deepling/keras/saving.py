@@ -7,14 +7,32 @@ deepling's own format (no HDF5), read back by `keras.models.load_model`.
 
 from __future__ import annotations
 
+import os
+import warnings
+
 import numpy as np
 
 from .. import serialization
 from ..tensor import Tensor
 
 
-def save_weights(model, filepath) -> None:
+def proceed_with_overwrite(filepath, overwrite: bool) -> bool:
+    """Keras's rule for an existing file with `overwrite=False`: ask on the console."""
+    if overwrite or not os.path.exists(filepath):
+        return True
+    answer = input(f"[WARNING] {filepath} already exists - overwrite? [y/n]").strip().lower()
+    while answer not in ("y", "n"):
+        answer = input('Enter "y" (overwrite) or "n" (cancel).').strip().lower()
+    if answer == "n":
+        return False
+    print("[TIP] Next time specify overwrite=True!")
+    return True
+
+
+def save_weights(model, filepath, overwrite=True) -> None:
     """Save `model.weights` in order (`*.weights.safetensors` by convention)."""
+    if not proceed_with_overwrite(filepath, overwrite):
+        return
     weights = model.weights
     if not weights:
         raise ValueError(
@@ -25,35 +43,91 @@ def save_weights(model, filepath) -> None:
     )
 
 
-def load_weights(model, filepath) -> None:
-    """Load weights saved by `save_weights` (or `save`); counts and shapes are checked first."""
+def load_weights(model, filepath, skip_mismatch=False) -> None:
+    """Load weights saved by `save_weights` (or `save`); counts and shapes are checked first.
+    With `skip_mismatch`, a weight whose shape differs keeps its value (with a warning)."""
     stored = serialization.load(filepath)
     if not isinstance(stored, dict) or "weights" not in stored:
         raise ValueError(f"{filepath} does not hold deepling Keras weights")
-    model.set_weights([w.numpy() for w in stored["weights"]])
+    arrays = [w.numpy() for w in stored["weights"]]
+    if skip_mismatch:
+        mine = model.get_weights()
+        if len(arrays) != len(mine):
+            raise ValueError(
+                f"{filepath} holds {len(arrays)} weights; model '{model.name}' has {len(mine)}"
+            )
+        for i, (a, w) in enumerate(zip(arrays, mine)):
+            if a.shape != w.shape:
+                warnings.warn(
+                    f"Skipping weight {i} of model '{model.name}': the file's shape {a.shape} "
+                    f"does not match the model's {w.shape}",
+                    stacklevel=3,
+                )
+                arrays[i] = w
+    model.set_weights(arrays)
 
 
-def save_model(model, filepath) -> None:
-    """Architecture (`get_config`) and weights in one file, e.g. `model.save('m.keras')`."""
+def save_model(model, filepath, overwrite=True) -> None:
+    """Architecture (`get_config`), weights, and the compile() settings when they are names,
+    in one file, e.g. `model.save('m.keras')`."""
+    if not proceed_with_overwrite(filepath, overwrite):
+        return
     config = {"class_name": type(model).__name__, "config": model.get_config()}
-    serialization.save(
-        {
-            "format": "deepling.keras.model",
-            "model": _jsonable(config),
-            "weights": [w.detach() for w in model.weights],
-        },
-        filepath,
-    )
+    stored = {
+        "format": "deepling.keras.model",
+        "model": _jsonable(config),
+        "weights": [w.detach() for w in model.weights],
+    }
+    compiled = compile_config(model)
+    if compiled is not None:
+        stored["compile"] = compiled
+    serialization.save(stored, filepath)
 
 
 def load_model(filepath, custom_objects=None, compile=True):  # noqa: A002 (Keras's name)
-    """Re-create a model saved with `model.save(path)`: same layers, same weights."""
+    """Re-create a model saved with `model.save(path)`: same layers, same weights, and, with
+    `compile=True`, compiled as it was (a fresh optimizer of the same kind and rate)."""
     stored = serialization.load(filepath)
     if not isinstance(stored, dict) or stored.get("format") != "deepling.keras.model":
         raise ValueError(f"{filepath} is not a model saved by deepling's model.save()")
     model = layer_from_config(stored["model"], custom_objects)
     model.set_weights([w.numpy() for w in stored["weights"]])
+    if compile and stored.get("compile"):
+        from . import optimizers
+
+        settings = dict(stored["compile"])
+        optimizer = settings.pop("optimizer")
+        opt = optimizers.get(optimizer["name"])
+        opt.learning_rate = optimizer["learning_rate"]
+        model.compile(optimizer=opt, **settings)
     return model
+
+
+def compile_config(model) -> dict | None:
+    """compile()'s settings as JSON when they are all names (strings), else None (a model
+    compiled with a function or a loss object loads uncompiled, as Keras warns)."""
+    compiled = getattr(model, "_compiled", None)
+    if compiled is None:
+        return None
+    settings = {
+        "loss": compiled.loss_spec,
+        "metrics": compiled.metric_spec,
+        "loss_weights": compiled.loss_weights,
+        "weighted_metrics": compiled.weighted_spec,
+    }
+    if not all(isinstance(e, (str, int, float)) for e in _leaves(settings)):
+        return None
+    name = type(model.optimizer).__name__.lower()
+    settings["optimizer"] = {"name": name, "learning_rate": float(model.optimizer.learning_rate)}
+    return _jsonable(settings)
+
+
+def _leaves(value) -> list:
+    if isinstance(value, dict):
+        return [e for v in value.values() for e in _leaves(v)]
+    if isinstance(value, (list, tuple)):
+        return [e for v in value for e in _leaves(v)]
+    return [] if value is None else [value]
 
 
 def _classes(custom_objects=None) -> dict:

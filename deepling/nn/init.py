@@ -57,24 +57,30 @@ def _fill(tensor, array):
     return tensor
 
 
+def _rng(generator):
+    """A `deepling.Generator`'s own stream, or the one generator behind all other draws."""
+    return _backend.rng() if generator is None else generator.rng()
+
+
 def uniform_(tensor, a: float = 0.0, b: float = 1.0, generator=None):
     """Draw from U(a, b)."""
-    return _fill(tensor, _backend.rng().uniform(a, b, tensor.shape))
+    return _fill(tensor, _rng(generator).uniform(a, b, tensor.shape))
 
 
 def normal_(tensor, mean: float = 0.0, std: float = 1.0, generator=None):
     """Draw from N(mean, std**2)."""
-    return _fill(tensor, _backend.rng().normal(mean, std, tensor.shape))
+    return _fill(tensor, _rng(generator).normal(mean, std, tensor.shape))
 
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     """Draw from N(mean, std**2) restricted to [a, b] (redrawing the values outside)."""
-    values = _backend.rng().normal(mean, std, tensor.shape)
+    rng = _rng(generator)
+    values = rng.normal(mean, std, tensor.shape)
     for _ in range(1000):
         outside = (values < a) | (values > b)
         if not outside.any():
             break
-        values[outside] = _backend.rng().normal(mean, std, int(outside.sum()))
+        values[outside] = rng.normal(mean, std, int(outside.sum()))
     return _fill(tensor, np.clip(values, a, b))
 
 
@@ -101,13 +107,13 @@ def xavier_uniform_(tensor, gain: float = 1.0, generator=None):
     """U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)) (Glorot & Bengio, 2010)."""
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     bound = gain * math.sqrt(6.0 / float(fan_in + fan_out))
-    return uniform_(tensor, -bound, bound)
+    return uniform_(tensor, -bound, bound, generator)
 
 
 def xavier_normal_(tensor, gain: float = 1.0, generator=None):
     """N(0, std**2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
-    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / float(fan_in + fan_out)))
+    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / float(fan_in + fan_out)), generator)
 
 
 def _kaiming_std(tensor, a, mode, nonlinearity):
@@ -125,11 +131,11 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gene
     if np.size(tensor) == 0:
         return _fill(tensor, 0)
     bound = math.sqrt(3.0) * _kaiming_std(tensor, a, mode, nonlinearity)
-    return uniform_(tensor, -bound, bound)
+    return uniform_(tensor, -bound, bound, generator)
 
 
 def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
     """N(0, std**2) with std = gain / sqrt(fan)."""
     if np.size(tensor) == 0:
         return _fill(tensor, 0)
-    return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity))
+    return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity), generator)

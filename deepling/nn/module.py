@@ -327,7 +327,8 @@ class Module:
         return out
 
     def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
-        """Copy values into this module's tensors; all problems are reported before any copy."""
+        """Copy values into this module's tensors; all problems are reported before any copy.
+        With `assign=True` the module takes the state dict's arrays (and dtypes) instead."""
         own = self.state_dict(keep_vars=True)
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
@@ -354,7 +355,10 @@ class Module:
                 + "\n\t".join(errors)
             )
         for target, array in copies:
-            target.data[...] = array  # in place: optimizers keep holding the same arrays
+            if assign:
+                target.data = array
+            else:
+                target.data[...] = array  # in place: optimizers keep holding the same arrays
         return _IncompatibleKeys(missing, unexpected)
 
     # --- printing ---

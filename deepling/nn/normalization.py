@@ -21,15 +21,15 @@ class _BatchNorm(Module):
         self.affine, self.track_running_stats = affine, track_running_stats
         dtype = _backend.to_dtype(dtype) or _backend.default_float
         if affine:
-            self.weight = Parameter(ones(num_features, dtype=dtype))
-            self.bias = Parameter(zeros(num_features, dtype=dtype)) if bias else None
+            self.weight = Parameter(ones(num_features, dtype=dtype, device=device))
+            self.bias = Parameter(zeros(num_features, dtype=dtype, device=device)) if bias else None
         if not affine or not bias:
             self.register_parameter("bias", None)
         if not affine:
             self.register_parameter("weight", None)
         if track_running_stats:
-            self.register_buffer("running_mean", zeros(num_features, dtype=dtype))
-            self.register_buffer("running_var", ones(num_features, dtype=dtype))
+            self.register_buffer("running_mean", zeros(num_features, dtype=dtype, device=device))
+            self.register_buffer("running_var", ones(num_features, dtype=dtype, device=device))
             self.register_buffer("num_batches_tracked", tensor(0))
         else:
             for name in ("running_mean", "running_var", "num_batches_tracked"):
@@ -114,8 +114,8 @@ class LayerNorm(Module):
         self.eps, self.elementwise_affine = eps, elementwise_affine
         dtype = _backend.to_dtype(dtype) or _backend.default_float
         if elementwise_affine:
-            self.weight = Parameter(ones(self.normalized_shape, dtype=dtype))
-            self.bias = Parameter(zeros(self.normalized_shape, dtype=dtype)) if bias else None
+            self.weight = Parameter(ones(self.normalized_shape, dtype=dtype, device=device))
+            self.bias = Parameter(zeros(self.normalized_shape, dtype=dtype, device=device)) if bias else None
         if not elementwise_affine or not bias:
             self.register_parameter("bias", None)
         if not elementwise_affine:

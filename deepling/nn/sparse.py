@@ -37,7 +37,7 @@ class Embedding(Module):
         self.padding_idx = padding_idx
         if _weight is None:
             dtype = _backend.to_dtype(dtype) or _backend.default_float
-            self.weight = Parameter(empty(num_embeddings, embedding_dim, dtype=dtype))
+            self.weight = Parameter(empty(num_embeddings, embedding_dim, dtype=dtype, device=device))
             self.reset_parameters()
         else:
             if tuple(_weight.shape) != (num_embeddings, embedding_dim):

@@ -1,11 +1,14 @@
-"""Ops that exist for layers: the embedding lookup (a row gather with a padding row)."""
+"""Ops that exist for layers: the embedding lookup (a row gather with a padding row) and
+inverted dropout."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from .. import _backend
 from ..autograd import Function
 from ..tensor import Tensor
+from .arith import mul
 
 
 class Embedding(Function):
@@ -49,3 +52,16 @@ def embedding(indices, weight, padding_idx=None) -> Tensor:
     if padding_idx is not None and padding_idx < 0:
         padding_idx += n
     return Embedding(xp_idx, padding_idx)(weight)
+
+
+def dropout(x, p: float, *, noise_shape=None, rng=None) -> Tensor:
+    """Zero each element with probability p and scale the rest by 1/(1-p) (inverted dropout):
+    x times a constant mask, drawn from `rng` (the one generator by default) in `noise_shape`
+    (x's shape by default; a 1 shares one draw along that dim, as Keras's noise_shape)."""
+    if p == 1.0:
+        return mul(x, 0.0)
+    array = x.data
+    shape = array.shape if noise_shape is None else noise_shape
+    keep = (rng or _backend.rng()).random(shape) >= p
+    scale = np.asarray(1.0 / (1.0 - p), array.dtype)
+    return mul(x, Tensor._wrap(keep.astype(array.dtype) * scale))

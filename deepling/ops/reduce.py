@@ -179,15 +179,25 @@ def _keep(keepdim, keepdims):
     return bool(keepdims if keepdims is not None else keepdim)
 
 
+def _no_out(out) -> None:
+    """`out=` is in the signatures for NumPy's protocol (`np.sum(t)` passes out=None)."""
+    if out is not None:
+        raise NotImplementedError("out= is not supported here: use the returned tensor")
+
+
 def sum(x, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None, out=None) -> Tensor:  # noqa: A001
     """Sum over `dim` (an int, a tuple, or None for all)."""
+    _no_out(out)
     if dtype is not None:
         x = x.to(dtype)
     return Sum(_axes(x.ndim, dim, axis), _keep(keepdim, keepdims))(x)
 
 
 def mean(x, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None, out=None) -> Tensor:
-    """Mean over `dim` (an int, a tuple, or None for all)."""
+    """Mean over `dim` (an int, a tuple, or None for all), in `dtype` when given."""
+    _no_out(out)
+    if dtype is not None:
+        x = x.to(dtype)
     if x.dtype.kind not in "fc":
         raise RuntimeError(
             f"mean(): could not infer output dtype. Input dtype must be floating point, got {x.dtype}"
@@ -214,11 +224,13 @@ def _extreme(kind, x, dim, keepdim, axis, keepdims, result):
 
 def max(x, dim=None, keepdim=False, *, axis=None, keepdims=None, out=None):  # noqa: A001
     """Largest value; with an int `dim`, a (values, indices) pair as in PyTorch."""
+    _no_out(out)
     return _extreme("max", x, dim, keepdim, axis, keepdims, MaxResult)
 
 
 def min(x, dim=None, keepdim=False, *, axis=None, keepdims=None, out=None):  # noqa: A001
     """Smallest value; with an int `dim`, a (values, indices) pair as in PyTorch."""
+    _no_out(out)
     return _extreme("min", x, dim, keepdim, axis, keepdims, MinResult)
 
 

@@ -1,7 +1,9 @@
-"""tf.random: seeded draws from deepling's one generator (the same one `manual_seed` seeds).
+"""tf.random: seeded draws, as TensorFlow's two-level seeds.
 
-TensorFlow also takes an op-level `seed` argument; deepling has a single generator, so that
-argument is accepted for compatibility and reproducibility comes from `set_seed` alone.
+Without an op-level `seed`, draws come from deepling's one generator (the one `set_seed` and
+`manual_seed` seed). With one, each (global seed, op seed) pair has a stream of its own that
+goes on from call to call, so a program repeats its draws from run to run even without a
+global seed (TF then uses a default one), and `set_seed` starts the streams again.
 """
 
 from __future__ import annotations
@@ -13,9 +15,25 @@ from ..tensor import Tensor
 from .variables import _shape
 
 
+_DEFAULT_GLOBAL_SEED = 87654321  # TF's, when only an op seed is given
+_streams: dict = {}  # (global seed, op seed) -> its generator
+
+
 def set_seed(seed: int) -> None:
     """Seed every random draw in deepling (weights, dropout, shuffling, tf.random.*)."""
     _backend.manual_seed(seed)
+    _streams.clear()
+
+
+def _rng(seed):
+    if seed is None:
+        return _backend.rng()
+    key = (_backend.initial_seed(), int(seed))
+    found = _streams.get(key)
+    if found is None:
+        first = _DEFAULT_GLOBAL_SEED if key[0] is None else key[0]
+        found = _streams[key] = np.random.default_rng([first, key[1]])
+    return found
 
 
 def normal(shape, mean=0.0, stddev=1.0, dtype=_backend.float32, seed=None, name=None) -> Tensor:
@@ -26,7 +44,7 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=_backend.float32, seed=None, name=
         >>> tf.random.normal([2, 3]).shape
         deepling.Size([2, 3])
     """
-    array = _backend.rng().normal(_value(mean), _value(stddev), _shape(shape))
+    array = _rng(seed).normal(_value(mean), _value(stddev), _shape(shape))
     return Tensor._wrap(array.astype(_backend.to_dtype(dtype)))
 
 
@@ -35,11 +53,11 @@ def uniform(shape, minval=0, maxval=None, dtype=_backend.float32, seed=None, nam
     dtype = _backend.to_dtype(dtype)
     if _backend.is_floating(dtype):
         low, high = _value(minval), 1.0 if maxval is None else _value(maxval)
-        array = _backend.rng().uniform(low, high, _shape(shape))
+        array = _rng(seed).uniform(low, high, _shape(shape))
     else:
         if maxval is None:
             raise ValueError(f"Must specify maxval for integer dtype {dtype}")
-        array = _backend.rng().integers(_value(minval), _value(maxval), _shape(shape))
+        array = _rng(seed).integers(_value(minval), _value(maxval), _shape(shape))
     return Tensor._wrap(array.astype(dtype))
 
 

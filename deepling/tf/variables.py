@@ -143,20 +143,22 @@ class Variable(Tensor):
             )
         return array
 
+    # `use_locking` and `name` matter only in TF's graphs; eager updates are already atomic
     def assign(self, value, use_locking=False, name=None, read_value=True) -> Variable:
-        """Set the value in place (same shape; no gradient is recorded)."""
+        """Set the value in place (same shape; no gradient is recorded); returns the variable,
+        or None with `read_value=False`."""
         self.data[...] = self._checked(value, "assign")
-        return self
+        return self if read_value else None
 
     def assign_add(self, delta, use_locking=False, name=None, read_value=True) -> Variable:
         """Add `delta` in place: `v.assign_add(d)` is TF's `v += d`."""
         self.data += self._checked(delta, "assign_add")  # in place: NumPy casts same_kind
-        return self
+        return self if read_value else None
 
     def assign_sub(self, delta, use_locking=False, name=None, read_value=True) -> Variable:
         """Subtract `delta` in place: `w.assign_sub(lr * dw)` is one gradient-descent step."""
         self.data -= self._checked(delta, "assign_sub")
-        return self
+        return self if read_value else None
 
     def __repr__(self) -> str:
         value = self.numpy()

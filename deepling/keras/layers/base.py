@@ -6,13 +6,15 @@ layer on a symbolic `Input` records a node for the functional API instead of com
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 
 from ... import grad_mode
 from ...creation import zeros
 from ...nn.module import Module, Parameter
 from ...tensor import Tensor, to_array
-from .. import initializers, regularizers
+from .. import constraints, initializers, regularizers
 
 _name_counts: dict = {}
 
@@ -69,6 +71,7 @@ class Layer(Module):
                 f"{type(self).__name__}: unexpected keyword argument(s) {sorted(kwargs)}"
             )
         self.name = name or unique_name(snake_case(type(self).__name__))
+        self.dtype = _layer_dtype(dtype)  # of its weights, and its float inputs are cast to it
         self.built = False
         self._trainable = trainable
         self._weight_trainable: dict[str, bool] = {}
@@ -95,10 +98,15 @@ class Layer(Module):
 
     def add_weight(self, name=None, shape=(), dtype=None, initializer="glorot_uniform",
                    regularizer=None, trainable=True, constraint=None) -> Parameter:  # fmt: skip
-        """Make a weight, register it under `name` and return it."""
+        """Make a weight, register it under `name` and return it. A `constraint` is applied by
+        Keras optimizers after each update of the weight."""
         name = name or f"weight_{len(self._weight_trainable)}"
-        array = initializers.get(initializer)(tuple(shape), dtype or "float32")
-        weight = Parameter(array, requires_grad=trainable and self._trainable)
+        array = initializers.get(initializer)(tuple(shape), dtype or self.dtype)
+        constraint = constraints.get(constraint)
+        kind = Parameter if constraint is None else ConstrainedWeight
+        weight = kind(array, requires_grad=trainable and self._trainable)
+        if constraint is not None:
+            weight.constraint = constraint
         setattr(self, name, weight)
         self._weight_trainable[name] = trainable
         if regularizer is not None:
@@ -113,9 +121,23 @@ class Layer(Module):
             if is_symbolic(inputs):
                 return symbolic_call(self, inputs, args, kwargs)
             inputs = _as_tensor(inputs)
+        if isinstance(inputs, Tensor) and inputs.data.dtype != self.dtype:
+            if inputs.data.dtype.kind == "f":
+                inputs = inputs.to(self.dtype)
         if not self.built:
             self.maybe_build(_shape_of(inputs))
-        return self.call(inputs, *args, **kwargs)
+        training = kwargs.pop("training", None)
+        if training is None and _training_context:
+            training = _training_context[-1]
+        if training is None:  # the usual case: layers follow their train()/eval() mode
+            return self.call(inputs, *args, **kwargs)
+        if _takes_training(type(self)):
+            kwargs["training"] = training
+        _training_context.append(training)  # `model(x, training=True)` reaches every layer
+        try:
+            return self.call(inputs, *args, **kwargs)
+        finally:
+            _training_context.pop()
 
     def call(self, inputs, *args, **kwargs):
         return inputs
@@ -227,6 +249,32 @@ class Layer(Module):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+_training_context: list = []  # `training` of the calls in progress (Keras's call context)
+_TAKES_TRAINING: dict = {}
+
+
+def _takes_training(cls) -> bool:
+    """Whether `cls.call` has a `training` argument (looked up once per class)."""
+    found = _TAKES_TRAINING.get(cls)
+    if found is None:
+        found = _TAKES_TRAINING[cls] = "training" in inspect.signature(cls.call).parameters
+    return found
+
+
+class ConstrainedWeight(Parameter):
+    """A weight that carries a constraint (`w -> w'`), which Keras optimizers apply to its
+    array after each update."""
+
+    __slots__ = ("constraint",)
+
+
+def _layer_dtype(dtype) -> np.dtype:
+    """A layer's dtype (float32 by default); Keras's mixed-precision policies are not here."""
+    if isinstance(dtype, str) and dtype.startswith("mixed_"):
+        raise NotImplementedError(f"dtype policy {dtype!r}: mixed precision is not supported")
+    return np.dtype(getattr(dtype, "name", dtype) or "float32")
 
 
 def _as_tensor(inputs):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from ... import ops
-from ...nn.functional import dropout
-from .. import activations, initializers, regularizers
+from ...ops import nn_ops
+from .. import activations, constraints, initializers, regularizers
 from .base import Layer
 
 
@@ -19,6 +21,8 @@ class Dense(Layer):
         use_bias: add a bias vector.
         kernel_initializer, bias_initializer: 'glorot_uniform' and 'zeros' by default.
         kernel_regularizer, bias_regularizer: e.g. 'l2' or keras.regularizers.l2(0.01).
+        kernel_constraint, bias_constraint: e.g. keras.constraints.max_norm(3), applied by
+            Keras optimizers after each update.
         input_dim: build at once for inputs with this many features (old Keras style).
 
     Example:
@@ -29,7 +33,8 @@ class Dense(Layer):
 
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
-                 input_dim=None, **kwargs):  # fmt: skip
+                 kernel_constraint=None, bias_constraint=None, input_dim=None,
+                 **kwargs):  # fmt: skip
         if input_dim is not None and "input_shape" not in kwargs:
             kwargs["input_shape"] = (input_dim,)
         super().__init__(**kwargs)
@@ -43,15 +48,19 @@ class Dense(Layer):
         self.bias_initializer = initializers.get(bias_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
         if self.input_spec_shape is not None:
             self.maybe_build(self.input_spec_shape)
 
     def build(self, input_shape):
         self.add_weight("kernel", (input_shape[-1], self.units), initializer=self.kernel_initializer,
-                        regularizer=self.kernel_regularizer)  # fmt: skip
+                        regularizer=self.kernel_regularizer,
+                        constraint=self.kernel_constraint)  # fmt: skip
         if self.use_bias:
             self.add_weight("bias", (self.units,), initializer=self.bias_initializer,
-                            regularizer=self.bias_regularizer)  # fmt: skip
+                            regularizer=self.bias_regularizer,
+                            constraint=self.bias_constraint)  # fmt: skip
 
     def call(self, inputs):
         kernel, x = self.kernel, inputs.data
@@ -75,7 +84,9 @@ class Dense(Layer):
                 "kernel_initializer": initializers.serialize(self.kernel_initializer),
                 "bias_initializer": initializers.serialize(self.bias_initializer),
                 "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-                "bias_regularizer": regularizers.serialize(self.bias_regularizer)}  # fmt: skip
+                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint)}  # fmt: skip
 
 
 class Activation(Layer):
@@ -96,25 +107,42 @@ class Activation(Layer):
 
 
 class Dropout(Layer):
-    """Zeroes a `rate` share of inputs while training (scaling the rest by 1/(1-rate))."""
+    """Zeroes a `rate` share of inputs while training (scaling the rest by 1/(1-rate)).
+
+    `noise_shape` shapes the mask (None takes the input's dim; a 1 shares one draw along that
+    dim, e.g. `(None, 1, features)` drops whole features for every time step); `seed` gives
+    the layer a generator of its own, so its masks repeat from run to run.
+    """
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
         if not 0 <= rate <= 1:
             raise ValueError(
-                f"Invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: rate={rate}"
+                "Invalid value received for argument `rate`. Expected a float value between 0 "
+                f"and 1. Received: rate={rate}"
             )
-        self.rate = rate
+        self.rate, self.noise_shape, self.seed = rate, noise_shape, seed
+        self._rng = None if seed is None else np.random.default_rng(seed)
 
     def call(self, inputs, training=None):
         training = self.training if training is None else training
-        return dropout(inputs, self.rate, training=bool(training)) if self.rate else inputs
+        if not training or not self.rate:
+            return inputs
+        shape = None
+        if self.noise_shape is not None:
+            shape = tuple(n if d is None else d for d, n in zip(self.noise_shape, inputs.shape))
+        return nn_ops.dropout(inputs, self.rate, noise_shape=shape, rng=self._rng)
 
     def compute_output_shape(self, input_shape):
         return input_shape
 
     def get_config(self):
-        return {**super().get_config(), "rate": self.rate}
+        return {
+            **super().get_config(),
+            "rate": self.rate,
+            "noise_shape": self.noise_shape,
+            "seed": self.seed,
+        }
 
 
 class Flatten(Layer):

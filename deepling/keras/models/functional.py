@@ -49,6 +49,8 @@ class Functional(Model):
         self.built = True
 
     def call(self, inputs, training=None):
+        """Replay the recorded layers in order; `training` reaches them through the call
+        context that Layer.__call__ keeps."""
         given = _as_list(inputs)
         if len(given) != len(self._inputs):
             raise ValueError(

@@ -78,17 +78,17 @@ class Model(Trainer, Layer):
     def save_weights(self, filepath, overwrite=True) -> None:
         from ..saving import save_weights
 
-        save_weights(self, filepath)
+        save_weights(self, filepath, overwrite)
 
     def load_weights(self, filepath, skip_mismatch=False) -> None:
         from ..saving import load_weights
 
-        load_weights(self, filepath)
+        load_weights(self, filepath, skip_mismatch)
 
     def save(self, filepath, overwrite=True, **kwargs) -> None:
         from ..saving import save_model
 
-        save_model(self, filepath)
+        save_model(self, filepath, overwrite)
 
     def get_config(self) -> dict:
         raise NotImplementedError(

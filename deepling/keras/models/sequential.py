@@ -63,6 +63,8 @@ class Sequential(Model):
         self.built, self.built_input_shape = True, tuple(input_shape)
 
     def call(self, inputs, training=None):
+        """Each layer on the last one's output; `training` reaches them through the call
+        context that Layer.__call__ keeps."""
         x = inputs
         for layer in self._stack:
             x = layer(x)

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ... import _backend
 from ...ops import arith as _arith
+from ...ops import nn_ops as _nn_ops
 from ...ops.linalg import linear as linear
-from ...ops.nn_ops import embedding as _embedding
 from ...ops.norm import Normalize as _Normalize
 from ...ops.shape import pad as pad
 from ...tensor import Tensor
@@ -22,12 +21,7 @@ def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False)
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0:
         return input
-    if p == 1.0:
-        return _arith.mul(input, 0.0)
-    x = input.data
-    keep = _backend.rng().random(x.shape) >= p
-    scale = np.asarray(1.0 / (1.0 - p), x.dtype)
-    return _arith.mul(input, Tensor._wrap(keep.astype(x.dtype) * scale))
+    return _nn_ops.dropout(input, p)
 
 
 def one_hot(tensor, num_classes: int = -1) -> Tensor:
@@ -114,4 +108,4 @@ def embedding(input, weight, padding_idx=None, max_norm=None, *args, **kwargs) -
     """Rows of `weight` picked by the integer tensor `input` (shape (*input.shape, dim))."""
     if max_norm is not None:
         raise NotImplementedError("embedding: max_norm is not supported")
-    return _embedding(input, weight, padding_idx)
+    return _nn_ops.embedding(input, weight, padding_idx)
