@@ -14,7 +14,6 @@ from .. import _backend
 from ..tensor import Tensor
 from .variables import _shape
 
-
 _DEFAULT_GLOBAL_SEED = 87654321  # TF's, when only an op seed is given
 _streams: dict = {}  # (global seed, op seed) -> its generator
 
