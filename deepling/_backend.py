@@ -43,7 +43,9 @@ def check_device(device) -> None:
     """Only the CPU runs here: any other device (`"cuda"`, `device("cuda:0")`) is an error,
     raised before anything is made."""
     if device is not None and not str(device).startswith("cpu"):
-        raise RuntimeError(f"device {str(device)!r} is not available: deepling runs on the CPU here")
+        raise RuntimeError(
+            f"device {str(device)!r} is not available: deepling runs on the CPU here"
+        )
 
 
 def is_floating(dtype) -> bool:

@@ -13,120 +13,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from contextlib import contextmanager
 
 import deepling as dl
 from deepling import examples
-
-DEMO_PNG = "deepling-demo.png"
-
-
-# --- deepling demo -------------------------------------------------------------------------
-
-
-class _EpochBar:
-    """One progress bar over all epochs (tqdm when installed, else a line every tenth)."""
-
-    def __init__(self, total: int):
-        self.total, self.bar = total, None
-        try:
-            from tqdm import tqdm
-        except ImportError:
-            return
-        self.bar = tqdm(total=total, desc="training", unit="epoch", file=sys.stderr)
-
-    def update(self, epoch: int, logs: dict) -> None:
-        shown = {k: f"{logs[k]:.2f}" for k in ("loss", "val_loss", "mae", "val_mae") if k in logs}
-        if self.bar is not None:
-            self.bar.set_postfix(shown, refresh=False)
-            self.bar.update(1)
-        elif (epoch + 1) % max(1, self.total // 10) == 0 or epoch + 1 == self.total:
-            print(
-                f"epoch {epoch + 1}/{self.total}: "
-                + ", ".join(f"{k} {v}" for k, v in shown.items())
-            )
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-
-
-def _boston():
-    """The bundled Boston data, Keras's default split, inputs standardized by the training set."""
-    from deepling.keras.datasets import boston_housing
-
-    (x_train, y_train), (x_test, y_test) = boston_housing.load_data()
-    mean, std = x_train.mean(axis=0), x_train.std(axis=0)
-    return ((x_train - mean) / std, y_train), ((x_test - mean) / std, y_test)
-
-
-def _demo_model():
-    from deepling.keras import layers, models
-
-    model = models.Sequential([
-        layers.Dense(64, activation="relu", input_shape=(13,)),
-        layers.Dense(32, activation="relu"),
-        layers.Dense(1),
-    ])  # fmt: skip
-    model.compile(optimizer="adam", loss="mse", metrics=["mae"])
-    return model
-
-
-def demo(args) -> int:
-    import numpy as np
-
-    from deepling import keras
-
-    print("Boston housing: 13 facts about a district -> median house price (k$).")
-    print("Model: Dense 13-64-32-1 (ReLU), Adam, mean squared error, batches of 16.")
-    keras.utils.set_random_seed(args.seed)
-    (x_train, y_train), (x_test, y_test) = _boston()
-    model = _demo_model()
-    bar = _EpochBar(args.epochs)
-    progress = keras.callbacks.LambdaCallback(on_epoch_end=bar.update)
-    start = time.perf_counter()
-    try:
-        # validation_data only records the test loss per epoch for the plot; nothing is chosen
-        # by it (the number of epochs is fixed), so the test set stays unseen by training.
-        history = model.fit(x_train, y_train, epochs=args.epochs, batch_size=16, verbose=0,
-                            validation_data=(x_test, y_test), callbacks=[progress])  # fmt: skip
-    finally:
-        bar.close()
-    took = time.perf_counter() - start
-    mse, mae = model.evaluate(x_test, y_test, verbose=0)
-    predicted = model.predict(x_test, verbose=0).ravel()
-    corr = float(np.corrcoef(predicted, y_test)[0, 1])
-    print(f"trained {args.epochs} epochs on {len(x_train)} houses in {took:.1f} s")
-    print(f"test MAE: {mae:.2f} k$ (the typical miss on {len(y_test)} unseen houses)")
-    print(f"test MSE: {mse:.2f}; correlation of predicted and true prices: {corr:.3f}")
-    if not args.no_plot:
-        _demo_plot(history.history, y_test, predicted, mae, corr, args.out)
-    return 0
-
-
-def _demo_plot(history, y_test, predicted, mae, corr, path) -> None:
-    try:
-        from matplotlib.figure import Figure
-    except ImportError:
-        print(f"(matplotlib is not installed, so no {path}: `pip install matplotlib`)")
-        return
-    fig = Figure(figsize=(10, 4))
-    left, right = fig.subplots(1, 2)
-    epochs = range(1, len(history["loss"]) + 1)
-    left.plot(epochs, history["loss"], label="training")
-    left.plot(epochs, history["val_loss"], label="test")
-    left.set(yscale="log", xlabel="epoch", ylabel="mean squared error", title="Loss")
-    left.legend()
-    right.scatter(y_test, predicted, s=14)
-    low, high = float(min(y_test.min(), predicted.min())), float(max(y_test.max(), predicted.max()))
-    right.plot([low, high], [low, high], "k--", lw=1)
-    right.set(xlabel="true price (k$)", ylabel="predicted price (k$)",
-              title=f"Test set: MAE {mae:.2f} k$, r = {corr:.3f}")  # fmt: skip
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    print(f"saved {path}")
-
+from deepling.demo import DEMO_PNG, demo
 
 # --- deepling examples / run ---------------------------------------------------------------
 
@@ -163,8 +54,11 @@ def run_example(args) -> int:
     from deepling.examples import _common
 
     plots = "off" if args.no_plot else args.plots
-    settings = {_common.EPOCHS_ENV: args.epochs, _common.SAMPLES_ENV: args.samples,
-                _common.PLOTS_ENV: plots}  # fmt: skip
+    settings = {
+        _common.EPOCHS_ENV: args.epochs,
+        _common.SAMPLES_ENV: args.samples,
+        _common.PLOTS_ENV: plots,
+    }
     with _environment(**settings):
         try:
             module = importlib.import_module(f"deepling.examples.{args.name}")
@@ -239,16 +133,27 @@ def gradcheck(args) -> int:
         if worst < 1e-6
         else "they DISAGREE: a backward rule is wrong, or h is badly chosen"
     )
-    print(f"\nlargest difference over all {sum(p.numel() for p in params.values())} weights: "
-          f"{worst:.2e} ({verdict})")  # fmt: skip
+    print(
+        f"\nlargest difference over all {sum(p.numel() for p in params.values())} weights: "
+        f"{worst:.2e} ({verdict})"
+    )
     print("`deepling.gradcheck(f, inputs)` runs this comparison for any function.")
     return 0 if worst < 1e-6 else 1
 
 
 # --- deepling info -------------------------------------------------------------------------
 
-_OPTIONAL = ("matplotlib", "tqdm", "scikit-learn", "safetensors", "torch", "cupy", "mpi4py",
-             "pytest", "hypothesis")  # fmt: skip
+_OPTIONAL = (
+    "matplotlib",
+    "tqdm",
+    "scikit-learn",
+    "safetensors",
+    "torch",
+    "cupy",
+    "mpi4py",
+    "pytest",
+    "hypothesis",
+)
 
 
 def _version(package: str) -> str | None:
@@ -279,8 +184,10 @@ def info(args) -> int:
     from deepling.datasets import data_home
 
     print(f"deepling {dl.__version__} ({os.path.dirname(dl.__file__)})")
-    print(f"python   {platform.python_version()} ({platform.python_implementation()}, "
-          f"{platform.system()} {platform.machine()})")  # fmt: skip
+    print(
+        f"python   {platform.python_version()} ({platform.python_implementation()}, "
+        f"{platform.system()} {platform.machine()})"
+    )
     print(f"numpy    {np.__version__} (BLAS: {_blas()})")
     print("optional packages:")
     for package in _OPTIONAL:
@@ -309,8 +216,13 @@ def _demo_args(p) -> None:
 
 
 def _examples_args(p) -> None:
-    p.add_argument("name", nargs="?", choices=examples.NAMES, metavar="NAME",
-                   help="print this example's program instead of the list")  # fmt: skip
+    p.add_argument(
+        "name",
+        nargs="?",
+        choices=examples.NAMES,
+        metavar="NAME",
+        help="print this example's program instead of the list",
+    )
 
 
 def _run_args(p) -> None:
@@ -328,18 +240,43 @@ def _gradcheck_args(p) -> None:
 
 # name, function, one-line help, description (for `deepling NAME --help`), its arguments
 _COMMANDS = (
-    ("demo", demo, "train a Boston housing MLP and plot it",
-     "Train the 13-64-32-1 Boston housing MLP on the bundled data; print the test MAE and the "
-     f"correlation of predicted and true prices; save {DEMO_PNG}.", _demo_args),
-    ("examples", list_examples, "list the examples, or print one",
-     "List the seed tutorials as programs, or print one's code.", _examples_args),
-    ("run", run_example, "run one example",
-     "Run one example; its plots go to the current folder (or --plots DIR).", _run_args),
-    ("gradcheck", gradcheck, "numerical vs analytic gradients, explained",
-     "Compare autograd's gradients with central differences on a small network.", _gradcheck_args),
-    ("info", info, "versions, array backend, data set folder",
-     "Print versions, the array backend and where data sets are cached.", lambda p: None),
-)  # fmt: skip
+    (
+        "demo",
+        demo,
+        "train a Boston housing MLP and plot it",
+        "Train the 13-64-32-1 Boston housing MLP on the bundled data; print the test MAE and the "
+        f"correlation of predicted and true prices; save {DEMO_PNG}.",
+        _demo_args,
+    ),
+    (
+        "examples",
+        list_examples,
+        "list the examples, or print one",
+        "List the seed tutorials as programs, or print one's code.",
+        _examples_args,
+    ),
+    (
+        "run",
+        run_example,
+        "run one example",
+        "Run one example; its plots go to the current folder (or --plots DIR).",
+        _run_args,
+    ),
+    (
+        "gradcheck",
+        gradcheck,
+        "numerical vs analytic gradients, explained",
+        "Compare autograd's gradients with central differences on a small network.",
+        _gradcheck_args,
+    ),
+    (
+        "info",
+        info,
+        "versions, array backend, data set folder",
+        "Print versions, the array backend and where data sets are cached.",
+        lambda p: None,
+    ),
+)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -87,7 +87,9 @@ def empty(*size, dtype=None, device=None, requires_grad: bool = False, **kw) -> 
 def full(size, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """A tensor of `size` filled with `fill_value` (its dtype is inferred like `tensor`'s)."""
     dtype = _backend.to_dtype(dtype) or to_array(fill_value).dtype
-    return _make(np.full(_size((size,)), fill_value, dtype), requires_grad=requires_grad, device=device)
+    return _make(
+        np.full(_size((size,)), fill_value, dtype), requires_grad=requires_grad, device=device
+    )
 
 
 def _like(maker):
@@ -105,7 +107,9 @@ empty_like = _like(empty)
 
 
 def full_like(t, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    return full(t.shape, fill_value, dtype=dtype or t.dtype, device=device, requires_grad=requires_grad)
+    return full(
+        t.shape, fill_value, dtype=dtype or t.dtype, device=device, requires_grad=requires_grad
+    )
 
 
 def arange(start, end=None, step=1, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
@@ -119,7 +123,11 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad: bool
 def linspace(
     start, end, steps: int, dtype=None, device=None, requires_grad: bool = False
 ) -> Tensor:
-    return _make(np.linspace(start, end, steps, dtype=_float(dtype)), requires_grad=requires_grad, device=device)
+    return _make(
+        np.linspace(start, end, steps, dtype=_float(dtype)),
+        requires_grad=requires_grad,
+        device=device,
+    )
 
 
 def eye(

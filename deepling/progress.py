@@ -61,9 +61,14 @@ class Progress:
             from tqdm import tqdm  # loaded only when a bar is shown
 
             self.bar = tqdm(
-                total=self.steps, file=sys.stdout, leave=True, mininterval=0.1, unit="step",
-                bar_format="{n_fmt}/{total_fmt} [{bar:30}] - {elapsed}{postfix}", ascii=".=",
-            )  # fmt: skip
+                total=self.steps,
+                file=sys.stdout,
+                leave=True,
+                mininterval=0.1,
+                unit="step",
+                bar_format="{n_fmt}/{total_fmt} [{bar:30}] - {elapsed}{postfix}",
+                ascii=".=",
+            )
 
     def batch_end(self, step: int, logs: dict) -> None:
         if self.bar is not None:
@@ -83,5 +88,7 @@ class Progress:
         elif self.verbose == 1:
             print(f"{one_line(steps_done, took, logs)}")
         else:
-            print(f"{steps_done}/{self.steps or steps_done} - {took:.0f}s - {format_logs(logs)} - "
-                  f"{format_time(took)}/epoch - {per_step}/step")  # fmt: skip
+            print(
+                f"{steps_done}/{self.steps or steps_done} - {took:.0f}s - {format_logs(logs)} - "
+                f"{format_time(took)}/epoch - {per_step}/step"
+            )

@@ -116,10 +116,25 @@ class Trainer:
             self.train(was_training)
 
     # --- fit ---
-    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
-            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
-            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_batch_size=None,
-            validation_freq=1, **kwargs):  # fmt: skip
+    def fit(
+        self,
+        x=None,
+        y=None,
+        batch_size=None,
+        epochs=1,
+        verbose="auto",
+        callbacks=None,
+        validation_split=0.0,
+        validation_data=None,
+        shuffle=True,
+        class_weight=None,
+        sample_weight=None,
+        initial_epoch=0,
+        steps_per_epoch=None,
+        validation_batch_size=None,
+        validation_freq=1,
+        **kwargs,
+    ):
         """Train for `epochs` passes over (x, y) in batches of `batch_size` (default 32).
 
         `x`/`y` are arrays, tensors, (nested) Python lists, lists or dicts of those for several
@@ -139,8 +154,9 @@ class Trainer:
         batch_size = batch_size or 32
         steps = steps_per_epoch or data.steps(batch_size)
         history = History()
-        cbs = CallbackList([history, *(callbacks or [])], model=self, epochs=epochs, steps=steps,
-                           verbose=verbose)  # fmt: skip
+        cbs = CallbackList(
+            [history, *(callbacks or [])], model=self, epochs=epochs, steps=steps, verbose=verbose
+        )
         progress = Progress(verbose, epochs, steps)
         self.stop_training, self._nan_warned, logs = False, False, {}
         self.__dict__.update(_fitting=True, _step_cache=None)
@@ -153,7 +169,9 @@ class Trainer:
                 batches = itertools.islice(data.batches(batch_size, shuffle), steps_per_epoch)
                 logs, done = self._fit_epoch(batches, epoch, cbs, progress)
                 if val is not None and _due(epoch, validation_freq):
-                    val_logs, _ = self._evaluate(val, validation_batch_size or batch_size, None, cbs)
+                    val_logs, _ = self._evaluate(
+                        val, validation_batch_size or batch_size, None, cbs
+                    )
                     logs.update({f"val_{k}": v for k, v in val_logs.items()})
                     self.train()
                 cbs.on_epoch_end(epoch, logs)
@@ -182,8 +200,11 @@ class Trainer:
             seen += _add(sums, loss, parts, len(ys[0]))
             if not math.isfinite(loss) and not self._nan_warned:  # warn once per fit
                 self._nan_warned = True
-                warnings.warn(f"fit: the loss became {loss} at epoch {epoch + 1}, batch {step}; "
-                              "add callbacks=[TerminateOnNaN()] to stop there", stacklevel=3)  # fmt: skip
+                warnings.warn(
+                    f"fit: the loss became {loss} at epoch {epoch + 1}, batch {step}; "
+                    "add callbacks=[TerminateOnNaN()] to stop there",
+                    stacklevel=3,
+                )
             if hooks or progress.bar:
                 logs = self._logs(sums, seen)
                 if hooks:
@@ -200,8 +221,18 @@ class Trainer:
         return logs
 
     # --- evaluate / predict ---
-    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
-                 steps=None, callbacks=None, return_dict=False, **kwargs):  # fmt: skip
+    def evaluate(
+        self,
+        x=None,
+        y=None,
+        batch_size=None,
+        verbose="auto",
+        sample_weight=None,
+        steps=None,
+        callbacks=None,
+        return_dict=False,
+        **kwargs,
+    ):
         """Loss and metrics on (x, y): `[loss, *metrics]`, the loss alone when there are no
         metrics, or a dict with `return_dict=True`."""
         self._check_compiled()
@@ -246,7 +277,9 @@ class Trainer:
         outs, cbs, step = [], CallbackList.wrap(callbacks, self), -1
         cbs.on_predict_begin()
         with grad_mode.no_grad():
-            for step, (xb, _, _) in enumerate(itertools.islice(data.batches(batch_size or 32), steps)):
+            for step, (xb, _, _) in enumerate(
+                itertools.islice(data.batches(batch_size or 32), steps)
+            ):
                 cbs.on_predict_batch_begin(step)
                 outs.append([o.numpy() for o in self._forward(xb)])
                 cbs.on_predict_batch_end(step, {"outputs": outs[-1]})
@@ -259,8 +292,15 @@ class Trainer:
         joined = [np.concatenate(parts) for parts in zip(*outs)]
         return joined if len(joined) > 1 else joined[0]
 
-    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, reset_metrics=True,
-                       return_dict=False):  # fmt: skip
+    def train_on_batch(
+        self,
+        x,
+        y=None,
+        sample_weight=None,
+        class_weight=None,
+        reset_metrics=True,
+        return_dict=False,
+    ):
         """One gradient step on one batch; returns the loss (and metrics) of that batch."""
         self._check_compiled()
         data = ArrayData(x, y, sample_weight, class_weight)
@@ -275,8 +315,14 @@ class Trainer:
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         x = to_arrays(x, "x")
-        return self.evaluate(x, y, batch_size=len(flat(x)[0]), verbose=0,
-                             sample_weight=sample_weight, return_dict=return_dict)  # fmt: skip
+        return self.evaluate(
+            x,
+            y,
+            batch_size=len(flat(x)[0]),
+            verbose=0,
+            sample_weight=sample_weight,
+            return_dict=return_dict,
+        )
 
     def predict_on_batch(self, x):
         x = to_arrays(x, "x")

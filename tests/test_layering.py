@@ -18,7 +18,7 @@ LAYERS = {
     "cuda": 2, "progress": 2,
     "training": 3, "training_data": 3,
     "tf": 4, "keras": 4,
-    "__init__": 5, "__main__": 5, "cli": 5, "examples": 5, "plot": 5,
+    "__init__": 5, "__main__": 5, "cli": 5, "demo": 5, "examples": 5, "plot": 5,
 }  # fmt: skip
 FACES = ("tf", "keras")
 LAZY_ALIASES = {("tf/__init__.py", "keras"), ("tf/__init__.py", "keras.optimizers")}

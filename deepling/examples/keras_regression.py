@@ -26,8 +26,10 @@ def linear(n_epochs):
     # verbose=0: no progress bar per epoch (300 of them would fill the screen).
     history = model.fit(x, y, epochs=n_epochs, verbose=0)
     (w,), b = model.get_weights()  # kernel of shape (1, 1) and bias of shape (1,)
-    print(f"linear: after {n_epochs} epochs w = {w[0]:.4f}, b = {b[0]:.4f}, "
-          f"mse = {history.history['loss'][-1]:.4f}")  # fmt: skip
+    print(
+        f"linear: after {n_epochs} epochs w = {w[0]:.4f}, b = {b[0]:.4f}, "
+        f"mse = {history.history['loss'][-1]:.4f}"
+    )
     print(
         "  predictions for 3.5, 5, 5.5, 6 hours:",
         model.predict([3.5, 5, 5.5, 6], verbose=0).ravel(),
@@ -46,8 +48,10 @@ def logistic(n_epochs):
     model.compile(optimizer=sgd, loss="binary_crossentropy", metrics=["binary_accuracy"])
     history = model.fit(x, y, epochs=n_epochs, verbose=0)
     (w,), b = model.get_weights()
-    print(f"logistic: after {n_epochs} epochs w = {w[0]:.4f}, b = {b[0]:.4f}, "
-          f"training accuracy = {history.history['binary_accuracy'][-1]:.3f}")  # fmt: skip
+    print(
+        f"logistic: after {n_epochs} epochs w = {w[0]:.4f}, b = {b[0]:.4f}, "
+        f"training accuracy = {history.history['binary_accuracy'][-1]:.3f}"
+    )
     # The output is 0.5 where w * x + b = 0, at x = -b / w: the learned decision boundary.
     # The data puts it between 5 and 10. The weight moves fast (its gradient is scaled by x, up
     # to 50) but the bias slowly, so after a few hundred small steps the boundary is still low.
@@ -63,8 +67,9 @@ def plot(linear_run, logistic_run):
     fig = figure(10, 4)
     if fig is None:
         return
-    for ax, (x, y, model), title in zip(fig.subplots(1, 2), (linear_run, logistic_run),
-                                        ("Linear regression", "Logistic regression")):  # fmt: skip
+    for ax, (x, y, model), title in zip(
+        fig.subplots(1, 2), (linear_run, logistic_run), ("Linear regression", "Logistic regression")
+    ):
         grid = np.linspace(min(x), max(x), 200)
         ax.plot(x, y, "k.", label="data")
         ax.plot(grid, model.predict(grid, verbose=0), "b", label="model")

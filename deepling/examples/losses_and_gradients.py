@@ -43,8 +43,10 @@ def the_errors():
     t = np.array([0, 0, 1, 0, 0, 0, 0, 0, 0, 0])  # the digit is a 2
     good = np.array([0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.0, 0.0, 0.0])  # says 2
     bad = np.array([0.1, 0.05, 0.0, 0.0, 0.05, 0.1, 0.0, 0.6, 0.0, 0.0])  # says 7
-    print(f"MSE when predicting 2: {mean_squared_error(good, t):.4f}, "
-          f"when predicting 7: {mean_squared_error(bad, t):.4f}")  # fmt: skip
+    print(
+        f"MSE when predicting 2: {mean_squared_error(good, t):.4f}, "
+        f"when predicting 7: {mean_squared_error(bad, t):.4f}"
+    )
 
 
 def why_cross_entropy():
@@ -102,8 +104,10 @@ def train_problem_56(n_epochs):
     model.compile(optimizer=adam, loss="categorical_crossentropy", metrics=["acc"])
     history = model.fit(x, y, epochs=n_epochs, verbose=0)
     loss, acc = model.evaluate(x, y, verbose=0)
-    print(f"\nKeras, {n_epochs} epochs: loss {history.history['loss'][0]:.4f} -> {loss:.4f}, "
-          f"accuracy {acc:.1f}, probabilities {model.predict(x, verbose=0).round(3)}")  # fmt: skip
+    print(
+        f"\nKeras, {n_epochs} epochs: loss {history.history['loss'][0]:.4f} -> {loss:.4f}, "
+        f"accuracy {acc:.1f}, probabilities {model.predict(x, verbose=0).round(3)}"
+    )
     return history.history["loss"]
 
 
@@ -118,8 +122,11 @@ def plot(rows):
     ax.plot(z, p - 1, label="cross-entropy: p - 1")
     ax.plot([r[0] for r in rows], [r[1] for r in rows], "o", color="C0")  # autograd's values
     ax.plot([r[0] for r in rows], [r[2] for r in rows], "o", color="C1")
-    ax.set(xlabel="z (the sigmoid's input); answer y = 1", ylabel="d loss / dz",
-           title="Gradient reaching z: MSE vanishes when wrong")  # fmt: skip
+    ax.set(
+        xlabel="z (the sigmoid's input); answer y = 1",
+        ylabel="d loss / dz",
+        title="Gradient reaching z: MSE vanishes when wrong",
+    )
     ax.grid(alpha=0.3)
     ax.legend()
     save(fig, "losses_and_gradients")

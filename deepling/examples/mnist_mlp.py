@@ -26,9 +26,11 @@ def load():
         (x_train, y_train), (x_test, y_test) = mnist.load_data()
     except DatasetNotFoundError as e:
         print(f"The MNIST files are missing and could not be downloaded:\n{e}\n")
-        print(f"Copy train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
-              f"t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz into "
-              f"{data_home() / 'mnist'} (or set DEEPLING_HOME), then run this again.")  # fmt: skip
+        print(
+            f"Copy train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
+            f"t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz into "
+            f"{data_home() / 'mnist'} (or set DEEPLING_HOME), then run this again."
+        )
         raise SystemExit(1) from None
     n = samples(len(x_train))  # all 60,000 unless a quick run asks for fewer
     # Pixels 0..255 become 0..1: inputs of about unit scale let the network learn quickly.
@@ -38,12 +40,14 @@ def load():
 
 
 def build():
-    model = Sequential([
-        Flatten(input_shape=(28, 28)),  # (28, 28) image -> 784 numbers
-        Dense(256, activation="relu"),
-        Dense(128, activation="relu"),
-        Dense(10, activation="softmax"),  # one probability per digit
-    ])  # fmt: skip
+    model = Sequential(
+        [
+            Flatten(input_shape=(28, 28)),  # (28, 28) image -> 784 numbers
+            Dense(256, activation="relu"),
+            Dense(128, activation="relu"),
+            Dense(10, activation="softmax"),  # one probability per digit
+        ]
+    )
     # Adam with its default learning rate (0.001); integer labels -> the "sparse" loss.
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model

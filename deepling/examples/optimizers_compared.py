@@ -39,8 +39,12 @@ def load():
     # and a single learning rate cannot suit both scales.
     mean, std = x_train.mean(axis=0), x_train.std(axis=0)
     x_train, x_test = (x_train - mean) / std, (x_test - mean) / std
-    return (torch.FloatTensor(x_train), torch.LongTensor(y_train),
-            torch.FloatTensor(x_test), torch.LongTensor(y_test))  # fmt: skip
+    return (
+        torch.FloatTensor(x_train),
+        torch.LongTensor(y_train),
+        torch.FloatTensor(x_test),
+        torch.LongTensor(y_test),
+    )
 
 
 def train(model, start, make_optimizer, data, n_epochs):
@@ -92,8 +96,12 @@ def plot(curves):
     ax = fig.subplots()
     for name, curve in curves.items():
         ax.plot(np.arange(1, len(curve) + 1), curve, label=name)
-    ax.set(yscale="log", xlabel="epoch", ylabel="training loss (cross-entropy)",
-           title="One problem, five optimizers")  # fmt: skip
+    ax.set(
+        yscale="log",
+        xlabel="epoch",
+        ylabel="training loss (cross-entropy)",
+        title="One problem, five optimizers",
+    )
     ax.grid(alpha=0.3)
     ax.legend()
     save(fig, "optimizers_compared")

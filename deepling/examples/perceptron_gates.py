@@ -56,8 +56,10 @@ def train(model, n_epochs, lr):
         optimizer.step()
     with torch.no_grad():
         predicted = (model(x) > 0).float()  # logit > 0 means probability > 0.5
-    print(f"  predictions for (0,0) (0,1) (1,0) (1,1): {predicted.numpy().ravel()}, "
-          f"loss {loss.item():.4f}")  # fmt: skip
+    print(
+        f"  predictions for (0,0) (0,1) (1,0) (1,1): {predicted.numpy().ravel()}, "
+        f"loss {loss.item():.4f}"
+    )
     return (predicted.reshape(-1) == torch.tensor(XOR)).float().mean().item()
 
 

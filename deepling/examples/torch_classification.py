@@ -42,8 +42,16 @@ def logistic(n_epochs):
 
 def softmax(n_epochs):
     torch.manual_seed(10)
-    x_train = [[1, 2, 1, 1], [2, 1, 3, 2], [3, 1, 3, 4], [4, 1, 5, 5],
-               [1, 7, 5, 5], [1, 2, 5, 6], [1, 6, 6, 6], [1, 7, 7, 7]]  # fmt: skip
+    x_train = [
+        [1, 2, 1, 1],
+        [2, 1, 3, 2],
+        [3, 1, 3, 4],
+        [4, 1, 5, 5],
+        [1, 7, 5, 5],
+        [1, 2, 5, 6],
+        [1, 6, 6, 6],
+        [1, 7, 7, 7],
+    ]
     y_train = [0, 0, 0, 1, 1, 1, 2, 2]  # three classes
     x_train = torch.FloatTensor(x_train)
     y_train = torch.LongTensor(y_train)  # class indices are integers

@@ -122,8 +122,14 @@ HeUniform = _named(2.0, "fan_in", "uniform", "Uniform in ±sqrt(6 / fan_in).")
 HeNormal = _named(2.0, "fan_in", "truncated_normal", "Truncated normal, std sqrt(2 / fan_in).")
 LecunUniform = _named(1.0, "fan_in", "uniform", "Uniform in ±sqrt(3 / fan_in).")
 LecunNormal = _named(1.0, "fan_in", "truncated_normal", "Truncated normal, std sqrt(1 / fan_in).")
-for _cls, _n in [(GlorotUniform, "GlorotUniform"), (GlorotNormal, "GlorotNormal"), (HeUniform, "HeUniform"),
-                 (HeNormal, "HeNormal"), (LecunUniform, "LecunUniform"), (LecunNormal, "LecunNormal")]:  # fmt: skip
+for _cls, _n in [
+    (GlorotUniform, "GlorotUniform"),
+    (GlorotNormal, "GlorotNormal"),
+    (HeUniform, "HeUniform"),
+    (HeNormal, "HeNormal"),
+    (LecunUniform, "LecunUniform"),
+    (LecunNormal, "LecunNormal"),
+]:
     _cls.__name__ = _cls.__qualname__ = _n
 
 
@@ -136,7 +142,9 @@ class Orthogonal(Initializer):
 
     def sample(self, shape):
         if len(shape) < 2:
-            raise ValueError(f"The tensor to initialize must be at least two-dimensional. Received: shape={shape} of rank {len(shape)}.")  # fmt: skip
+            raise ValueError(
+                f"The tensor to initialize must be at least two-dimensional. Received: shape={shape} of rank {len(shape)}."
+            )
         rows, cols = math.prod(shape[:-1]), shape[-1]
         q, r = np.linalg.qr(_rng(self.seed).standard_normal((max(rows, cols), min(rows, cols))))
         q = q * np.sign(np.diag(r))
@@ -151,7 +159,9 @@ class Identity(Initializer):
 
     def sample(self, shape):
         if len(shape) != 2:
-            raise ValueError(f"Identity matrix initializer can only be used for 2D matrices. Received: shape={shape} of rank {len(shape)}.")  # fmt: skip
+            raise ValueError(
+                f"Identity matrix initializer can only be used for 2D matrices. Received: shape={shape} of rank {len(shape)}."
+            )
         return self.gain * np.eye(*shape)
 
 

@@ -98,9 +98,7 @@ def huber(y_true, y_pred, delta: float = 1.0) -> Tensor:
 
 
 @LOSSES.register("binary_crossentropy")
-def binary_crossentropy(
-    y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1
-) -> Tensor:
+def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1) -> Tensor:
     """-(t log p + (1-t) log(1-p)), p clipped to [1e-7, 1-1e-7], mean over `axis`."""
     y_true, y_pred = _float_pair(y_true, y_pred)
     _check_probabilities(y_true, "binary_crossentropy")

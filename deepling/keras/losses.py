@@ -127,28 +127,70 @@ class Huber(LossFunctionWrapper):
 class BinaryCrossentropy(LossFunctionWrapper):
     """Cross-entropy of 0/1 targets and probabilities (or logits)."""
 
-    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
-                 reduction="sum_over_batch_size", name="binary_crossentropy", dtype=None):  # fmt: skip
-        super().__init__(binary_crossentropy, reduction, name, dtype, from_logits=from_logits,
-                         label_smoothing=label_smoothing, axis=axis)  # fmt: skip
+    def __init__(
+        self,
+        from_logits=False,
+        label_smoothing=0.0,
+        axis=-1,
+        reduction="sum_over_batch_size",
+        name="binary_crossentropy",
+        dtype=None,
+    ):
+        super().__init__(
+            binary_crossentropy,
+            reduction,
+            name,
+            dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
 
 
 class CategoricalCrossentropy(LossFunctionWrapper):
     """Cross-entropy of one-hot (or soft) targets."""
 
-    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
-                 reduction="sum_over_batch_size", name="categorical_crossentropy", dtype=None):  # fmt: skip
-        super().__init__(categorical_crossentropy, reduction, name, dtype, from_logits=from_logits,
-                         label_smoothing=label_smoothing, axis=axis)  # fmt: skip
+    def __init__(
+        self,
+        from_logits=False,
+        label_smoothing=0.0,
+        axis=-1,
+        reduction="sum_over_batch_size",
+        name="categorical_crossentropy",
+        dtype=None,
+    ):
+        super().__init__(
+            categorical_crossentropy,
+            reduction,
+            name,
+            dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
 
 
 class SparseCategoricalCrossentropy(LossFunctionWrapper):
     """Cross-entropy of integer labels; with `ignore_class`, averages over the other labels."""
 
-    def __init__(self, from_logits=False, ignore_class=None, reduction="sum_over_batch_size",
-                 name="sparse_categorical_crossentropy", dtype=None, axis=-1):  # fmt: skip
-        super().__init__(sparse_categorical_crossentropy, reduction, name, dtype,
-                         from_logits=from_logits, ignore_class=ignore_class, axis=axis)  # fmt: skip
+    def __init__(
+        self,
+        from_logits=False,
+        ignore_class=None,
+        reduction="sum_over_batch_size",
+        name="sparse_categorical_crossentropy",
+        dtype=None,
+        axis=-1,
+    ):
+        super().__init__(
+            sparse_categorical_crossentropy,
+            reduction,
+            name,
+            dtype,
+            from_logits=from_logits,
+            ignore_class=ignore_class,
+            axis=axis,
+        )
 
     def __call__(self, y_true, y_pred, sample_weight=None) -> Tensor:
         total, ignore = super().__call__(y_true, y_pred, sample_weight), self.kwargs["ignore_class"]

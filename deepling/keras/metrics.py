@@ -349,8 +349,11 @@ class AUC(_Confusion):
             x, y = _ratio(self.fp, self.fp + self.tn), recall
         else:
             x, y = recall, _ratio(self.tp, self.tp + self.fp)
-        heights = {"interpolation": (y[:-1] + y[1:]) / 2, "minoring": np.minimum(y[:-1], y[1:]),
-                   "majoring": np.maximum(y[:-1], y[1:])}[self.summation_method]  # fmt: skip
+        heights = {
+            "interpolation": (y[:-1] + y[1:]) / 2,
+            "minoring": np.minimum(y[:-1], y[1:]),
+            "majoring": np.maximum(y[:-1], y[1:]),
+        }[self.summation_method]
         return float(np.sum((x[:-1] - x[1:]) * heights))
 
     def _interpolated_pr_auc(self) -> float:

@@ -171,7 +171,7 @@ def functional_config(model) -> dict:
                 "index": n.index,
             }
             for n in nodes
-        ],  # fmt: skip
+        ],
         "inputs": [ids[id(t)] for t in model.inputs],
         "outputs": [ids[id(t)] for t in model.outputs],
         "single_output": model._single_output,
@@ -197,8 +197,11 @@ def functional_from_config(config: dict, custom_objects=None):
         out = layer(parents if node["multi_input"] else parents[0])
         tensors.append(out if node["index"] is None else out[node["index"]])
     outputs = [tensors[i] for i in config["outputs"]]
-    return Model([tensors[i] for i in config["inputs"]], outputs[0] if config["single_output"] else outputs,
-                 name=config["name"])  # fmt: skip
+    return Model(
+        [tensors[i] for i in config["inputs"]],
+        outputs[0] if config["single_output"] else outputs,
+        name=config["name"],
+    )
 
 
 def _jsonable(value):

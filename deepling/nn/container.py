@@ -142,6 +142,16 @@ class ModuleDict(Module):
 
 
 # the read and remove methods of a dict, acting on the registered modules
-for _name in ("__getitem__", "__delitem__", "__len__", "__iter__", "__contains__", "keys",
-              "items", "values", "pop", "clear"):  # fmt: skip
+for _name in (
+    "__getitem__",
+    "__delitem__",
+    "__len__",
+    "__iter__",
+    "__contains__",
+    "keys",
+    "items",
+    "values",
+    "pop",
+    "clear",
+):
     setattr(ModuleDict, _name, lambda self, *args, _n=_name: getattr(self._modules, _n)(*args))

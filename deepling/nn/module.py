@@ -82,8 +82,9 @@ class Module:
         if args or kwargs:
             raise TypeError(f"Module.__init__() got unexpected arguments {args} {kwargs}")
         # plain dicts keep insertion order; one update is cheap for losses made every step
-        self.__dict__.update(training=True, _parameters={}, _buffers={}, _non_persistent=set(),
-                             _modules={})  # fmt: skip
+        self.__dict__.update(
+            training=True, _parameters={}, _buffers={}, _non_persistent=set(), _modules={}
+        )
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError(

@@ -13,9 +13,18 @@ class _BatchNorm(Module):
 
     _ranks: tuple = ()
 
-    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
-                 affine: bool = True, track_running_stats: bool = True, device=None,
-                 dtype=None, *, bias: bool = True):  # fmt: skip
+    def __init__(
+        self,
+        num_features: int,
+        eps: float = 1e-5,
+        momentum: float | None = 0.1,
+        affine: bool = True,
+        track_running_stats: bool = True,
+        device=None,
+        dtype=None,
+        *,
+        bias: bool = True,
+    ):
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
@@ -105,8 +114,15 @@ class LayerNorm(Module):
         LayerNorm((4,), eps=1e-05, elementwise_affine=True, bias=True)
     """
 
-    def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True,
-                 bias: bool = True, device=None, dtype=None):  # fmt: skip
+    def __init__(
+        self,
+        normalized_shape,
+        eps: float = 1e-5,
+        elementwise_affine: bool = True,
+        bias: bool = True,
+        device=None,
+        dtype=None,
+    ):
         super().__init__()
         if isinstance(normalized_shape, int):
             normalized_shape = (normalized_shape,)
@@ -115,7 +131,11 @@ class LayerNorm(Module):
         dtype = _backend.to_dtype(dtype) or _backend.default_float
         if elementwise_affine:
             self.weight = Parameter(ones(self.normalized_shape, dtype=dtype, device=device))
-            self.bias = Parameter(zeros(self.normalized_shape, dtype=dtype, device=device)) if bias else None
+            self.bias = (
+                Parameter(zeros(self.normalized_shape, dtype=dtype, device=device))
+                if bias
+                else None
+            )
         if not elementwise_affine or not bias:
             self.register_parameter("bias", None)
         if not elementwise_affine:

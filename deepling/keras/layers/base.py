@@ -96,8 +96,16 @@ class Layer(Module):
             self.built = True
             self.built_input_shape = input_shape
 
-    def add_weight(self, name=None, shape=(), dtype=None, initializer="glorot_uniform",
-                   regularizer=None, trainable=True, constraint=None) -> Parameter:  # fmt: skip
+    def add_weight(
+        self,
+        name=None,
+        shape=(),
+        dtype=None,
+        initializer="glorot_uniform",
+        regularizer=None,
+        trainable=True,
+        constraint=None,
+    ) -> Parameter:
         """Make a weight, register it under `name` and return it. A `constraint` is applied by
         Keras optimizers after each update of the weight."""
         name = name or f"weight_{len(self._weight_trainable)}"
@@ -165,8 +173,11 @@ class Layer(Module):
                 if w is None or id(w) in seen:
                     continue
                 seen.add(id(w))
-                flag = (module._weight_trainable.get(name, True) and module.trainable
-                        if is_layer else w.requires_grad)  # fmt: skip
+                flag = (
+                    module._weight_trainable.get(name, True) and module.trainable
+                    if is_layer
+                    else w.requires_grad
+                )
                 if trainable is None or flag == trainable:
                     found.append(w)
         return found
@@ -232,9 +243,12 @@ class Layer(Module):
 
     def _regularization_terms(self) -> list:
         """(regularizer, weight) pairs of this layer and its sub-layers."""
-        return [(reg, layer._parameters[name])
-                for layer in self.modules() if isinstance(layer, Layer)
-                for name, reg in layer._regularizers.items()]  # fmt: skip
+        return [
+            (reg, layer._parameters[name])
+            for layer in self.modules()
+            if isinstance(layer, Layer)
+            for name, reg in layer._regularizers.items()
+        ]
 
     # --- config ---
     def get_config(self) -> dict:

@@ -28,9 +28,16 @@ class Embedding(Layer):
         deepling.Size([1, 3, 4])
     """
 
-    def __init__(self, input_dim, output_dim, embeddings_initializer="uniform",
-                 embeddings_regularizer=None, mask_zero=False, input_length=None,
-                 **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        input_dim,
+        output_dim,
+        embeddings_initializer="uniform",
+        embeddings_regularizer=None,
+        mask_zero=False,
+        input_length=None,
+        **kwargs,
+    ):
         if input_length is not None and "input_shape" not in kwargs:
             kwargs.setdefault("batch_input_shape", (None, input_length))
         super().__init__(**kwargs)
@@ -48,9 +55,12 @@ class Embedding(Layer):
             self.maybe_build(self.input_spec_shape)
 
     def build(self, input_shape):
-        self.add_weight("embeddings", (self.input_dim, self.output_dim),
-                        initializer=self.embeddings_initializer,
-                        regularizer=self.embeddings_regularizer)  # fmt: skip
+        self.add_weight(
+            "embeddings",
+            (self.input_dim, self.output_dim),
+            initializer=self.embeddings_initializer,
+            regularizer=self.embeddings_regularizer,
+        )
 
     def call(self, inputs):
         return embedding(self._indices(inputs), self.embeddings)
@@ -83,6 +93,11 @@ class Embedding(Layer):
         return (*input_shape, self.output_dim)
 
     def get_config(self):
-        return {**super().get_config(), "input_dim": self.input_dim, "output_dim": self.output_dim,
-                "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
-                "mask_zero": self.mask_zero, "input_length": self.input_length}  # fmt: skip
+        return {
+            **super().get_config(),
+            "input_dim": self.input_dim,
+            "output_dim": self.output_dim,
+            "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
+            "mask_zero": self.mask_zero,
+            "input_length": self.input_length,
+        }

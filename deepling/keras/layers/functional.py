@@ -13,8 +13,18 @@ from .base import Layer, unique_name
 class KerasTensor:
     """A placeholder with a shape (batch dim None) and the layer call that produced it."""
 
-    def __init__(self, shape, dtype="float32", layer=None, parents=(), args=(), kwargs=None,
-                 index=None, name=None, multi_input=False):  # fmt: skip
+    def __init__(
+        self,
+        shape,
+        dtype="float32",
+        layer=None,
+        parents=(),
+        args=(),
+        kwargs=None,
+        index=None,
+        name=None,
+        multi_input=False,
+    ):
         self.shape = tuple(shape)
         self.multi_input = multi_input  # the layer was called on a list (Concatenate, Add)
         self.dtype = dtype
@@ -53,8 +63,12 @@ class InputLayer(Layer):
         return input_shape
 
     def get_config(self):
-        return {"name": self.name, "shape": self.batch_shape[1:], "batch_size": self.batch_shape[0],
-                "dtype": self.input_dtype}  # fmt: skip
+        return {
+            "name": self.name,
+            "shape": self.batch_shape[1:],
+            "batch_size": self.batch_shape[0],
+            "dtype": self.input_dtype,
+        }
 
 
 def Input(  # noqa: N802 (Keras's name)
@@ -80,8 +94,18 @@ def symbolic_call(layer, inputs, args, kwargs):
     out_shape = layer.compute_output_shape(shapes)
     multi = isinstance(inputs, (list, tuple))
     if isinstance(out_shape, list):
-        return [KerasTensor(s, layer=layer, parents=parents, args=args, kwargs=kwargs, index=i, multi_input=multi)
-                for i, s in enumerate(out_shape)]  # fmt: skip
+        return [
+            KerasTensor(
+                s,
+                layer=layer,
+                parents=parents,
+                args=args,
+                kwargs=kwargs,
+                index=i,
+                multi_input=multi,
+            )
+            for i, s in enumerate(out_shape)
+        ]
     return KerasTensor(
         out_shape, layer=layer, parents=parents, args=args, kwargs=kwargs, multi_input=multi
     )

@@ -22,9 +22,18 @@ def as_float_tensor(x) -> Tensor:
 class _Norm(Layer):
     """Shared parts: axis checks, gamma/beta weights, config; builds at once given a shape."""
 
-    def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, beta_initializer="zeros",
-                 gamma_initializer="ones", beta_regularizer=None, gamma_regularizer=None,
-                 **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        axis=-1,
+        epsilon=1e-3,
+        center=True,
+        scale=True,
+        beta_initializer="zeros",
+        gamma_initializer="ones",
+        beta_regularizer=None,
+        gamma_regularizer=None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.axis, self.epsilon = axis if isinstance(axis, int) else list(axis), epsilon
         self.center, self.scale = center, scale
@@ -47,8 +56,10 @@ class _Norm(Layer):
             )
         self._bshape = tuple(input_shape[d] if d in self._feature_axes else 1 for d in range(ndim))
         shape = tuple(input_shape[a] for a in self._feature_axes)
-        for name, on, init, reg in (("gamma", self.scale, self.gamma_initializer, 1),
-                                    ("beta", self.center, self.beta_initializer, 0)):  # fmt: skip
+        for name, on, init, reg in (
+            ("gamma", self.scale, self.gamma_initializer, 1),
+            ("beta", self.center, self.beta_initializer, 0),
+        ):
             if on:
                 self.add_weight(name, shape, initializer=init, regularizer=self._weight_regs[reg])
         return shape
@@ -70,10 +81,15 @@ class _Norm(Layer):
         return input_shape
 
     def get_config(self):
-        return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon,
-                "center": self.center, "scale": self.scale,
-                "beta_initializer": initializers.serialize(self.beta_initializer),
-                "gamma_initializer": initializers.serialize(self.gamma_initializer)}  # fmt: skip
+        return {
+            **super().get_config(),
+            "axis": self.axis,
+            "epsilon": self.epsilon,
+            "center": self.center,
+            "scale": self.scale,
+            "beta_initializer": initializers.serialize(self.beta_initializer),
+            "gamma_initializer": initializers.serialize(self.gamma_initializer),
+        }
 
 
 class BatchNormalization(_Norm):
@@ -93,15 +109,25 @@ class BatchNormalization(_Norm):
         (256, 2)
     """
 
-    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
-                 beta_initializer="zeros", gamma_initializer="ones",
-                 moving_mean_initializer="zeros", moving_variance_initializer="ones",
-                 **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        axis=-1,
+        momentum=0.99,
+        epsilon=1e-3,
+        center=True,
+        scale=True,
+        beta_initializer="zeros",
+        gamma_initializer="ones",
+        moving_mean_initializer="zeros",
+        moving_variance_initializer="ones",
+        **kwargs,
+    ):
         self.momentum = momentum  # set before the base class, which may build at once
         self.moving_mean_initializer = initializers.get(moving_mean_initializer)
         self.moving_variance_initializer = initializers.get(moving_variance_initializer)
-        super().__init__(axis, epsilon, center, scale, beta_initializer, gamma_initializer,
-                         **kwargs)  # fmt: skip
+        super().__init__(
+            axis, epsilon, center, scale, beta_initializer, gamma_initializer, **kwargs
+        )
 
     def build(self, input_shape):
         shape = super().build(input_shape)

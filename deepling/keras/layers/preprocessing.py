@@ -146,5 +146,10 @@ class Normalization(Layer):
         given = (self.input_mean, self.input_variance)
         mean, var = (v if v is None or np.isscalar(v) else np.asarray(v).tolist() for v in given)
         axis = self.axis[0] if len(self.axis) == 1 else list(self.axis) or None
-        return {**super().get_config(), "axis": axis, "mean": mean, "variance": var,
-                "invert": self.invert}  # fmt: skip
+        return {
+            **super().get_config(),
+            "axis": axis,
+            "mean": mean,
+            "variance": var,
+            "invert": self.invert,
+        }

@@ -59,7 +59,9 @@ class Compiled:
         for i, (name, yi, out) in enumerate(zip(names, ys, outputs)):
             loss = losses.get(pick(self.loss_spec, i, name))
             weight = 1.0 if self.loss_weights is None else pick(self.loss_weights, i, name)
-            found = [(get_metric(m, yi, out.data), False) for m in metric_ids(self.metric_spec, i, name)]
+            found = [
+                (get_metric(m, yi, out.data), False) for m in metric_ids(self.metric_spec, i, name)
+            ]
             found += [
                 (get_metric(m, yi, out.data), True) for m in metric_ids(self.weighted_spec, i, name)
             ]
@@ -82,7 +84,9 @@ class Compiled:
     def update_metrics(self, ys, outputs, sample_weight) -> None:
         for (_, _, _, found), yi, out in zip(self.heads, ys, outputs):
             for m, weighted in found:
-                m.update_state(yi, out.data, **({"sample_weight": sample_weight} if weighted else {}))
+                m.update_state(
+                    yi, out.data, **({"sample_weight": sample_weight} if weighted else {})
+                )
 
     def check(self, ys, outputs) -> None:
         """Score every target against a dummy prediction of its output's shape, so that wrong

@@ -131,7 +131,12 @@ def _check_unit_interval(x, t):
 
 
 def binary_cross_entropy(
-    input, target, weight=None, size_average=None, reduce=None, reduction="mean"  # noqa: A002
+    input,  # noqa: A002 (PyTorch's names)
+    target,
+    weight=None,
+    size_average=None,
+    reduce=None,
+    reduction="mean",  # noqa: A002
 ):
     """-(t log x + (1-t) log(1-x)) for probabilities x in [0, 1], weighted by `weight`."""
     reduction = legacy_reduction(reduction, size_average, reduce)
