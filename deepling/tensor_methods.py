@@ -141,6 +141,7 @@ _METHODS = {
     "mm": _ops.mm,
     "dot": _ops.dot,
     "exp": _ops.exp,
+    "expm1": _ops.expm1,
     "log": _ops.log,
     "sqrt": _ops.sqrt,
     "sin": _ops.sin,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..autograd import Function
 from ..tensor import Tensor
 
-__all__ = ["abs", "clamp", "clip", "cos", "exp", "log", "sin", "sqrt", "tanh"]
+__all__ = ["abs", "clamp", "clip", "cos", "exp", "expm1", "log", "sin", "sqrt", "tanh"]
 
 
 class Exp(Function):
@@ -19,6 +19,19 @@ class Exp(Function):
     def backward(self, gy):
         (y,) = self.saved
         return gy * y
+
+
+class Expm1(Function):
+    """y = exp(x) - 1, exact near 0;  dy/dx = y + 1, so keep y."""
+
+    def forward(self, x):
+        y = self.xp.expm1(x)
+        self.save_for_backward(y)
+        return y
+
+    def backward(self, gy):
+        (y,) = self.saved
+        return gy * (y + 1)
 
 
 class Log(Function):
@@ -117,6 +130,10 @@ class Clamp(Function):
 
 def exp(x) -> Tensor:
     return Exp()(x)
+
+
+def expm1(x) -> Tensor:
+    return Expm1()(x)
 
 
 def log(x) -> Tensor:

@@ -93,6 +93,7 @@ def _binary(op, tf_name, doc):
 square = _unary(ops.square, "x * x elementwise.")
 sqrt = _unary(ops.sqrt, "Square root elementwise.")
 exp = _unary(ops.exp, "e ** x elementwise.")
+expm1 = _unary(ops.expm1, "e ** x - 1 elementwise, exact near 0.")
 log = _unary(ops.log, "Natural logarithm elementwise.")
 abs = _unary(ops.abs, "|x| elementwise.")  # noqa: A001 (TF's name)
 negative = _unary(ops.neg, "-x elementwise.")

@@ -7,6 +7,7 @@ SHAPES = [[()], [(5,)], [(3, 4)]]
 
 CASES = [
     *[Case(dl.exp, s, "exp", np.exp) for s in SHAPES],
+    *[Case(dl.expm1, s, "expm1", np.expm1) for s in SHAPES],
     *[Case(dl.log, s, "log", np.log, low=0.5) for s in SHAPES],
     *[Case(dl.sqrt, s, "sqrt", np.sqrt, low=0.5) for s in SHAPES],
     *[Case(dl.sin, s, "sin", np.sin) for s in SHAPES],
