@@ -1,15 +1,20 @@
 """keras.optimizers (also tf.optimizers, tf.keras.optimizers): Keras's names, defaults and formulas
 over deepling.optim.
 
-Each class is the `deepling.optim` rule with Keras's defaults (`learning_rate=0.001` but SGD's
-0.01, `epsilon=1e-7`, RMSprop's `rho=0.9`, Adagrad's accumulator 0.1, ...) and the named
-switches that give Keras's formulas: epsilon placement, `lr` inside the momentum, decoupled
-`weight_decay` (`p -= lr * wd * p` before the step). Formulas follow Keras 2.11+ (also Keras 3).
-Old tutorials' `lr=` and `decay=` (Keras <= 2.10) still work; `lr=` warns that it is deprecated.
+Each class is a row: Keras's signature (its own arguments and defaults: `learning_rate=0.001`
+but SGD's 0.01, `epsilon=1e-7`, RMSprop's `rho=0.9`, Adagrad's accumulator 0.1, ...), the
+switches of its `deepling.optim` rule that give Keras's formulas (epsilon placement, `lr` inside
+the momentum), and one call naming the rule's arguments. What every Keras optimizer shares
+(decoupled `weight_decay`, clipping, `name`, schedules, the old `lr=`/`decay=` of Keras <= 2.10)
+is read once, by `Optimizer`. Formulas follow Keras 2.11+ (also Keras 3).
+
+Adding an optimizer: its rule in `deepling/optim/`, and a row here; the row registers itself
+under its lower-case name for `get` and `compile(optimizer=...)`.
 """
 
 from __future__ import annotations
 
+import inspect
 import math
 import warnings
 
@@ -17,35 +22,76 @@ from .. import optim
 from .._backend import array_module
 from ..tensor import Tensor
 
-_IGNORED = ("jit_compile", "ema_momentum", "ema_overwrite_frequency", "is_legacy_optimizer")
+_IGNORED = ("jit_compile", "is_legacy_optimizer")
+_REGISTRY: dict = {}  # lower-case name -> optimizer class, filled by Optimizer.__init_subclass__
 
 
 class Optimizer(optim.Optimizer):
-    """What every Keras optimizer adds to the rule: a name, gradient clipping, learning-rate
-    schedules (a callable of the step), the `lr` alias, and `minimize`."""
+    """What every Keras optimizer adds to its rule: Keras's common arguments (decoupled weight
+    decay, gradient clipping, a name, learning-rate schedules as a callable of the step, the
+    old `lr` and `decay`), the `lr` alias, and `minimize`.
 
-    def _keras_setup(self, learning_rate, kwargs, name, clipnorm, clipvalue, global_clipnorm):
-        """Read Keras's common arguments; return the learning rate for the rule's constructor."""
+    A row is Keras's signature, its rule's `switches` (a class attribute), and one call,
+    `super().__init__(learning_rate, weight_decay, common, kwargs, **rule)`: `rule` names the
+    `deepling.optim` rule's arguments; `common` and `kwargs` are what the caller gave after
+    `weight_decay`: Keras's common arguments, in Keras 3's order (see `_common`).
+    """
+
+    switches: dict = {}  # a row's switches of its rule that give Keras's formula
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.__module__ == __name__:  # a row of this module: register it, show its signature
+            _REGISTRY[cls.__name__.lower()] = cls
+            cls.__init__.__signature__ = _keras_signature(cls.__init__)
+
+    def __init__(self, learning_rate, weight_decay, common: tuple, kwargs: dict, **rule):
+        lr = self._common(learning_rate, *common, **kwargs)
+        # the next class in a row's MRO is its rule (`optim.Adam`, ...); Keras decouples decay
+        wd = weight_decay or 0.0
+        super().__init__(
+            None, lr=lr, weight_decay=wd, decoupled_weight_decay=True, **rule, **self.switches
+        )
+
+    def _common(
+        self,
+        learning_rate,
+        clipnorm=None,
+        clipvalue=None,
+        global_clipnorm=None,
+        use_ema=False,
+        ema_momentum=0.99,
+        ema_overwrite_frequency=None,
+        loss_scale_factor=None,
+        gradient_accumulation_steps=None,
+        name=None,
+        **kwargs,
+    ) -> float:
+        """Read Keras's common arguments; return the learning rate the rule starts with."""
         if "lr" in kwargs:
             warnings.warn(
                 "`lr` is deprecated in Keras optimizer, please use `learning_rate`.",
                 DeprecationWarning,
-                stacklevel=3,
+                stacklevel=4,  # the caller of the row
             )
             learning_rate = kwargs.pop("lr")
         decay = kwargs.pop("decay", 0.0)
-        if kwargs.pop("use_ema", False):
+        if use_ema:
             raise NotImplementedError("use_ema=True (weight moving averages) is not supported")
         for key in kwargs:
             if key not in _IGNORED:
                 raise TypeError(f"{key} is not a valid argument, kwargs should be empty.")
+        if loss_scale_factor is not None or gradient_accumulation_steps is not None:
+            raise NotImplementedError(
+                "loss_scale_factor and gradient_accumulation_steps are not supported"
+            )
         if clipnorm is not None and global_clipnorm is not None:
             raise ValueError(
                 "At most one of `clipnorm` and `global_clipnorm` can be set. Received: "
                 f"clipnorm={clipnorm}, global_clipnorm={global_clipnorm}."
             )
-        self.name, self.clipnorm, self.clipvalue = name, clipnorm, clipvalue
-        self.global_clipnorm = global_clipnorm
+        self.name = type(self).__name__ if name is None else name  # Keras 2.11's names
+        self.clipnorm, self.clipvalue, self.global_clipnorm = clipnorm, clipvalue, global_clipnorm
         self._schedule = None
         if callable(learning_rate):
             self._schedule = learning_rate
@@ -113,137 +159,164 @@ def _scale(g, norm: float, limit: float):
     return g * (limit / max(norm, limit))
 
 
+def _keras_signature(init) -> inspect.Signature:
+    """A row's `__init__` as Keras shows it: its own arguments, then the common ones."""
+    own = list(inspect.signature(init).parameters.values())
+    common = list(inspect.signature(Optimizer._common).parameters.values())[2:]
+    return inspect.Signature([p for p in own if p.kind is p.POSITIONAL_OR_KEYWORD] + common)
+
+
 class SGD(Optimizer, optim.SGD):
     """Keras SGD: `v = momentum * v - lr * g; p += v` (Nesterov: `p += momentum * v - lr * g`)."""
 
+    switches = {"lr_in_momentum": True}
+
     def __init__(
-        self, learning_rate=0.01, momentum=0.0, nesterov=False, weight_decay=None,
-        clipnorm=None, clipvalue=None, global_clipnorm=None, name="SGD", **kwargs,
-    ):  # fmt: skip
+        self, learning_rate=0.01, momentum=0.0, nesterov=False, weight_decay=None, *common, **kwargs
+    ):
         if not 0 <= momentum <= 1:
             raise ValueError("`momentum` must be between [0, 1].")
-        lr = self._keras_setup(learning_rate, kwargs, name, clipnorm, clipvalue, global_clipnorm)
-        optim.SGD.__init__(
-            self, None, lr, momentum, nesterov=nesterov and momentum > 0,
-            weight_decay=weight_decay or 0.0, decoupled_weight_decay=True, lr_in_momentum=True,
-        )  # fmt: skip
+        rule = dict(momentum=momentum, nesterov=nesterov and momentum > 0)
+        super().__init__(learning_rate, weight_decay, common, kwargs, **rule)
 
 
 class Adam(Optimizer, optim.Adam):
     """Keras Adam: `p -= lr * sqrt(1 - b2**t) / (1 - b1**t) * m / (sqrt(v) + epsilon)`."""
 
+    switches = {"eps_before_bias_correction": True}
+
     def __init__(
-        self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False,
-        weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, name="Adam",
+        self,
+        learning_rate=0.001,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-7,
+        amsgrad=False,
+        weight_decay=None,
+        *common,
         **kwargs,
-    ):  # fmt: skip
-        lr = self._keras_setup(learning_rate, kwargs, name, clipnorm, clipvalue, global_clipnorm)
-        optim.Adam.__init__(
-            self, None, lr, (beta_1, beta_2), epsilon, weight_decay or 0.0, amsgrad,
-            decoupled_weight_decay=True, eps_before_bias_correction=True,
-        )  # fmt: skip
+    ):
+        rule = dict(betas=(beta_1, beta_2), eps=epsilon, amsgrad=amsgrad)
+        super().__init__(learning_rate, weight_decay, common, kwargs, **rule)
 
 
-class AdamW(Optimizer, optim.Adam):
+class AdamW(Adam):
     """Keras AdamW: Keras's Adam after `p -= lr * weight_decay * p` (weight_decay 0.004)."""
 
     def __init__(
-        self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
-        amsgrad=False, clipnorm=None, clipvalue=None, global_clipnorm=None, name="AdamW",
+        self,
+        learning_rate=0.001,
+        weight_decay=0.004,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-7,
+        amsgrad=False,
+        *common,
         **kwargs,
-    ):  # fmt: skip
+    ):
         if weight_decay is None:
             raise ValueError(
                 f"Argument `weight_decay` must be a float. Received: weight_decay={weight_decay}"
             )
-        lr = self._keras_setup(learning_rate, kwargs, name, clipnorm, clipvalue, global_clipnorm)
-        optim.Adam.__init__(
-            self, None, lr, (beta_1, beta_2), epsilon, weight_decay, amsgrad,
-            decoupled_weight_decay=True, eps_before_bias_correction=True,
-        )  # fmt: skip
+        rule = (beta_1, beta_2, epsilon, amsgrad)  # Adam's arguments, in Adam's order
+        super().__init__(learning_rate, *rule, weight_decay, *common, **kwargs)
 
 
 class Adagrad(Optimizer, optim.Adagrad):
     """Keras Adagrad: `s += g**2; p -= lr * g / sqrt(s + epsilon)`, `s` starting at 0.1."""
 
+    switches = {"eps_inside_sqrt": True}
+
     def __init__(
-        self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
-        weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, name="Adagrad",
+        self,
+        learning_rate=0.001,
+        initial_accumulator_value=0.1,
+        epsilon=1e-7,
+        weight_decay=None,
+        *common,
         **kwargs,
-    ):  # fmt: skip
-        lr = self._keras_setup(learning_rate, kwargs, name, clipnorm, clipvalue, global_clipnorm)
-        optim.Adagrad.__init__(
-            self, None, lr, 0.0, weight_decay or 0.0, initial_accumulator_value, epsilon,
-            decoupled_weight_decay=True, eps_inside_sqrt=True,
-        )  # fmt: skip
+    ):
+        rule = dict(initial_accumulator_value=initial_accumulator_value, eps=epsilon)
+        super().__init__(learning_rate, weight_decay, common, kwargs, **rule)
 
 
 class RMSprop(Optimizer, optim.RMSprop):
     """Keras RMSprop: `v = rho v + (1 - rho) g**2; p -= lr * g / sqrt(v + epsilon)`; with
     momentum `b = momentum * b + lr * g / sqrt(v + epsilon); p -= b`."""
 
+    switches = {"eps_inside_sqrt": True, "lr_in_momentum": True}
+
     def __init__(
-        self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False,
-        weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, name="RMSprop",
+        self,
+        learning_rate=0.001,
+        rho=0.9,
+        momentum=0.0,
+        epsilon=1e-7,
+        centered=False,
+        weight_decay=None,
+        *common,
         **kwargs,
-    ):  # fmt: skip
-        lr = self._keras_setup(learning_rate, kwargs, name, clipnorm, clipvalue, global_clipnorm)
-        optim.RMSprop.__init__(
-            self, None, lr, rho, epsilon, weight_decay or 0.0, momentum, centered,
-            decoupled_weight_decay=True, eps_inside_sqrt=True, lr_in_momentum=True,
-        )  # fmt: skip
+    ):
+        rule = dict(alpha=rho, eps=epsilon, momentum=momentum, centered=centered)
+        super().__init__(learning_rate, weight_decay, common, kwargs, **rule)
 
 
 class Adadelta(Optimizer, optim.Adadelta):
     """Keras Adadelta: PyTorch's formula with Keras's defaults (lr 0.001, rho 0.95)."""
 
     def __init__(
-        self, learning_rate=0.001, rho=0.95, epsilon=1e-7, weight_decay=None, clipnorm=None,
-        clipvalue=None, global_clipnorm=None, name="Adadelta", **kwargs,
-    ):  # fmt: skip
-        lr = self._keras_setup(learning_rate, kwargs, name, clipnorm, clipvalue, global_clipnorm)
-        optim.Adadelta.__init__(
-            self, None, lr, rho, epsilon, weight_decay or 0.0, decoupled_weight_decay=True
-        )
+        self, learning_rate=0.001, rho=0.95, epsilon=1e-7, weight_decay=None, *common, **kwargs
+    ):
+        super().__init__(learning_rate, weight_decay, common, kwargs, rho=rho, eps=epsilon)
 
 
 class Adamax(Optimizer, optim.Adamax):
     """Keras Adamax: `u = max(b2 u, |g|); p -= lr / (1 - b1**t) * m / (u + epsilon)`."""
 
+    switches = {"eps_outside_max": True}
+
     def __init__(
-        self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, weight_decay=None,
-        clipnorm=None, clipvalue=None, global_clipnorm=None, name="Adamax", **kwargs,
-    ):  # fmt: skip
-        lr = self._keras_setup(learning_rate, kwargs, name, clipnorm, clipvalue, global_clipnorm)
-        optim.Adamax.__init__(
-            self, None, lr, (beta_1, beta_2), epsilon, weight_decay or 0.0,
-            decoupled_weight_decay=True, eps_outside_max=True,
-        )  # fmt: skip
+        self,
+        learning_rate=0.001,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-7,
+        weight_decay=None,
+        *common,
+        **kwargs,
+    ):
+        rule = dict(betas=(beta_1, beta_2), eps=epsilon)
+        super().__init__(learning_rate, weight_decay, common, kwargs, **rule)
 
 
 class Nadam(Optimizer, optim.NAdam):
     """Keras Nadam: PyTorch's NAdam rule with momentum schedule `b1 (1 - 0.96**t / 2)`."""
 
+    switches = {"momentum_decay": 1.0}
+
     def __init__(
-        self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, weight_decay=None,
-        clipnorm=None, clipvalue=None, global_clipnorm=None, name="Nadam", **kwargs,
-    ):  # fmt: skip
-        lr = self._keras_setup(learning_rate, kwargs, name, clipnorm, clipvalue, global_clipnorm)
-        optim.NAdam.__init__(
-            self, None, lr, (beta_1, beta_2), epsilon, weight_decay or 0.0,
-            momentum_decay=1.0, decoupled_weight_decay=True,
-        )  # fmt: skip
-
-
-_BY_NAME = {
-    c.__name__.lower(): c for c in (SGD, Adam, AdamW, Adagrad, RMSprop, Adadelta, Adamax, Nadam)
-}
+        self,
+        learning_rate=0.001,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-7,
+        weight_decay=None,
+        *common,
+        **kwargs,
+    ):
+        rule = dict(betas=(beta_1, beta_2), eps=epsilon)
+        super().__init__(learning_rate, weight_decay, common, kwargs, **rule)
 
 
 def get(identifier):
     """An optimizer from a name (`"adam"`, `"sgd"`, ...) with default settings, or as given."""
     if isinstance(identifier, optim.Optimizer):
         return identifier
-    if isinstance(identifier, str) and identifier.lower() in _BY_NAME:
-        return _BY_NAME[identifier.lower()]()
+    if isinstance(identifier, str) and identifier.lower() in _REGISTRY:
+        return _REGISTRY[identifier.lower()]()
+    if isinstance(identifier, str):
+        raise ValueError(
+            f"Could not interpret optimizer identifier: {identifier!r}. Valid names: "
+            f"{', '.join(sorted(_REGISTRY))}, or an optimizer instance"
+        )
     raise ValueError(f"Could not interpret optimizer identifier: {identifier}")
