@@ -17,7 +17,7 @@ from ..layers.base import Layer, snake_case, unique_name
 class Model(Trainer, Layer):
     """A trainable stack of layers with `compile`, `fit`, `evaluate`, `predict` and `summary`."""
 
-    _get_optimizer = staticmethod(lambda identifier: _optimizer(identifier))
+    _get_optimizer = staticmethod(optimizers.get)
     _get_loss = staticmethod(losses.get)
     _get_metric = staticmethod(metrics.get)
 
@@ -107,17 +107,3 @@ class ModuleModel(Model):
         if isinstance(inputs, Tensor):  # summary() traces shapes from the last input seen
             self.last_input_shape = (None, *inputs.shape[1:])
         return self.module(inputs, *args, **kwargs)
-
-
-def _optimizer(identifier):
-    """optimizers.get, with the valid names listed when a name is unknown."""
-    try:
-        return optimizers.get(identifier)
-    except ValueError:
-        if not isinstance(identifier, str):
-            raise
-        names = ["adadelta", "adagrad", "adam", "adamax", "adamw", "nadam", "rmsprop", "sgd"]
-        raise ValueError(
-            f"Could not interpret optimizer identifier: {identifier!r}. Valid names: "
-            f"{', '.join(names)}, or an optimizer instance"
-        ) from None
