@@ -200,8 +200,10 @@ class Adam(Optimizer, optim.Adam):
         super().__init__(learning_rate, weight_decay, common, kwargs, **rule)
 
 
-class AdamW(Adam):
+class AdamW(Optimizer, optim.Adam):
     """Keras AdamW: Keras's Adam after `p -= lr * weight_decay * p` (weight_decay 0.004)."""
+
+    switches = Adam.switches
 
     def __init__(
         self,
@@ -218,8 +220,8 @@ class AdamW(Adam):
             raise ValueError(
                 f"Argument `weight_decay` must be a float. Received: weight_decay={weight_decay}"
             )
-        rule = (beta_1, beta_2, epsilon, amsgrad)  # Adam's arguments, in Adam's order
-        super().__init__(learning_rate, *rule, weight_decay, *common, **kwargs)
+        rule = dict(betas=(beta_1, beta_2), eps=epsilon, amsgrad=amsgrad)
+        super().__init__(learning_rate, weight_decay, common, kwargs, **rule)
 
 
 class Adagrad(Optimizer, optim.Adagrad):
