@@ -15,11 +15,10 @@ under its lower-case name for `get` and `compile(optimizer=...)`.
 from __future__ import annotations
 
 import inspect
-import math
 import warnings
 
 from .. import optim
-from .._backend import array_module
+from ..optim import clip
 from ..tensor import Tensor
 
 _IGNORED = ("jit_compile", "is_legacy_optimizer")
@@ -122,19 +121,20 @@ class Optimizer(optim.Optimizer):
         return super().apply_gradients(zip(grads, [v for _, v in pairs]))
 
     def _clip(self, grads: list) -> list:
-        """Keras's order: clipnorm per gradient, or global_clipnorm over all; then clipvalue."""
+        """Keras's order: clipnorm per gradient, or global_clipnorm over all; then clipvalue.
+        The math is `deepling.optim.clip`'s, in TF's forms (norms in the gradients' dtype,
+        `limit / max(norm, limit)`), into new arrays."""
         if self.clipnorm is None and self.global_clipnorm is None and self.clipvalue is None:
             return grads
-        grads = [None if g is None else g.data if isinstance(g, Tensor) else g for g in grads]
+        arrays = [g.data if isinstance(g, Tensor) else g for g in grads if g is not None]
         if self.clipnorm is not None:
-            grads = [None if g is None else _scale(g, _norm(g), self.clipnorm) for g in grads]
+            arrays = [_clip_norm([g], self.clipnorm)[0] for g in arrays]
         if self.global_clipnorm is not None:
-            total = math.sqrt(sum(_norm(g) ** 2 for g in grads if g is not None))
-            grads = [None if g is None else _scale(g, total, self.global_clipnorm) for g in grads]
+            arrays = _clip_norm(arrays, self.global_clipnorm)
         if self.clipvalue is not None:
-            v = self.clipvalue
-            grads = [None if g is None else array_module(g).clip(g, -v, v) for g in grads]
-        return grads
+            arrays = clip.clip_value(arrays, self.clipvalue)
+        kept = iter(arrays)
+        return [None if g is None else next(kept) for g in grads]
 
     def minimize(self, loss, var_list, tape=None) -> int:
         """Compute the gradients of `loss` (a callable, or a tensor recorded on `tape`) for
@@ -150,13 +150,9 @@ class Optimizer(optim.Optimizer):
         return self.apply_gradients(zip(tape.gradient(loss, var_list), var_list))
 
 
-def _norm(g) -> float:
-    return float(array_module(g).sqrt((g * g).sum()))
-
-
-def _scale(g, norm: float, limit: float):
-    """tf.clip_by_norm: `g * limit / max(norm, limit)`."""
-    return g * (limit / max(norm, limit))
+def _clip_norm(arrays: list, limit: float) -> list:
+    """tf.clip_by_global_norm (tf.clip_by_norm for one array)."""
+    return clip.clip_norm(arrays, limit, clip.total_norm(arrays, in_float64=False))
 
 
 def _keras_signature(init) -> inspect.Signature:
