@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import warnings
 
-import numpy as np
-
+from ..optim.plateau import Plateau, improved
 from .base import Callback
 
 
@@ -55,9 +54,7 @@ class _Monitor(Callback):
 
     def _improved(self, value, reference) -> bool:
         """value beats reference by more than min_delta in the monitored direction."""
-        if reference is None:
-            return True
-        return self.sign * (value - reference) > self.min_delta
+        return improved(value, reference, self.sign, self.min_delta)
 
 
 def _metrics(model) -> list:
@@ -117,9 +114,13 @@ class EarlyStopping(_Monitor):
             self.model.set_weights(self.best_weights)
 
 
-class ReduceLROnPlateau(_Monitor):
+class ReduceLROnPlateau(Plateau, _Monitor):
     """Multiply the learning rate by `factor` after `patience` epochs without an improvement of
-    more than `min_delta`; then wait `cooldown` epochs; never go below `min_lr`."""
+    more than `min_delta`; then wait `cooldown` epochs; never go below `min_lr`. The rule is
+    `optim.plateau.Plateau`, with Keras's switches."""
+
+    cooldown_first = cut_at_patience = True
+    rest_without_cut, eps = False, None
 
     def __init__(self, monitor="val_loss", factor=0.1, patience=10, verbose=0, mode="auto",
                  min_delta=1e-4, cooldown=0, min_lr=0.0, **kwargs):  # fmt: skip
@@ -130,10 +131,19 @@ class ReduceLROnPlateau(_Monitor):
         super().__init__(monitor, min_delta, mode)
         self.factor, self.patience, self.verbose = factor, patience, verbose
         self.cooldown, self.min_lr = cooldown, min_lr
-        self.wait = self.cooldown_counter = 0
+        self.num_bad_epochs = self.cooldown_counter = 0
+
+    @property
+    def wait(self) -> int:
+        """Keras's name for the count of epochs without improvement."""
+        return self.num_bad_epochs
+
+    @wait.setter
+    def wait(self, value: int) -> None:
+        self.num_bad_epochs = value
 
     def on_train_begin(self, logs=None):
-        self.wait = self.cooldown_counter = 0
+        self.num_bad_epochs = self.cooldown_counter = 0
         self.best = None
 
     def on_epoch_end(self, epoch, logs=None):
@@ -141,20 +151,11 @@ class ReduceLROnPlateau(_Monitor):
         optimizer = self.model.optimizer
         logs["learning_rate"] = float(optimizer.learning_rate)
         value = self._current(logs)
-        if value is None:
+        if value is None or not self.judge(value):
             return
-        if self.cooldown_counter > 0:
-            self.cooldown_counter -= 1
-            self.wait = 0
-        if self._improved(value, self.best):
-            self.best, self.wait = value, 0
-        elif self.cooldown_counter <= 0:
-            self.wait += 1
-            if self.wait >= self.patience:
-                old = float(optimizer.learning_rate)
-                if old > np.float32(self.min_lr):
-                    new = max(old * self.factor, self.min_lr)
-                    optimizer.learning_rate = new
-                    if self.verbose > 0:
-                        print(f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {new}.")  # fmt: skip
-                    self.cooldown_counter, self.wait = self.cooldown, 0
+        new = self.cut(float(optimizer.learning_rate), self.min_lr)
+        if new is not None:
+            optimizer.learning_rate = new
+            if self.verbose > 0:
+                print(f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {new}.")
+        self.rest(new is not None)

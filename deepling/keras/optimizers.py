@@ -1,12 +1,320 @@
-"""keras.optimizers: the optimizer rules with Keras's names, defaults and formulas."""
+"""keras.optimizers (also tf.optimizers, tf.keras.optimizers): Keras's names, defaults and formulas
+over deepling.optim.
 
-from ..tf.optimizers import SGD as SGD
-from ..tf.optimizers import Adadelta as Adadelta
-from ..tf.optimizers import Adagrad as Adagrad
-from ..tf.optimizers import Adam as Adam
-from ..tf.optimizers import Adamax as Adamax
-from ..tf.optimizers import AdamW as AdamW
-from ..tf.optimizers import Nadam as Nadam
-from ..tf.optimizers import Optimizer as Optimizer
-from ..tf.optimizers import RMSprop as RMSprop
-from ..tf.optimizers import get as get
+Each class is a row: Keras's signature (its own arguments and defaults: `learning_rate=0.001`
+but SGD's 0.01, `epsilon=1e-7`, RMSprop's `rho=0.9`, Adagrad's accumulator 0.1, ...), the
+switches of its `deepling.optim` rule that give Keras's formulas (epsilon placement, `lr` inside
+the momentum), and one call naming the rule's arguments. What every Keras optimizer shares
+(decoupled `weight_decay`, clipping, `name`, schedules, the old `lr=`/`decay=` of Keras <= 2.10)
+is read once, by `Optimizer`. Formulas follow Keras 2.11+ (also Keras 3).
+
+Adding an optimizer: its rule in `deepling/optim/`, and a row here; the row registers itself
+under its lower-case name for `get` and `compile(optimizer=...)`.
+"""
+
+from __future__ import annotations
+
+import inspect
+import warnings
+
+from .. import optim
+from ..optim import clip
+from ..tensor import Tensor
+
+_IGNORED = ("jit_compile", "is_legacy_optimizer")
+_REGISTRY: dict = {}  # lower-case name -> optimizer class, filled by Optimizer.__init_subclass__
+
+
+class Optimizer(optim.Optimizer):
+    """What every Keras optimizer adds to its rule: Keras's common arguments (decoupled weight
+    decay, gradient clipping, a name, learning-rate schedules as a callable of the step, the
+    old `lr` and `decay`), the `lr` alias, and `minimize`.
+
+    A row is Keras's signature, its rule's `switches` (a class attribute), and one call,
+    `super().__init__(learning_rate, weight_decay, common, kwargs, **rule)`: `rule` names the
+    `deepling.optim` rule's arguments; `common` and `kwargs` are what the caller gave after
+    `weight_decay`: Keras's common arguments, in Keras 3's order (see `_common`).
+    """
+
+    switches: dict = {}  # a row's switches of its rule that give Keras's formula
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.__module__ == __name__:  # a row of this module: register it, show its signature
+            _REGISTRY[cls.__name__.lower()] = cls
+            cls.__init__.__signature__ = _keras_signature(cls.__init__)
+
+    def __init__(self, learning_rate, weight_decay, common: tuple, kwargs: dict, **rule):
+        lr = self._common(learning_rate, *common, **kwargs)
+        # the next class in a row's MRO is its rule (`optim.Adam`, ...); Keras decouples decay
+        wd = weight_decay or 0.0
+        super().__init__(
+            None, lr=lr, weight_decay=wd, decoupled_weight_decay=True, **rule, **self.switches
+        )
+
+    def _common(
+        self,
+        learning_rate,
+        clipnorm=None,
+        clipvalue=None,
+        global_clipnorm=None,
+        use_ema=False,
+        ema_momentum=0.99,
+        ema_overwrite_frequency=None,
+        loss_scale_factor=None,
+        gradient_accumulation_steps=None,
+        name=None,
+        **kwargs,
+    ) -> float:
+        """Read Keras's common arguments; return the learning rate the rule starts with."""
+        if "lr" in kwargs:
+            warnings.warn(
+                "`lr` is deprecated in Keras optimizer, please use `learning_rate`.",
+                DeprecationWarning,
+                stacklevel=4,  # the caller of the row
+            )
+            learning_rate = kwargs.pop("lr")
+        decay = kwargs.pop("decay", 0.0)
+        if use_ema:
+            raise NotImplementedError("use_ema=True (weight moving averages) is not supported")
+        for key in kwargs:
+            if key not in _IGNORED:
+                raise TypeError(f"{key} is not a valid argument, kwargs should be empty.")
+        if loss_scale_factor is not None or gradient_accumulation_steps is not None:
+            raise NotImplementedError(
+                "loss_scale_factor and gradient_accumulation_steps are not supported"
+            )
+        if clipnorm is not None and global_clipnorm is not None:
+            raise ValueError(
+                "At most one of `clipnorm` and `global_clipnorm` can be set. Received: "
+                f"clipnorm={clipnorm}, global_clipnorm={global_clipnorm}."
+            )
+        self.name = type(self).__name__ if name is None else name  # Keras 2.11's names
+        self.clipnorm, self.clipvalue, self.global_clipnorm = clipnorm, clipvalue, global_clipnorm
+        self._schedule = None
+        if callable(learning_rate):
+            self._schedule = learning_rate
+        elif decay:  # Keras <= 2.10: lr / (1 + decay * iterations)
+            initial = float(learning_rate)
+            self._schedule = lambda step: initial / (1.0 + decay * step)
+        return float(self._schedule(0)) if self._schedule else float(learning_rate)
+
+    @property
+    def learning_rate(self) -> float:
+        if self._schedule is not None:
+            return float(self._schedule(self.iterations))
+        return self.param_groups[0]["lr"]
+
+    @learning_rate.setter
+    def learning_rate(self, value) -> None:
+        self._schedule = value if callable(value) else None
+        optim.Optimizer.learning_rate.fset(self, self.learning_rate if callable(value) else value)
+
+    lr = learning_rate  # Keras 2's alias
+
+    def apply_gradients(self, grads_and_vars, name=None, **kwargs) -> int:
+        """Clip as configured, then update each variable (see `deepling.optim.Optimizer`)."""
+        pairs = list(grads_and_vars)
+        if self._schedule is not None:
+            optim.Optimizer.learning_rate.fset(self, self.learning_rate)
+        grads = self._clip([g for g, _ in pairs])
+        return super().apply_gradients(zip(grads, [v for _, v in pairs]))
+
+    def _clip(self, grads: list) -> list:
+        """Keras's order: clipnorm per gradient, or global_clipnorm over all; then clipvalue.
+        The math is `deepling.optim.clip`'s, in TF's forms (norms in the gradients' dtype,
+        `limit / max(norm, limit)`), into new arrays."""
+        if self.clipnorm is None and self.global_clipnorm is None and self.clipvalue is None:
+            return grads
+        arrays = [g.data if isinstance(g, Tensor) else g for g in grads if g is not None]
+        if self.clipnorm is not None:
+            arrays = [_clip_norm([g], self.clipnorm)[0] for g in arrays]
+        if self.global_clipnorm is not None:
+            arrays = _clip_norm(arrays, self.global_clipnorm)
+        if self.clipvalue is not None:
+            arrays = clip.clip_value(arrays, self.clipvalue)
+        kept = iter(arrays)
+        return [None if g is None else next(kept) for g in grads]
+
+    def minimize(self, loss, var_list, tape=None) -> int:
+        """Compute the gradients of `loss` (a callable, or a tensor recorded on `tape`) for
+        `var_list` and apply them."""
+        if callable(loss):
+            from ..tape import GradientTape
+
+            with GradientTape() as tape:
+                loss = loss()
+        elif tape is None:
+            raise ValueError("`tape` is required when a `Tensor` loss is passed.")
+        var_list = var_list() if callable(var_list) else list(var_list)
+        return self.apply_gradients(zip(tape.gradient(loss, var_list), var_list))
+
+
+def _clip_norm(arrays: list, limit: float) -> list:
+    """tf.clip_by_global_norm (tf.clip_by_norm for one array)."""
+    return clip.clip_norm(arrays, limit, clip.total_norm(arrays, in_float64=False))
+
+
+def _keras_signature(init) -> inspect.Signature:
+    """A row's `__init__` as Keras shows it: its own arguments, then the common ones."""
+    own = list(inspect.signature(init).parameters.values())
+    common = list(inspect.signature(Optimizer._common).parameters.values())[2:]
+    return inspect.Signature([p for p in own if p.kind is p.POSITIONAL_OR_KEYWORD] + common)
+
+
+class SGD(Optimizer, optim.SGD):
+    """Keras SGD: `v = momentum * v - lr * g; p += v` (Nesterov: `p += momentum * v - lr * g`)."""
+
+    switches = {"lr_in_momentum": True}
+
+    def __init__(
+        self, learning_rate=0.01, momentum=0.0, nesterov=False, weight_decay=None, *common, **kwargs
+    ):
+        if not 0 <= momentum <= 1:
+            raise ValueError("`momentum` must be between [0, 1].")
+        rule = dict(momentum=momentum, nesterov=nesterov and momentum > 0)
+        super().__init__(learning_rate, weight_decay, common, kwargs, **rule)
+
+
+class Adam(Optimizer, optim.Adam):
+    """Keras Adam: `p -= lr * sqrt(1 - b2**t) / (1 - b1**t) * m / (sqrt(v) + epsilon)`."""
+
+    switches = {"eps_before_bias_correction": True}
+
+    def __init__(
+        self,
+        learning_rate=0.001,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-7,
+        amsgrad=False,
+        weight_decay=None,
+        *common,
+        **kwargs,
+    ):
+        rule = dict(betas=(beta_1, beta_2), eps=epsilon, amsgrad=amsgrad)
+        super().__init__(learning_rate, weight_decay, common, kwargs, **rule)
+
+
+class AdamW(Optimizer, optim.Adam):
+    """Keras AdamW: Keras's Adam after `p -= lr * weight_decay * p` (weight_decay 0.004)."""
+
+    switches = Adam.switches
+
+    def __init__(
+        self,
+        learning_rate=0.001,
+        weight_decay=0.004,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-7,
+        amsgrad=False,
+        *common,
+        **kwargs,
+    ):
+        if weight_decay is None:
+            raise ValueError(
+                f"Argument `weight_decay` must be a float. Received: weight_decay={weight_decay}"
+            )
+        rule = dict(betas=(beta_1, beta_2), eps=epsilon, amsgrad=amsgrad)
+        super().__init__(learning_rate, weight_decay, common, kwargs, **rule)
+
+
+class Adagrad(Optimizer, optim.Adagrad):
+    """Keras Adagrad: `s += g**2; p -= lr * g / sqrt(s + epsilon)`, `s` starting at 0.1."""
+
+    switches = {"eps_inside_sqrt": True}
+
+    def __init__(
+        self,
+        learning_rate=0.001,
+        initial_accumulator_value=0.1,
+        epsilon=1e-7,
+        weight_decay=None,
+        *common,
+        **kwargs,
+    ):
+        rule = dict(initial_accumulator_value=initial_accumulator_value, eps=epsilon)
+        super().__init__(learning_rate, weight_decay, common, kwargs, **rule)
+
+
+class RMSprop(Optimizer, optim.RMSprop):
+    """Keras RMSprop: `v = rho v + (1 - rho) g**2; p -= lr * g / sqrt(v + epsilon)`; with
+    momentum `b = momentum * b + lr * g / sqrt(v + epsilon); p -= b`."""
+
+    switches = {"eps_inside_sqrt": True, "lr_in_momentum": True}
+
+    def __init__(
+        self,
+        learning_rate=0.001,
+        rho=0.9,
+        momentum=0.0,
+        epsilon=1e-7,
+        centered=False,
+        weight_decay=None,
+        *common,
+        **kwargs,
+    ):
+        rule = dict(alpha=rho, eps=epsilon, momentum=momentum, centered=centered)
+        super().__init__(learning_rate, weight_decay, common, kwargs, **rule)
+
+
+class Adadelta(Optimizer, optim.Adadelta):
+    """Keras Adadelta: PyTorch's formula with Keras's defaults (lr 0.001, rho 0.95)."""
+
+    def __init__(
+        self, learning_rate=0.001, rho=0.95, epsilon=1e-7, weight_decay=None, *common, **kwargs
+    ):
+        super().__init__(learning_rate, weight_decay, common, kwargs, rho=rho, eps=epsilon)
+
+
+class Adamax(Optimizer, optim.Adamax):
+    """Keras Adamax: `u = max(b2 u, |g|); p -= lr / (1 - b1**t) * m / (u + epsilon)`."""
+
+    switches = {"eps_outside_max": True}
+
+    def __init__(
+        self,
+        learning_rate=0.001,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-7,
+        weight_decay=None,
+        *common,
+        **kwargs,
+    ):
+        rule = dict(betas=(beta_1, beta_2), eps=epsilon)
+        super().__init__(learning_rate, weight_decay, common, kwargs, **rule)
+
+
+class Nadam(Optimizer, optim.NAdam):
+    """Keras Nadam: PyTorch's NAdam rule with momentum schedule `b1 (1 - 0.96**t / 2)`."""
+
+    switches = {"momentum_decay": 1.0}
+
+    def __init__(
+        self,
+        learning_rate=0.001,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-7,
+        weight_decay=None,
+        *common,
+        **kwargs,
+    ):
+        rule = dict(betas=(beta_1, beta_2), eps=epsilon)
+        super().__init__(learning_rate, weight_decay, common, kwargs, **rule)
+
+
+def get(identifier):
+    """An optimizer from a name (`"adam"`, `"sgd"`, ...) with default settings, or as given."""
+    if isinstance(identifier, optim.Optimizer):
+        return identifier
+    if isinstance(identifier, str) and identifier.lower() in _REGISTRY:
+        return _REGISTRY[identifier.lower()]()
+    if isinstance(identifier, str):
+        raise ValueError(
+            f"Could not interpret optimizer identifier: {identifier!r}. Valid names: "
+            f"{', '.join(sorted(_REGISTRY))}, or an optimizer instance"
+        )
+    raise ValueError(f"Could not interpret optimizer identifier: {identifier}")

@@ -1,5 +1,5 @@
 """deepling.optim: torch.optim's names. Each optimizer is one update rule that also serves the
-Keras/TF face (`deepling.tf.optimizers`) through named switches and `apply_gradients`."""
+Keras/TF face (`deepling.keras.optimizers`) through named switches and `apply_gradients`."""
 
 from . import lr_scheduler as lr_scheduler
 from .adadelta import Adadelta as Adadelta

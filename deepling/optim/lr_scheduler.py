@@ -12,6 +12,7 @@ from bisect import bisect_right
 from collections import Counter
 
 from .optimizer import Optimizer
+from .plateau import Plateau, improved
 
 
 class LRScheduler:
@@ -176,11 +177,16 @@ class CosineAnnealingLR(LRScheduler):
         return [self.eta_min + (b - self.eta_min) * cos / 2 for b in self.base_lrs]
 
 
-class ReduceLROnPlateau(LRScheduler):
-    """Multiply the rate by `factor` once `metrics` has not improved for `patience` epochs.
+class ReduceLROnPlateau(Plateau, LRScheduler):
+    """Multiply the rate by `factor` once `metrics` has not improved for more than `patience`
+    epochs (by `threshold`, relative or absolute); then rest `cooldown` epochs.
 
-    Call `step(metric)` once per epoch, e.g. with the validation loss.
+    Call `step(metric)` once per epoch, e.g. with the validation loss. The rule is
+    `optim.plateau.Plateau`, with PyTorch's switches.
     """
+
+    cooldown_first = cut_at_patience = False
+    rest_without_cut = True
 
     def __init__(
         self,
@@ -206,37 +212,27 @@ class ReduceLROnPlateau(LRScheduler):
         if isinstance(min_lr, (list, tuple)) and len(min_lr) != groups:
             raise ValueError(f"expected {groups} min_lrs, got {len(min_lr)}")
         self.optimizer, self.mode, self.factor, self.patience = optimizer, mode, factor, patience
-        self.threshold, self.threshold_mode, self.cooldown, self.eps = (
-            threshold, threshold_mode, cooldown, eps,
-        )  # fmt: skip
+        self.threshold, self.threshold_mode = threshold, threshold_mode
+        self.cooldown, self.eps = cooldown, eps
         self.min_lrs = list(min_lr) if isinstance(min_lr, (list, tuple)) else [min_lr] * groups
         self.last_epoch = 0
         self.best = math.inf if mode == "min" else -math.inf
         self.num_bad_epochs = self.cooldown_counter = 0
         self._last_lr = self._current()
 
-    def _is_better(self, a: float) -> bool:
-        rel, best, th = self.threshold_mode == "rel", self.best, self.threshold
-        if self.mode == "min":
-            return a < best * (1 - th) if rel else a < best - th
-        return a > best * (1 + th) if rel else a > best + th
+    def _improved(self, value: float, best: float) -> bool:
+        sign = -1.0 if self.mode == "min" else 1.0
+        return improved(value, best, sign, self.threshold, self.threshold_mode == "rel")
 
     def step(self, metrics, epoch=None) -> None:
-        current = float(metrics)
         self.last_epoch = self.last_epoch + 1 if epoch is None else epoch
-        if self._is_better(current):
-            self.best, self.num_bad_epochs = current, 0
-        else:
-            self.num_bad_epochs += 1
-        if self.cooldown_counter > 0:
-            self.cooldown_counter -= 1
-            self.num_bad_epochs = 0  # bad epochs in cooldown do not count
-        if self.num_bad_epochs > self.patience:
-            for group, low in zip(self.optimizer.param_groups, self.min_lrs):
-                new_lr = max(group["lr"] * self.factor, low)
-                if group["lr"] - new_lr > self.eps:
-                    group["lr"] = new_lr
-            self.cooldown_counter, self.num_bad_epochs = self.cooldown, 0
+        if self.judge(float(metrics)):
+            groups = self.optimizer.param_groups
+            cuts = [self.cut(group["lr"], low) for group, low in zip(groups, self.min_lrs)]
+            for group, new in zip(groups, cuts):
+                if new is not None:
+                    group["lr"] = new
+            self.rest(any(new is not None for new in cuts))
         self._last_lr = self._current()
 
 

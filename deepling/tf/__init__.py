@@ -2,8 +2,12 @@
 
 Change `import tensorflow as tf` to `import deepling.tf as tf`: `tf.Variable`,
 `tf.GradientTape`, `tf.reduce_mean`, `tf.random.normal`, ... keep their TF names, defaults and
-argument orders. `tf.optimizers` and `tf.keras` load on first use.
+argument orders. `tf.keras` and `tf.optimizers` are Keras's own modules (`deepling.keras`,
+`deepling.keras.optimizers`), as in TensorFlow; they load on first use.
 """
+
+import importlib as _importlib  # private: the face's namespace holds TF's names only
+import sys as _sys
 
 from .._backend import bool_ as bool  # noqa: A001 (TF's dtype names shadow builtins here)
 from .._backend import float16 as float16
@@ -21,6 +25,7 @@ from ..tensor import Tensor as Tensor
 from . import math as math
 from . import nn as nn
 from . import random as random
+from ._aliases import Aliases
 from .math import abs as abs  # noqa: A004
 from .math import add as add
 from .math import argmax as argmax
@@ -65,13 +70,17 @@ from .variables import range as range  # noqa: A004
 from .variables import zeros as zeros
 from .variables import zeros_like as zeros_like
 
-_LAZY = {"optimizers": "deepling.tf.optimizers", "keras": "deepling.keras"}
+# TF's names for Keras's modules: the same module objects, imported only when first used
+_KERAS = {
+    f"{__name__}.keras": "deepling.keras",
+    f"{__name__}.optimizers": "deepling.keras.optimizers",
+}
+if not any(isinstance(finder, Aliases) for finder in _sys.meta_path):
+    _sys.meta_path.insert(0, Aliases(_KERAS))  # ahead of the path finder, so no module loads twice
 
 
 def __getattr__(name: str):
     """Load `tf.optimizers` and `tf.keras` on first use, so `import deepling.tf` stays light."""
-    if name in _LAZY:
-        import importlib
-
-        return importlib.import_module(_LAZY[name])
+    if f"{__name__}.{name}" in _KERAS:
+        return _importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module 'deepling.tf' has no attribute {name!r}")

@@ -50,7 +50,7 @@ class Model(Trainer, Layer):
         unknown = sorted(set(kwargs) - COMPILE_IGNORED)
         if unknown:
             raise TypeError(f"Invalid keyword argument(s) in `compile()`: {tuple(unknown)}")
-        optimizer = _optimizer(optimizer)
+        optimizer = optimizers.get(optimizer)
         self._compiled = Compiled(loss, metrics, loss_weights, weighted_metrics)
         self.optimizer = optimizer
 
@@ -118,17 +118,3 @@ class ModuleModel(Model):
         if isinstance(inputs, Tensor):  # summary() traces shapes from the last input seen
             self.last_input_shape = (None, *inputs.shape[1:])
         return self.module(inputs, *args, **kwargs)
-
-
-def _optimizer(identifier):
-    """optimizers.get, with the valid names listed when a name is unknown."""
-    try:
-        return optimizers.get(identifier)
-    except ValueError:
-        if not isinstance(identifier, str):
-            raise
-        names = ["adadelta", "adagrad", "adam", "adamax", "adamw", "nadam", "rmsprop", "sgd"]
-        raise ValueError(
-            f"Could not interpret optimizer identifier: {identifier!r}. Valid names: "
-            f"{', '.join(names)}, or an optimizer instance"
-        ) from None

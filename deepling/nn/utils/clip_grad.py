@@ -1,10 +1,15 @@
-"""Gradient clipping, in place on `.grad` (call after backward, before the optimizer step)."""
+"""Gradient clipping, in place on `.grad` (call after backward, before the optimizer step).
+
+The math is `deepling.optim.clip`'s, which Keras's `clipnorm`/`clipvalue` use too; these are
+PyTorch's names, arguments, epsilon and in-place writes over it.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
 from ...ops.shape import cat
+from ...optim import clip
 from ...tensor import Tensor
 
 
@@ -28,33 +33,24 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
         >>> dl.nn.utils.clip_grad_norm_([w], 1.0)
         tensor(5.)
     """
-    grads = _grads(parameters)
+    grads = [g.data for g in _grads(parameters)]
     if not grads:
         return Tensor._wrap(np.asarray(0.0, np.float32))
     norm_type = float(norm_type)
-    dtype = grads[0].data.dtype
-    if norm_type == np.inf:
-        total = max(float(np.abs(g.data).max()) for g in grads if g.data.size)
-    else:
-        norms = [np.sum(np.abs(g.data.astype(np.float64)) ** norm_type) for g in grads]
-        total = float(np.sum(norms) ** (1.0 / norm_type))
+    total = clip.total_norm(grads, norm_type)
     if error_if_nonfinite and not np.isfinite(total):
         raise RuntimeError(
             f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, "
             "so it cannot be clipped. To disable this error and scale the gradients by the "
             "non-finite norm anyway, set `error_if_nonfinite=False`"
         )
-    coef = min(max_norm / (total + 1e-6), 1.0)  # torch's epsilon and clamp
-    for g in grads:
-        g.data *= np.asarray(coef, g.data.dtype)
-    return Tensor._wrap(np.asarray(total, dtype))
+    clip.clip_norm(grads, max_norm, total, eps=1e-6, in_place=True)  # torch's epsilon and clamp
+    return Tensor._wrap(np.asarray(total, grads[0].dtype))
 
 
 def clip_grad_value_(parameters, clip_value: float, foreach=None) -> None:
     """Clamp every gradient element into [-clip_value, clip_value], in place."""
-    clip_value = float(clip_value)
-    for g in _grads(parameters):
-        np.clip(g.data, -clip_value, clip_value, out=g.data)
+    clip.clip_value([g.data for g in _grads(parameters)], float(clip_value), in_place=True)
 
 
 def parameters_to_vector(parameters) -> Tensor:
