@@ -20,9 +20,10 @@ import warnings
 from .. import optim
 from ..optim import clip
 from ..tensor import Tensor
+from .registry import Registry
 
 _IGNORED = ("jit_compile", "is_legacy_optimizer")
-_REGISTRY: dict = {}  # lower-case name -> optimizer class, filled by Optimizer.__init_subclass__
+OPTIMIZERS = Registry("optimizer")  # lower-case names, filled by Optimizer.__init_subclass__
 
 
 class Optimizer(optim.Optimizer):
@@ -41,7 +42,7 @@ class Optimizer(optim.Optimizer):
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if cls.__module__ == __name__:  # a row of this module: register it, show its signature
-            _REGISTRY[cls.__name__.lower()] = cls
+            OPTIMIZERS[cls.__name__.lower()] = cls
             cls.__init__.__signature__ = _keras_signature(cls.__init__)
 
     def __init__(self, learning_rate, weight_decay, common: tuple, kwargs: dict, **rule):
@@ -113,12 +114,18 @@ class Optimizer(optim.Optimizer):
     lr = learning_rate  # Keras 2's alias
 
     def apply_gradients(self, grads_and_vars, name=None, **kwargs) -> int:
-        """Clip as configured, then update each variable (see `deepling.optim.Optimizer`)."""
+        """Clip as configured, update each variable (see `deepling.optim.Optimizer`), then
+        apply the variables' constraints (`Dense(kernel_constraint=...)`), as Keras does."""
         pairs = list(grads_and_vars)
         if self._schedule is not None:
             optim.Optimizer.learning_rate.fset(self, self.learning_rate)
         grads = self._clip([g for g, _ in pairs])
-        return super().apply_gradients(zip(grads, [v for _, v in pairs]))
+        done = super().apply_gradients(zip(grads, [v for _, v in pairs]))
+        for g, v in pairs:
+            constraint = getattr(v, "constraint", None)
+            if constraint is not None and g is not None:
+                v.data[...] = constraint(v.data)
+        return done
 
     def _clip(self, grads: list) -> list:
         """Keras's order: clipnorm per gradient, or global_clipnorm over all; then clipvalue.
@@ -310,11 +317,11 @@ def get(identifier):
     """An optimizer from a name (`"adam"`, `"sgd"`, ...) with default settings, or as given."""
     if isinstance(identifier, optim.Optimizer):
         return identifier
-    if isinstance(identifier, str) and identifier.lower() in _REGISTRY:
-        return _REGISTRY[identifier.lower()]()
+    if isinstance(identifier, str) and identifier.lower() in OPTIMIZERS:
+        return OPTIMIZERS[identifier.lower()]()
     if isinstance(identifier, str):
         raise ValueError(
             f"Could not interpret optimizer identifier: {identifier!r}. Valid names: "
-            f"{', '.join(sorted(_REGISTRY))}, or an optimizer instance"
+            f"{OPTIMIZERS.valid_names()}, or an optimizer instance"
         )
     raise ValueError(f"Could not interpret optimizer identifier: {identifier}")
