@@ -64,16 +64,8 @@ def _directional(f, arrays, index, direction, gy, eps):
     return (value(eps) - value(-eps)) / (2 * eps)
 
 
-def gradcheck(
-    f,
-    inputs,
-    eps: float = 1e-6,
-    atol: float = 1e-5,
-    rtol: float = 1e-4,
-    max_elements: int = 256,
-    seed: int = 0,
-    raise_exception: bool = True,
-) -> bool:
+def gradcheck(f, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-4,
+              max_elements: int = 256, seed: int = 0, raise_exception: bool = True) -> bool:  # fmt: skip
     """Compare autograd's gradients of `f(*inputs)` with central differences, in float64.
 
     The upstream gradient is random (with all ones, the sum of a softmax is constant and a

@@ -104,99 +104,27 @@ def _to(self, *args, dtype=None, device=None, **kwargs):
     return self if dtype is None else _ops.cast(self, dtype)
 
 
-_METHODS = {
-    "__add__": _ops.add,
-    "__radd__": _reflected(_ops.add),
-    "__sub__": _ops.sub,
-    "__rsub__": _reflected(_ops.sub),
-    "__mul__": _ops.mul,
-    "__rmul__": _reflected(_ops.mul),
-    "__truediv__": _ops.div,
-    "__rtruediv__": _reflected(_ops.div),
-    "__pow__": _ops.pow,
-    "__rpow__": _reflected(_ops.pow),
-    "__matmul__": _ops.matmul,
-    "__rmatmul__": _reflected(_ops.matmul),
-    "__neg__": _ops.neg,
+# ops that are also Tensor methods of the same name: `x.exp()` is `ops.exp(x)`
+_SAME_NAME = """
+    add sub mul div pow neg matmul mm dot exp expm1 log sqrt sin cos tanh abs square sigmoid
+    relu softmax log_softmax clamp clip maximum minimum eq ne lt le gt ge sum mean max min amax
+    amin prod var std logsumexp argmax argmin reshape view transpose permute squeeze unsqueeze
+    flatten expand broadcast_to split chunk gather
+""".split()
+_OPERATORS = {
+    "__add__": _ops.add, "__sub__": _ops.sub, "__mul__": _ops.mul, "__truediv__": _ops.div,
+    "__pow__": _ops.pow, "__matmul__": _ops.matmul, "__neg__": _ops.neg, "__abs__": _ops.abs,
+    "__getitem__": _ops.getitem, "__eq__": _ops.eq, "__ne__": _ops.ne, "__lt__": _ops.lt,
+    "__le__": _ops.le, "__gt__": _ops.gt, "__ge__": _ops.ge, "__and__": _ops.logical_and,
+    "__or__": _ops.logical_or, "__xor__": _ops.logical_xor, "__invert__": _ops.logical_not,
     "__pos__": lambda self: self,
-    "__abs__": _ops.abs,
-    "__getitem__": _ops.getitem,
-    "__eq__": _ops.eq,
-    "__ne__": _ops.ne,
-    "__lt__": _ops.lt,
-    "__le__": _ops.le,
-    "__gt__": _ops.gt,
-    "__ge__": _ops.ge,
-    "__and__": _ops.logical_and,
-    "__or__": _ops.logical_or,
-    "__xor__": _ops.logical_xor,
-    "__invert__": _ops.logical_not,
-    "add": _ops.add,
-    "sub": _ops.sub,
-    "mul": _ops.mul,
-    "div": _ops.div,
-    "pow": _ops.pow,
-    "neg": _ops.neg,
-    "matmul": _ops.matmul,
-    "mm": _ops.mm,
-    "dot": _ops.dot,
-    "exp": _ops.exp,
-    "expm1": _ops.expm1,
-    "log": _ops.log,
-    "sqrt": _ops.sqrt,
-    "sin": _ops.sin,
-    "cos": _ops.cos,
-    "tanh": _ops.tanh,
-    "abs": _ops.abs,
-    "square": _ops.square,
-    "sigmoid": _ops.sigmoid,
-    "relu": _ops.relu,
-    "softmax": _ops.softmax,
-    "log_softmax": _ops.log_softmax,
-    "clamp": _ops.clamp,
-    "clip": _ops.clamp,
-    "maximum": _ops.maximum,
-    "minimum": _ops.minimum,
-    "eq": _ops.eq,
-    "ne": _ops.ne,
-    "lt": _ops.lt,
-    "le": _ops.le,
-    "gt": _ops.gt,
-    "ge": _ops.ge,
-    "sum": _ops.sum,
-    "mean": _ops.mean,
-    "max": _ops.max,
-    "min": _ops.min,
-    "amax": _ops.amax,
-    "amin": _ops.amin,
-    "prod": _ops.prod,
-    "var": _ops.var,
-    "std": _ops.std,
-    "logsumexp": _ops.logsumexp,
-    "argmax": _ops.argmax,
-    "argmin": _ops.argmin,
-    "reshape": _ops.reshape,
-    "view": _ops.view,
-    "transpose": _ops.transpose,
-    "permute": _ops.permute,
-    "squeeze": _ops.squeeze,
-    "unsqueeze": _ops.unsqueeze,
-    "flatten": _ops.flatten,
-    "expand": _ops.expand,
-    "broadcast_to": _ops.broadcast_to,
-    "split": _ops.split,
-    "chunk": _ops.chunk,
-    "gather": _ops.gather,
-    "float": _cast_to(_backend.float32),
-    "double": _cast_to(_backend.float64),
-    "half": _cast_to(_backend.float16),
-    "long": _cast_to(_backend.int64),
-    "int": _cast_to(_backend.int32),
-    "bool": _cast_to(_backend.bool_),
-    "type": _type,
-    "to": _to,
-    "__repr__": _repr,
-    "backward": autograd.backward,
+}  # fmt: skip
+_REFLECTED = ("add", "sub", "mul", "truediv", "pow", "matmul")  # `2 * x` is `x.__rmul__(2)`
+_METHODS = {
+    "float": _cast_to(_backend.float32), "double": _cast_to(_backend.float64),
+    "half": _cast_to(_backend.float16), "long": _cast_to(_backend.int64),
+    "int": _cast_to(_backend.int32), "bool": _cast_to(_backend.bool_),
+    "type": _type, "to": _to, "__repr__": _repr, "backward": autograd.backward,
     "cpu": lambda self: self,
     "clone": lambda self: (
         _ops.add(self, 0) if self.requires_grad else Tensor._wrap(self.data.copy())
@@ -205,7 +133,11 @@ _METHODS = {
     "reshape_as": lambda self, other: _ops.reshape(self, other.shape),
     "expand_as": lambda self, other: _ops.broadcast_to(self, other.shape),
     "type_as": lambda self, other: _ops.cast(self, other.dtype),
-}
-for _name, _fn in _METHODS.items():
+}  # fmt: skip
+for _name in _SAME_NAME:
+    setattr(Tensor, _name, getattr(_ops, _name))
+for _name in _REFLECTED:
+    setattr(Tensor, f"__r{_name}__", _reflected(_OPERATORS[f"__{_name}__"]))
+for _name, _fn in {**_OPERATORS, **_METHODS}.items():
     setattr(Tensor, _name, _fn)
 Tensor.T = property(_ops.transpose)

@@ -116,25 +116,10 @@ class Trainer:
             self.train(was_training)
 
     # --- fit ---
-    def fit(
-        self,
-        x=None,
-        y=None,
-        batch_size=None,
-        epochs=1,
-        verbose="auto",
-        callbacks=None,
-        validation_split=0.0,
-        validation_data=None,
-        shuffle=True,
-        class_weight=None,
-        sample_weight=None,
-        initial_epoch=0,
-        steps_per_epoch=None,
-        validation_batch_size=None,
-        validation_freq=1,
-        **kwargs,
-    ):
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_batch_size=None,
+            validation_freq=1, **kwargs):  # fmt: skip
         """Train for `epochs` passes over (x, y) in batches of `batch_size` (default 32).
 
         `x`/`y` are arrays, tensors, (nested) Python lists, lists or dicts of those for several
@@ -221,18 +206,8 @@ class Trainer:
         return logs
 
     # --- evaluate / predict ---
-    def evaluate(
-        self,
-        x=None,
-        y=None,
-        batch_size=None,
-        verbose="auto",
-        sample_weight=None,
-        steps=None,
-        callbacks=None,
-        return_dict=False,
-        **kwargs,
-    ):
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
+                 steps=None, callbacks=None, return_dict=False, **kwargs):  # fmt: skip
         """Loss and metrics on (x, y): `[loss, *metrics]`, the loss alone when there are no
         metrics, or a dict with `return_dict=True`."""
         self._check_compiled()
@@ -292,15 +267,8 @@ class Trainer:
         joined = [np.concatenate(parts) for parts in zip(*outs)]
         return joined if len(joined) > 1 else joined[0]
 
-    def train_on_batch(
-        self,
-        x,
-        y=None,
-        sample_weight=None,
-        class_weight=None,
-        reset_metrics=True,
-        return_dict=False,
-    ):
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, reset_metrics=True,
+                       return_dict=False):  # fmt: skip
         """One gradient step on one batch; returns the loss (and metrics) of that batch."""
         self._check_compiled()
         data = ArrayData(x, y, sample_weight, class_weight)

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import math
 
+# Keras's older names of the training batch hooks
+_OLD_BATCH_HOOKS = (
+    ("on_batch_begin", "on_train_batch_begin"),
+    ("on_batch_end", "on_train_batch_end"),
+)
+
 
 class Callback:
     """Base class with Keras's hooks; override the ones you need.
@@ -21,8 +27,7 @@ class Callback:
         # A loop may skip callbacks whose on_train_batch_* are Callback's own; a subclass that
         # overrides only Keras's older on_batch_* names gets forwarding methods, so it is seen.
         super().__init_subclass__(**kwargs)
-        for old, new in (("on_batch_begin", "on_train_batch_begin"),
-                         ("on_batch_end", "on_train_batch_end")):  # fmt: skip
+        for old, new in _OLD_BATCH_HOOKS:
             if old in cls.__dict__ and new not in cls.__dict__:
                 setattr(cls, new, _forward_to(old))
 
@@ -62,8 +67,10 @@ def _forward_to(name):
     return hook
 
 
-_GLOBAL = ("on_train_begin", "on_train_end", "on_test_begin", "on_test_end",
-           "on_predict_begin", "on_predict_end")  # fmt: skip
+# hooks called with logs alone; the others get an epoch or a batch number first
+_GLOBAL = {
+    f"on_{stage}_{edge}" for stage in ("train", "test", "predict") for edge in ("begin", "end")
+}
 
 
 class CallbackList(Callback):
@@ -134,21 +141,14 @@ class LambdaCallback(Callback):
     called `(index, logs)`, the others `(logs)`.
     """
 
-    def __init__(self, on_epoch_begin=None, on_epoch_end=None, on_train_begin=None,
-                 on_train_end=None, on_train_batch_begin=None, on_train_batch_end=None,
-                 **kwargs):  # fmt: skip
+    def __init__(self, **hooks):
         super().__init__()
-        hooks = dict(on_epoch_begin=on_epoch_begin, on_epoch_end=on_epoch_end,
-                     on_train_begin=on_train_begin, on_train_end=on_train_end,
-                     on_train_batch_begin=on_train_batch_begin,
-                     on_train_batch_end=on_train_batch_end, **kwargs)  # fmt: skip
         for name, fn in hooks.items():
             if not (name.startswith("on_") and callable(getattr(Callback, name, None))):
                 raise TypeError(f"LambdaCallback got an unknown hook {name!r}")
             if fn is not None:
                 setattr(self, name, fn)
-        for old, new in (("on_batch_begin", "on_train_batch_begin"),
-                         ("on_batch_end", "on_train_batch_end")):  # fmt: skip
+        for old, new in _OLD_BATCH_HOOKS:
             if hooks.get(old) is not None and hooks.get(new) is None:
                 setattr(self, new, hooks[old])  # seen as a batch hook by the training loop
 

@@ -41,7 +41,9 @@ class LearningRateScheduler(Callback):
             raise ValueError(f"The output of the `schedule` function should be a float. Got: {new}")
         optimizer.learning_rate = float(new)  # a float, NumPy or Tensor scalar
         if self.verbose > 0:
-            print(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to {float(new)}.")  # fmt: skip
+            print(
+                f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to {float(new)}."
+            )
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is not None:
@@ -61,7 +63,9 @@ class CSVLogger(Callback):
         self.csv_file = self.writer = self.keys = None
 
     def on_train_begin(self, logs=None):
-        header = not (self.append and os.path.exists(self.filename) and os.path.getsize(self.filename))  # fmt: skip
+        header = not (
+            self.append and os.path.exists(self.filename) and os.path.getsize(self.filename)
+        )
         self._header = header
         if self.csv_file is not None and not self.csv_file.closed:
             self.csv_file.close()

@@ -127,15 +127,8 @@ class Huber(LossFunctionWrapper):
 class BinaryCrossentropy(LossFunctionWrapper):
     """Cross-entropy of 0/1 targets and probabilities (or logits)."""
 
-    def __init__(
-        self,
-        from_logits=False,
-        label_smoothing=0.0,
-        axis=-1,
-        reduction="sum_over_batch_size",
-        name="binary_crossentropy",
-        dtype=None,
-    ):
+    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
+                 reduction="sum_over_batch_size", name="binary_crossentropy", dtype=None):  # fmt: skip
         super().__init__(
             binary_crossentropy,
             reduction,
@@ -150,15 +143,8 @@ class BinaryCrossentropy(LossFunctionWrapper):
 class CategoricalCrossentropy(LossFunctionWrapper):
     """Cross-entropy of one-hot (or soft) targets."""
 
-    def __init__(
-        self,
-        from_logits=False,
-        label_smoothing=0.0,
-        axis=-1,
-        reduction="sum_over_batch_size",
-        name="categorical_crossentropy",
-        dtype=None,
-    ):
+    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
+                 reduction="sum_over_batch_size", name="categorical_crossentropy", dtype=None):  # fmt: skip
         super().__init__(
             categorical_crossentropy,
             reduction,
@@ -173,15 +159,8 @@ class CategoricalCrossentropy(LossFunctionWrapper):
 class SparseCategoricalCrossentropy(LossFunctionWrapper):
     """Cross-entropy of integer labels; with `ignore_class`, averages over the other labels."""
 
-    def __init__(
-        self,
-        from_logits=False,
-        ignore_class=None,
-        reduction="sum_over_batch_size",
-        name="sparse_categorical_crossentropy",
-        dtype=None,
-        axis=-1,
-    ):
+    def __init__(self, from_logits=False, ignore_class=None, reduction="sum_over_batch_size",
+                 name="sparse_categorical_crossentropy", dtype=None, axis=-1):  # fmt: skip
         super().__init__(
             sparse_categorical_crossentropy,
             reduction,

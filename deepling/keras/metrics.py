@@ -327,14 +327,8 @@ class AUC(_Confusion):
     """Area under the ROC (or PR) curve from counts at `num_thresholds` evenly spaced thresholds,
     with Keras's trapezoidal ('interpolation') Riemann sum."""
 
-    def __init__(
-        self,
-        num_thresholds: int = 200,
-        curve: str = "ROC",
-        summation_method: str = "interpolation",
-        name=None,
-        dtype=None,
-    ):
+    def __init__(self, num_thresholds: int = 200, curve: str = "ROC",
+                 summation_method: str = "interpolation", name=None, dtype=None):  # fmt: skip
         if curve not in ("ROC", "PR"):
             raise ValueError(f'Invalid curve: "{curve}". Valid options are: "ROC", "PR"')
         self.curve, self.summation_method = curve, summation_method

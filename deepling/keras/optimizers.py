@@ -53,20 +53,10 @@ class Optimizer(optim.Optimizer):
             None, lr=lr, weight_decay=wd, decoupled_weight_decay=True, **rule, **self.switches
         )
 
-    def _common(
-        self,
-        learning_rate,
-        clipnorm=None,
-        clipvalue=None,
-        global_clipnorm=None,
-        use_ema=False,
-        ema_momentum=0.99,
-        ema_overwrite_frequency=None,
-        loss_scale_factor=None,
-        gradient_accumulation_steps=None,
-        name=None,
-        **kwargs,
-    ) -> float:
+    def _common(self, learning_rate, clipnorm=None, clipvalue=None, global_clipnorm=None,
+                use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None,
+                loss_scale_factor=None, gradient_accumulation_steps=None, name=None,
+                **kwargs) -> float:  # fmt: skip
         """Read Keras's common arguments; return the learning rate the rule starts with."""
         if "lr" in kwargs:
             warnings.warn(
@@ -188,17 +178,8 @@ class Adam(Optimizer, optim.Adam):
 
     switches = {"eps_before_bias_correction": True}
 
-    def __init__(
-        self,
-        learning_rate=0.001,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-7,
-        amsgrad=False,
-        weight_decay=None,
-        *common,
-        **kwargs,
-    ):
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False,
+                 weight_decay=None, *common, **kwargs):  # fmt: skip
         rule = dict(betas=(beta_1, beta_2), eps=epsilon, amsgrad=amsgrad)
         super().__init__(learning_rate, weight_decay, common, kwargs, **rule)
 
@@ -208,17 +189,8 @@ class AdamW(Optimizer, optim.Adam):
 
     switches = Adam.switches
 
-    def __init__(
-        self,
-        learning_rate=0.001,
-        weight_decay=0.004,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-7,
-        amsgrad=False,
-        *common,
-        **kwargs,
-    ):
+    def __init__(self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999,
+                 epsilon=1e-7, amsgrad=False, *common, **kwargs):  # fmt: skip
         if weight_decay is None:
             raise ValueError(
                 f"Argument `weight_decay` must be a float. Received: weight_decay={weight_decay}"
@@ -232,15 +204,8 @@ class Adagrad(Optimizer, optim.Adagrad):
 
     switches = {"eps_inside_sqrt": True}
 
-    def __init__(
-        self,
-        learning_rate=0.001,
-        initial_accumulator_value=0.1,
-        epsilon=1e-7,
-        weight_decay=None,
-        *common,
-        **kwargs,
-    ):
+    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
+                 weight_decay=None, *common, **kwargs):  # fmt: skip
         rule = dict(initial_accumulator_value=initial_accumulator_value, eps=epsilon)
         super().__init__(learning_rate, weight_decay, common, kwargs, **rule)
 
@@ -251,17 +216,8 @@ class RMSprop(Optimizer, optim.RMSprop):
 
     switches = {"eps_inside_sqrt": True, "lr_in_momentum": True}
 
-    def __init__(
-        self,
-        learning_rate=0.001,
-        rho=0.9,
-        momentum=0.0,
-        epsilon=1e-7,
-        centered=False,
-        weight_decay=None,
-        *common,
-        **kwargs,
-    ):
+    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False,
+                 weight_decay=None, *common, **kwargs):  # fmt: skip
         rule = dict(alpha=rho, eps=epsilon, momentum=momentum, centered=centered)
         super().__init__(learning_rate, weight_decay, common, kwargs, **rule)
 
@@ -280,16 +236,8 @@ class Adamax(Optimizer, optim.Adamax):
 
     switches = {"eps_outside_max": True}
 
-    def __init__(
-        self,
-        learning_rate=0.001,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-7,
-        weight_decay=None,
-        *common,
-        **kwargs,
-    ):
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 weight_decay=None, *common, **kwargs):  # fmt: skip
         rule = dict(betas=(beta_1, beta_2), eps=epsilon)
         super().__init__(learning_rate, weight_decay, common, kwargs, **rule)
 
@@ -299,16 +247,8 @@ class Nadam(Optimizer, optim.NAdam):
 
     switches = {"momentum_decay": 1.0}
 
-    def __init__(
-        self,
-        learning_rate=0.001,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-7,
-        weight_decay=None,
-        *common,
-        **kwargs,
-    ):
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 weight_decay=None, *common, **kwargs):  # fmt: skip
         rule = dict(betas=(beta_1, beta_2), eps=epsilon)
         super().__init__(learning_rate, weight_decay, common, kwargs, **rule)
 

@@ -13,7 +13,7 @@ class ReLU(Module):
         super().__init__()
         self.inplace = inplace
 
-    def forward(self, input):  # noqa: A002 (PyTorch's name)
+    def forward(self, input):
         return F.relu(input)
 
     def extra_repr(self) -> str:
@@ -23,14 +23,14 @@ class ReLU(Module):
 class Sigmoid(Module):
     """1 / (1 + exp(-x)) elementwise."""
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input):
         return F.sigmoid(input)
 
 
 class Tanh(Module):
     """tanh(x) elementwise."""
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input):
         return F.tanh(input)
 
 
@@ -41,7 +41,7 @@ class SiLU(Module):
         super().__init__()
         self.inplace = inplace
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input):
         return F.silu(input)
 
     def extra_repr(self) -> str:
@@ -55,7 +55,7 @@ class Softmax(Module):
         super().__init__()
         self.dim = dim
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input):
         return F.softmax(input, self.dim)
 
     def extra_repr(self) -> str:
@@ -65,7 +65,7 @@ class Softmax(Module):
 class LogSoftmax(Softmax):
     """log(softmax(x)) along `dim`, computed stably."""
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input):
         return F.log_softmax(input, self.dim)
 
 
@@ -76,7 +76,7 @@ class LeakyReLU(Module):
         super().__init__()
         self.negative_slope, self.inplace = negative_slope, inplace
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input):
         return F.leaky_relu(input, self.negative_slope)
 
     def extra_repr(self) -> str:
@@ -90,7 +90,7 @@ class ELU(Module):
         super().__init__()
         self.alpha, self.inplace = alpha, inplace
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input):
         return F.elu(input, self.alpha)
 
     def extra_repr(self) -> str:
@@ -104,7 +104,7 @@ class GELU(Module):
         super().__init__()
         self.approximate = approximate
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input):
         return F.gelu(input, self.approximate)
 
     def extra_repr(self) -> str:
@@ -118,7 +118,7 @@ class Softplus(Module):
         super().__init__()
         self.beta, self.threshold = beta, threshold
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input):
         return F.softplus(input, self.beta, self.threshold)
 
     def extra_repr(self) -> str:

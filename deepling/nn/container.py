@@ -90,9 +90,9 @@ class Sequential(_ModuleSequence):
     def _slice(self, items):
         return type(self)(OrderedDict(items))  # a slice keeps the names
 
-    def forward(self, input):  # noqa: A002 (PyTorch's name)
+    def forward(self, input):
         for module in self._modules.values():
-            input = module(input)  # noqa: A001
+            input = module(input)
         return input
 
 

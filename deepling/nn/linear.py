@@ -18,7 +18,7 @@ class Identity(Module):
     def __init__(self, *args, **kwargs):
         super().__init__()
 
-    def forward(self, input):  # noqa: A002 (PyTorch's name)
+    def forward(self, input):
         return input
 
 
@@ -58,7 +58,7 @@ class Linear(Module):
             bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0
             init.uniform_(self.bias, -bound, bound)
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input):
         return linear(input, self.weight, self.bias)
 
     def extra_repr(self) -> str:
@@ -75,7 +75,7 @@ class Flatten(Module):
         super().__init__()
         self.start_dim, self.end_dim = start_dim, end_dim
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input):
         return flatten(input, self.start_dim, self.end_dim)
 
     def extra_repr(self) -> str:

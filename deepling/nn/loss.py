@@ -40,14 +40,14 @@ class _WeightedLoss(_Loss):
 class MSELoss(_Loss):
     """Mean squared error: mean((input - target)^2), or its sum, or elementwise ('none')."""
 
-    def forward(self, input, target):  # noqa: A002 (PyTorch's argument names)
+    def forward(self, input, target):
         return _loss.mse_loss(input, target, reduction=self.reduction)
 
 
 class L1Loss(_Loss):
     """Mean absolute error: mean(|input - target|)."""
 
-    def forward(self, input, target):  # noqa: A002
+    def forward(self, input, target):
         return _loss.l1_loss(input, target, reduction=self.reduction)
 
 
@@ -58,7 +58,7 @@ class HuberLoss(_Loss):
         super().__init__(reduction=reduction)
         self.delta = delta
 
-    def forward(self, input, target):  # noqa: A002
+    def forward(self, input, target):
         return _loss.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
 
 
@@ -69,7 +69,7 @@ class SmoothL1Loss(_Loss):
         super().__init__(size_average, reduce, reduction)
         self.beta = beta
 
-    def forward(self, input, target):  # noqa: A002
+    def forward(self, input, target):
         return _loss.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
 
 
@@ -77,7 +77,7 @@ class BCELoss(_WeightedLoss):
     """Binary cross-entropy of probabilities in [0, 1] (after a sigmoid) against targets in
     [0, 1] of the same shape and dtype: -(t log p + (1 - t) log(1 - p)), logs clamped at -100."""
 
-    def forward(self, input, target):  # noqa: A002
+    def forward(self, input, target):
         return _loss.binary_cross_entropy(input, target, self.weight, reduction=self.reduction)
 
 
@@ -91,7 +91,7 @@ class BCEWithLogitsLoss(_Loss):
         self.register_buffer("weight", weight)
         self.register_buffer("pos_weight", pos_weight)
 
-    def forward(self, input, target):  # noqa: A002
+    def forward(self, input, target):
         return _loss.binary_cross_entropy_with_logits(
             input, target, self.weight, reduction=self.reduction, pos_weight=self.pos_weight
         )
@@ -108,20 +108,13 @@ class CrossEntropyLoss(_WeightedLoss):
         label_smoothing: mixes the target with a uniform distribution by this amount.
     """
 
-    def __init__(
-        self,
-        weight=None,
-        size_average=None,
-        ignore_index: int = -100,
-        reduce=None,
-        reduction: str = "mean",
-        label_smoothing: float = 0.0,
-    ):
+    def __init__(self, weight=None, size_average=None, ignore_index: int = -100, reduce=None,
+                 reduction: str = "mean", label_smoothing: float = 0.0):  # fmt: skip
         super().__init__(weight, size_average, reduce, reduction)
         self.ignore_index = ignore_index
         self.label_smoothing = label_smoothing
 
-    def forward(self, input, target):  # noqa: A002
+    def forward(self, input, target):
         return _loss.cross_entropy(
             input,
             target,
@@ -135,18 +128,12 @@ class CrossEntropyLoss(_WeightedLoss):
 class NLLLoss(_WeightedLoss):
     """Negative log-likelihood of class indices under log-probabilities (after LogSoftmax)."""
 
-    def __init__(
-        self,
-        weight=None,
-        size_average=None,
-        ignore_index: int = -100,
-        reduce=None,
-        reduction: str = "mean",
-    ):
+    def __init__(self, weight=None, size_average=None, ignore_index: int = -100, reduce=None,
+                 reduction: str = "mean"):  # fmt: skip
         super().__init__(weight, size_average, reduce, reduction)
         self.ignore_index = ignore_index
 
-    def forward(self, input, target):  # noqa: A002
+    def forward(self, input, target):
         return _loss.nll_loss(
             input, target, self.weight, ignore_index=self.ignore_index, reduction=self.reduction
         )

@@ -22,20 +22,10 @@ class Embedding(Module):
         deepling.Size([2, 2, 3])
     """
 
-    def __init__(
-        self,
-        num_embeddings: int,
-        embedding_dim: int,
-        padding_idx: int | None = None,
-        max_norm=None,
-        norm_type: float = 2.0,
-        scale_grad_by_freq: bool = False,
-        sparse: bool = False,
-        _weight=None,
-        _freeze: bool = False,
-        device=None,
-        dtype=None,
-    ):
+    def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,
+                 max_norm=None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
+                 sparse: bool = False, _weight=None, _freeze: bool = False, device=None,
+                 dtype=None):  # fmt: skip
         super().__init__()
         if max_norm is not None or scale_grad_by_freq or sparse:
             raise NotImplementedError("Embedding: max_norm, scale_grad_by_freq, sparse")
@@ -63,7 +53,7 @@ class Embedding(Module):
         if self.padding_idx is not None:
             self.weight.data[self.padding_idx] = 0
 
-    def forward(self, input):  # noqa: A002 (PyTorch's name)
+    def forward(self, input):
         return F.embedding(input, self.weight, self.padding_idx)
 
     def extra_repr(self) -> str:

@@ -205,7 +205,7 @@ def _kind(x) -> str:
     return x.data.dtype.kind if isinstance(x, Tensor) else np.asarray(x).dtype.kind
 
 
-def pow(a, b) -> Tensor:  # noqa: A001 (PyTorch's name)
+def pow(a, b) -> Tensor:
     return Pow()(*promote(a, b))
 
 
@@ -265,7 +265,7 @@ def minimum(a, b) -> Tensor:
     return Minimum()(*promote(a, b))
 
 
-def where(condition, input=None, other=None) -> Tensor:  # noqa: A002 (PyTorch's names)
+def where(condition, input=None, other=None) -> Tensor:
     """`where(cond, a, b)` picks elementwise; `where(cond)` alone gives the indices (no grad)."""
     cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
     if input is None and other is None:

@@ -185,7 +185,7 @@ def _no_out(out) -> None:
         raise NotImplementedError("out= is not supported here: use the returned tensor")
 
 
-def sum(x, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None, out=None) -> Tensor:  # noqa: A001
+def sum(x, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None, out=None) -> Tensor:
     """Sum over `dim` (an int, a tuple, or None for all)."""
     _no_out(out)
     if dtype is not None:
@@ -222,13 +222,13 @@ def _extreme(kind, x, dim, keepdim, axis, keepdims, result):
     return result(values, Tensor._wrap(indices.astype(np.int64, copy=False)))
 
 
-def max(x, dim=None, keepdim=False, *, axis=None, keepdims=None, out=None):  # noqa: A001
+def max(x, dim=None, keepdim=False, *, axis=None, keepdims=None, out=None):
     """Largest value; with an int `dim`, a (values, indices) pair as in PyTorch."""
     _no_out(out)
     return _extreme("max", x, dim, keepdim, axis, keepdims, MaxResult)
 
 
-def min(x, dim=None, keepdim=False, *, axis=None, keepdims=None, out=None):  # noqa: A001
+def min(x, dim=None, keepdim=False, *, axis=None, keepdims=None, out=None):
     """Smallest value; with an int `dim`, a (values, indices) pair as in PyTorch."""
     _no_out(out)
     return _extreme("min", x, dim, keepdim, axis, keepdims, MinResult)
@@ -257,17 +257,8 @@ def logsumexp(x, dim=None, keepdim=False, *, axis=None, keepdims=None) -> Tensor
     return LogSumExp(_axes(x.ndim, dim, axis), _keep(keepdim, keepdims))(x)
 
 
-def var(
-    x,
-    dim=None,
-    unbiased=True,
-    keepdim=False,
-    *,
-    correction=None,
-    axis=None,
-    keepdims=None,
-    ddof=None,
-) -> Tensor:
+def var(x, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=None, keepdims=None,
+        ddof=None) -> Tensor:  # fmt: skip
     """Variance; PyTorch's default divides by n - 1 (`correction=1`), NumPy's `ddof=0` by n."""
     if correction is None:
         correction = ddof if ddof is not None else int(bool(unbiased))
@@ -278,17 +269,8 @@ def var(
     return sum(d * d, axes, keepdim=keep) / builtins.max(n - correction, 0)
 
 
-def std(
-    x,
-    dim=None,
-    unbiased=True,
-    keepdim=False,
-    *,
-    correction=None,
-    axis=None,
-    keepdims=None,
-    ddof=None,
-) -> Tensor:
+def std(x, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=None, keepdims=None,
+        ddof=None) -> Tensor:  # fmt: skip
     """Standard deviation: the square root of `var` with the same arguments."""
     from .unary import sqrt
 

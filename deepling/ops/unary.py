@@ -156,11 +156,11 @@ def tanh(x) -> Tensor:
     return Tanh()(x)
 
 
-def abs(x) -> Tensor:  # noqa: A001 (PyTorch's name)
+def abs(x) -> Tensor:
     return Abs()(x)
 
 
-def clamp(x, min=None, max=None) -> Tensor:  # noqa: A002 (PyTorch's names)
+def clamp(x, min=None, max=None) -> Tensor:
     """Limit values to [min, max]; either bound may be None."""
     if min is None and max is None:
         raise ValueError("clamp: at least one of min and max must be given")

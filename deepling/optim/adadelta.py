@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._backend import array_module
-from .optimizer import Optimizer, buffer, count_step, require
+from .optimizer import Optimizer, buffer, count_step, hyperparameters, require
 
 
 class Adadelta(Optimizer):
@@ -29,25 +29,11 @@ class Adadelta(Optimizer):
         0.105573
     """
 
-    def __init__(
-        self,
-        params=None,
-        lr=1.0,
-        rho=0.9,
-        eps=1e-6,
-        weight_decay=0.0,
-        *,
-        maximize=False,
-        learning_rate=None,
-        decoupled_weight_decay=False,
-    ):
+    def __init__(self, params=None, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0, *, maximize=False,
+                 learning_rate=None, decoupled_weight_decay=False):  # fmt: skip
         require(0 <= rho <= 1, "rho value", rho)
         require(eps >= 0, "epsilon value", eps)
-        defaults = dict(
-            lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize,
-            decoupled_weight_decay=decoupled_weight_decay,
-        )  # fmt: skip
-        super().__init__(params, defaults, learning_rate)
+        super().__init__(params, hyperparameters(locals()), learning_rate)
 
     def _update(self, p, g, state, group):
         xp, rho, eps = array_module(p), group["rho"], group["eps"]

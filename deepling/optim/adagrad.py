@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._backend import array_module
-from .optimizer import Optimizer, buffer, count_step, require
+from .optimizer import Optimizer, buffer, count_step, hyperparameters, require
 
 
 class Adagrad(Optimizer):
@@ -30,20 +30,9 @@ class Adagrad(Optimizer):
         0.5
     """
 
-    def __init__(
-        self,
-        params=None,
-        lr=1e-2,
-        lr_decay=0.0,
-        weight_decay=0.0,
-        initial_accumulator_value=0.0,
-        eps=1e-10,
-        *,
-        maximize=False,
-        learning_rate=None,
-        decoupled_weight_decay=False,
-        eps_inside_sqrt=False,
-    ):
+    def __init__(self, params=None, lr=1e-2, lr_decay=0.0, weight_decay=0.0,
+                 initial_accumulator_value=0.0, eps=1e-10, *, maximize=False, learning_rate=None,
+                 decoupled_weight_decay=False, eps_inside_sqrt=False):  # fmt: skip
         require(lr_decay >= 0, "lr_decay value", lr_decay)
         require(
             initial_accumulator_value >= 0,
@@ -51,12 +40,7 @@ class Adagrad(Optimizer):
             initial_accumulator_value,
         )
         require(eps >= 0, "epsilon value", eps)
-        defaults = dict(
-            lr=lr, lr_decay=lr_decay, weight_decay=weight_decay, eps=eps,
-            initial_accumulator_value=initial_accumulator_value, maximize=maximize,
-            decoupled_weight_decay=decoupled_weight_decay, eps_inside_sqrt=eps_inside_sqrt,
-        )  # fmt: skip
-        super().__init__(params, defaults, learning_rate)
+        super().__init__(params, hyperparameters(locals()), learning_rate)
 
     def _update(self, p, g, state, group):
         xp, eps = array_module(p), group["eps"]

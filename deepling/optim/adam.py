@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from .._backend import array_module
-from .optimizer import Optimizer, buffer, count_step, require
+from .optimizer import Optimizer, buffer, count_step, hyperparameters, require
 
 
 def check_betas(betas) -> None:
@@ -42,28 +42,12 @@ class Adam(Optimizer):
         0.9
     """
 
-    def __init__(
-        self,
-        params=None,
-        lr=1e-3,
-        betas=(0.9, 0.999),
-        eps=1e-8,
-        weight_decay=0.0,
-        amsgrad=False,
-        *,
-        maximize=False,
-        learning_rate=None,
-        decoupled_weight_decay=False,
-        eps_before_bias_correction=False,
-    ):
+    def __init__(self, params=None, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
+                 amsgrad=False, *, maximize=False, learning_rate=None, decoupled_weight_decay=False,
+                 eps_before_bias_correction=False):  # fmt: skip
         require(eps >= 0, "epsilon value", eps)
         check_betas(betas)
-        defaults = dict(
-            lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
-            maximize=maximize, decoupled_weight_decay=decoupled_weight_decay,
-            eps_before_bias_correction=eps_before_bias_correction,
-        )  # fmt: skip
-        super().__init__(params, defaults, learning_rate)
+        super().__init__(params, hyperparameters(locals()), learning_rate)
 
     def _update(self, p, g, state, group):
         xp, (b1, b2), eps = array_module(p), group["betas"], group["eps"]
@@ -101,5 +85,6 @@ class AdamW(Adam):
 
     def __init__(self, params=None, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2,
                  amsgrad=False, **kwargs):  # fmt: skip
-        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, decoupled_weight_decay=True,
-                         **kwargs)  # fmt: skip
+        super().__init__(
+            params, lr, betas, eps, weight_decay, amsgrad, decoupled_weight_decay=True, **kwargs
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .._backend import array_module
 from .adam import check_betas
-from .optimizer import Optimizer, buffer, count_step, require
+from .optimizer import Optimizer, buffer, count_step, hyperparameters, require
 
 
 class Adamax(Optimizer):
@@ -30,26 +30,12 @@ class Adamax(Optimizer):
         0.9
     """
 
-    def __init__(
-        self,
-        params=None,
-        lr=2e-3,
-        betas=(0.9, 0.999),
-        eps=1e-8,
-        weight_decay=0.0,
-        *,
-        maximize=False,
-        learning_rate=None,
-        decoupled_weight_decay=False,
-        eps_outside_max=False,
-    ):
+    def __init__(self, params=None, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, *,
+                 maximize=False, learning_rate=None, decoupled_weight_decay=False,
+                 eps_outside_max=False):  # fmt: skip
         require(eps >= 0, "epsilon value", eps)
         check_betas(betas)
-        defaults = dict(
-            lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, maximize=maximize,
-            decoupled_weight_decay=decoupled_weight_decay, eps_outside_max=eps_outside_max,
-        )  # fmt: skip
-        super().__init__(params, defaults, learning_rate)
+        super().__init__(params, hyperparameters(locals()), learning_rate)
 
     def _update(self, p, g, state, group):
         xp, (b1, b2), eps = array_module(p), group["betas"], group["eps"]

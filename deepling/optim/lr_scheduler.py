@@ -188,18 +188,9 @@ class ReduceLROnPlateau(Plateau, LRScheduler):
     cooldown_first = cut_at_patience = False
     rest_without_cut = True
 
-    def __init__(
-        self,
-        optimizer,
-        mode: str = "min",
-        factor: float = 0.1,
-        patience: int = 10,
-        threshold: float = 1e-4,
-        threshold_mode: str = "rel",
-        cooldown: int = 0,
-        min_lr=0.0,
-        eps: float = 1e-8,
-    ):
+    def __init__(self, optimizer, mode: str = "min", factor: float = 0.1, patience: int = 10,
+                 threshold: float = 1e-4, threshold_mode: str = "rel", cooldown: int = 0,
+                 min_lr=0.0, eps: float = 1e-8):  # fmt: skip
         if factor >= 1.0:
             raise ValueError("Factor should be < 1.0.")
         if not isinstance(optimizer, Optimizer):
@@ -253,23 +244,11 @@ class OneCycleLR(LRScheduler):
     `max_lr / (div_factor * final_div_factor)`, cycling momentum (or Adam's beta1) inversely.
     Step it once per batch, `total_steps` (or `epochs * steps_per_epoch`) times."""
 
-    def __init__(
-        self,
-        optimizer,
-        max_lr,
-        total_steps: int | None = None,
-        epochs: int | None = None,
-        steps_per_epoch: int | None = None,
-        pct_start: float = 0.3,
-        anneal_strategy: str = "cos",
-        cycle_momentum: bool = True,
-        base_momentum=0.85,
-        max_momentum=0.95,
-        div_factor: float = 25.0,
-        final_div_factor: float = 1e4,
-        three_phase: bool = False,
-        last_epoch: int = -1,
-    ):
+    def __init__(self, optimizer, max_lr, total_steps: int | None = None, epochs: int | None = None,
+                 steps_per_epoch: int | None = None, pct_start: float = 0.3,
+                 anneal_strategy: str = "cos", cycle_momentum: bool = True, base_momentum=0.85,
+                 max_momentum=0.95, div_factor: float = 25.0, final_div_factor: float = 1e4,
+                 three_phase: bool = False, last_epoch: int = -1):  # fmt: skip
         if total_steps is None and (epochs is None or steps_per_epoch is None):
             raise ValueError("You must define either total_steps OR (epochs AND steps_per_epoch)")
         self.total_steps = total_steps if total_steps is not None else epochs * steps_per_epoch
@@ -284,13 +263,17 @@ class OneCycleLR(LRScheduler):
         up, n = float(pct_start * self.total_steps) - 1, self.total_steps - 1
         # (end step, lr from, lr to, momentum from, momentum to), as PyTorch's phases
         self._phases = (
-            [(up, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
-             (2 * up, "max_lr", "initial_lr", "base_momentum", "max_momentum"),
-             (n, "initial_lr", "min_lr", "max_momentum", "max_momentum")]
+            [
+                (up, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
+                (2 * up, "max_lr", "initial_lr", "base_momentum", "max_momentum"),
+                (n, "initial_lr", "min_lr", "max_momentum", "max_momentum"),
+            ]
             if three_phase
-            else [(up, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
-                  (n, "max_lr", "min_lr", "base_momentum", "max_momentum")]
-        )  # fmt: skip
+            else [
+                (up, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
+                (n, "max_lr", "min_lr", "base_momentum", "max_momentum"),
+            ]
+        )
         self.anneal_strategy, self.cycle_momentum = anneal_strategy, cycle_momentum
         self.use_beta1 = "betas" in optimizer.defaults
         if cycle_momentum and "momentum" not in optimizer.defaults and not self.use_beta1:
@@ -343,6 +326,12 @@ class OneCycleLR(LRScheduler):
 
 
 __all__ = [
-    "CosineAnnealingLR", "ExponentialLR", "LRScheduler", "LambdaLR", "MultiStepLR",
-    "OneCycleLR", "ReduceLROnPlateau", "StepLR",
-]  # fmt: skip
+    "CosineAnnealingLR",
+    "ExponentialLR",
+    "LRScheduler",
+    "LambdaLR",
+    "MultiStepLR",
+    "OneCycleLR",
+    "ReduceLROnPlateau",
+    "StepLR",
+]

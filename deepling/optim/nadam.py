@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .._backend import array_module
 from .adam import check_betas
-from .optimizer import Optimizer, buffer, count_step, require
+from .optimizer import Optimizer, buffer, count_step, hyperparameters, require
 
 
 class NAdam(Optimizer):
@@ -32,28 +32,13 @@ class NAdam(Optimizer):
         0.8944
     """
 
-    def __init__(
-        self,
-        params=None,
-        lr=2e-3,
-        betas=(0.9, 0.999),
-        eps=1e-8,
-        weight_decay=0.0,
-        momentum_decay=4e-3,
-        decoupled_weight_decay=False,
-        *,
-        maximize=False,
-        learning_rate=None,
-    ):
+    def __init__(self, params=None, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
+                 momentum_decay=4e-3, decoupled_weight_decay=False, *, maximize=False,
+                 learning_rate=None):  # fmt: skip
         require(eps >= 0, "epsilon value", eps)
         check_betas(betas)
         require(momentum_decay >= 0, "momentum_decay value", momentum_decay)
-        defaults = dict(
-            lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
-            momentum_decay=momentum_decay, decoupled_weight_decay=decoupled_weight_decay,
-            maximize=maximize,
-        )  # fmt: skip
-        super().__init__(params, defaults, learning_rate)
+        super().__init__(params, hyperparameters(locals()), learning_rate)
 
     def _update(self, p, g, state, group):
         xp, (b1, b2), lr = array_module(p), group["betas"], group["lr"]

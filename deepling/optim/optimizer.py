@@ -26,6 +26,15 @@ def require(ok: bool, what: str, value) -> None:
         raise ValueError(f"Invalid {what}: {value}")
 
 
+def hyperparameters(arguments: dict) -> dict:
+    """A rule's constructor arguments (its `locals()`) as its defaults: all but `self`,
+    `params` and `learning_rate`; sequences become tuples (`betas`), as PyTorch keeps them."""
+    skip = ("self", "params", "learning_rate", "__class__")
+    return {
+        k: tuple(v) if isinstance(v, list) else v for k, v in arguments.items() if k not in skip
+    }
+
+
 def buffer(state: dict, key: str, p, fill: float = 0.0):
     """The state array `key` of parameter array `p`, created full of `fill` on first use."""
     value = state.get(key)

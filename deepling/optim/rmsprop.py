@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._backend import array_module
-from .optimizer import Optimizer, buffer, count_step, require
+from .optimizer import Optimizer, buffer, count_step, hyperparameters, require
 
 
 class RMSprop(Optimizer):
@@ -34,31 +34,13 @@ class RMSprop(Optimizer):
         0.98
     """
 
-    def __init__(
-        self,
-        params=None,
-        lr=1e-2,
-        alpha=0.99,
-        eps=1e-8,
-        weight_decay=0.0,
-        momentum=0.0,
-        centered=False,
-        *,
-        maximize=False,
-        learning_rate=None,
-        decoupled_weight_decay=False,
-        eps_inside_sqrt=False,
-        lr_in_momentum=False,
-    ):
+    def __init__(self, params=None, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0,
+                 centered=False, *, maximize=False, learning_rate=None,
+                 decoupled_weight_decay=False, eps_inside_sqrt=False, lr_in_momentum=False):  # fmt: skip
         require(eps >= 0, "epsilon value", eps)
         require(momentum >= 0, "momentum value", momentum)
         require(alpha >= 0, "alpha value", alpha)
-        defaults = dict(
-            lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
-            centered=centered, maximize=maximize, decoupled_weight_decay=decoupled_weight_decay,
-            eps_inside_sqrt=eps_inside_sqrt, lr_in_momentum=lr_in_momentum,
-        )  # fmt: skip
-        super().__init__(params, defaults, learning_rate)
+        super().__init__(params, hyperparameters(locals()), learning_rate)
 
     def _update(self, p, g, state, group):
         xp, alpha, eps, lr = array_module(p), group["alpha"], group["eps"], group["lr"]

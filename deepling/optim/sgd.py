@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .optimizer import Optimizer, buffer, require
+from .optimizer import Optimizer, buffer, hyperparameters, require
 
 
 class SGD(Optimizer):
@@ -32,29 +32,13 @@ class SGD(Optimizer):
         [0.5]
     """
 
-    def __init__(
-        self,
-        params=None,
-        lr=1e-3,
-        momentum=0.0,
-        dampening=0.0,
-        weight_decay=0.0,
-        nesterov=False,
-        *,
-        maximize=False,
-        learning_rate=None,
-        decoupled_weight_decay=False,
-        lr_in_momentum=False,
-    ):
+    def __init__(self, params=None, lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0,
+                 nesterov=False, *, maximize=False, learning_rate=None,
+                 decoupled_weight_decay=False, lr_in_momentum=False):  # fmt: skip
         require(momentum >= 0, "momentum value", momentum)
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
-        defaults = dict(
-            lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
-            nesterov=nesterov, maximize=maximize, decoupled_weight_decay=decoupled_weight_decay,
-            lr_in_momentum=lr_in_momentum,
-        )  # fmt: skip
-        super().__init__(params, defaults, learning_rate)
+        super().__init__(params, hyperparameters(locals()), learning_rate)
 
     def _update(self, p, g, state, group):
         lr, momentum = group["lr"], group["momentum"]

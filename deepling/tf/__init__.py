@@ -9,7 +9,7 @@ argument orders. `tf.keras` and `tf.optimizers` are Keras's own modules (`deepli
 import importlib as _importlib  # private: the face's namespace holds TF's names only
 import sys as _sys
 
-from .._backend import bool_ as bool  # noqa: A001 (TF's dtype names shadow builtins here)
+from .._backend import bool_ as bool
 from .._backend import float16 as float16
 from .._backend import float16 as half
 from .._backend import float32 as float32

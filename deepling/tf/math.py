@@ -59,13 +59,13 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None) -> Tens
     return ops.logsumexp(_t(input_tensor), axis=axis, keepdims=keepdims)
 
 
-def argmax(input, axis=None, output_type=_backend.int64, name=None) -> Tensor:  # noqa: A002
+def argmax(input, axis=None, output_type=_backend.int64, name=None) -> Tensor:
     """Index of the largest value along `axis` (TF's default is axis 0, not the flattened array)."""
     found = ops.argmax(_t(input), axis=0 if axis is None else axis)
     return Tensor._wrap(found.data.astype(output_type, copy=False))
 
 
-def argmin(input, axis=None, output_type=_backend.int64, name=None) -> Tensor:  # noqa: A002
+def argmin(input, axis=None, output_type=_backend.int64, name=None) -> Tensor:
     """Index of the smallest value along `axis` (default axis 0)."""
     found = ops.argmin(_t(input), axis=0 if axis is None else axis)
     return Tensor._wrap(found.data.astype(output_type, copy=False))
@@ -95,7 +95,7 @@ sqrt = _unary(ops.sqrt, "Square root elementwise.")
 exp = _unary(ops.exp, "e ** x elementwise.")
 expm1 = _unary(ops.expm1, "e ** x - 1 elementwise, exact near 0.")
 log = _unary(ops.log, "Natural logarithm elementwise.")
-abs = _unary(ops.abs, "|x| elementwise.")  # noqa: A001 (TF's name)
+abs = _unary(ops.abs, "|x| elementwise.")
 negative = _unary(ops.neg, "-x elementwise.")
 sin = _unary(ops.sin, "Sine elementwise.")
 cos = _unary(ops.cos, "Cosine elementwise.")
@@ -105,7 +105,7 @@ add = _binary(ops.add, "add", "x + y with broadcasting.")
 subtract = _binary(ops.sub, "subtract", "x - y with broadcasting.")
 multiply = _binary(ops.mul, "multiply", "x * y with broadcasting.")
 divide = _binary(ops.div, "divide", "x / y with broadcasting.")
-pow = _binary(ops.pow, "pow", "x ** y with broadcasting.")  # noqa: A001
+pow = _binary(ops.pow, "pow", "x ** y with broadcasting.")
 maximum = _binary(ops.maximum, "maximum", "Elementwise larger of x and y.")
 minimum = _binary(ops.minimum, "minimum", "Elementwise smaller of x and y.")
 equal = _binary(ops.eq, "equal", "x == y elementwise, as a bool tensor.")

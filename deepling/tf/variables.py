@@ -182,19 +182,19 @@ def ones(shape, dtype=_backend.float32, name=None) -> Tensor:
     return Tensor._wrap(np.ones(_shape(shape), _backend.to_dtype(dtype)))
 
 
-def zeros_like(input, dtype=None, name=None) -> Tensor:  # noqa: A002 (TF's name)
+def zeros_like(input, dtype=None, name=None) -> Tensor:
     """Zeros with the shape and (unless given) the dtype of `input`."""
     array = _tf_array(input)
     return Tensor._wrap(np.zeros(array.shape, _backend.to_dtype(dtype) or array.dtype))
 
 
-def ones_like(input, dtype=None, name=None) -> Tensor:  # noqa: A002
+def ones_like(input, dtype=None, name=None) -> Tensor:
     """Ones with the shape and (unless given) the dtype of `input`."""
     array = _tf_array(input)
     return Tensor._wrap(np.ones(array.shape, _backend.to_dtype(dtype) or array.dtype))
 
 
-def range(start, limit=None, delta=1, dtype=None, name="range") -> Tensor:  # noqa: A001
+def range(start, limit=None, delta=1, dtype=None, name="range") -> Tensor:
     """start, start + delta, ... up to (not including) `limit`; int32 for ints, else float32."""
     if limit is None:
         start, limit = 0, start

@@ -56,15 +56,8 @@ class Layer(Module):
         input_shape: the shape of one sample, e.g. `(13,)`; builds the layer at once.
     """
 
-    def __init__(
-        self,
-        trainable=True,
-        name=None,
-        dtype=None,
-        input_shape=None,
-        batch_input_shape=None,
-        **kwargs,
-    ):
+    def __init__(self, trainable=True, name=None, dtype=None, input_shape=None,
+                 batch_input_shape=None, **kwargs):  # fmt: skip
         super().__init__()
         if kwargs:
             raise TypeError(
@@ -96,16 +89,8 @@ class Layer(Module):
             self.built = True
             self.built_input_shape = input_shape
 
-    def add_weight(
-        self,
-        name=None,
-        shape=(),
-        dtype=None,
-        initializer="glorot_uniform",
-        regularizer=None,
-        trainable=True,
-        constraint=None,
-    ) -> Parameter:
+    def add_weight(self, name=None, shape=(), dtype=None, initializer="glorot_uniform",
+                   regularizer=None, trainable=True, constraint=None) -> Parameter:  # fmt: skip
         """Make a weight, register it under `name` and return it. A `constraint` is applied by
         Keras optimizers after each update of the weight."""
         name = name or f"weight_{len(self._weight_trainable)}"

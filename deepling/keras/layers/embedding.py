@@ -28,16 +28,8 @@ class Embedding(Layer):
         deepling.Size([1, 3, 4])
     """
 
-    def __init__(
-        self,
-        input_dim,
-        output_dim,
-        embeddings_initializer="uniform",
-        embeddings_regularizer=None,
-        mask_zero=False,
-        input_length=None,
-        **kwargs,
-    ):
+    def __init__(self, input_dim, output_dim, embeddings_initializer="uniform",
+                 embeddings_regularizer=None, mask_zero=False, input_length=None, **kwargs):  # fmt: skip
         if input_length is not None and "input_shape" not in kwargs:
             kwargs.setdefault("batch_input_shape", (None, input_length))
         super().__init__(**kwargs)

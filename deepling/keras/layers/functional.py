@@ -13,18 +13,8 @@ from .base import Layer, unique_name
 class KerasTensor:
     """A placeholder with a shape (batch dim None) and the layer call that produced it."""
 
-    def __init__(
-        self,
-        shape,
-        dtype="float32",
-        layer=None,
-        parents=(),
-        args=(),
-        kwargs=None,
-        index=None,
-        name=None,
-        multi_input=False,
-    ):
+    def __init__(self, shape, dtype="float32", layer=None, parents=(), args=(), kwargs=None,
+                 index=None, name=None, multi_input=False):  # fmt: skip
         self.shape = tuple(shape)
         self.multi_input = multi_input  # the layer was called on a list (Concatenate, Add)
         self.dtype = dtype

@@ -22,18 +22,8 @@ def as_float_tensor(x) -> Tensor:
 class _Norm(Layer):
     """Shared parts: axis checks, gamma/beta weights, config; builds at once given a shape."""
 
-    def __init__(
-        self,
-        axis=-1,
-        epsilon=1e-3,
-        center=True,
-        scale=True,
-        beta_initializer="zeros",
-        gamma_initializer="ones",
-        beta_regularizer=None,
-        gamma_regularizer=None,
-        **kwargs,
-    ):
+    def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, beta_initializer="zeros",
+                 gamma_initializer="ones", beta_regularizer=None, gamma_regularizer=None, **kwargs):  # fmt: skip
         super().__init__(**kwargs)
         self.axis, self.epsilon = axis if isinstance(axis, int) else list(axis), epsilon
         self.center, self.scale = center, scale
@@ -109,19 +99,9 @@ class BatchNormalization(_Norm):
         (256, 2)
     """
 
-    def __init__(
-        self,
-        axis=-1,
-        momentum=0.99,
-        epsilon=1e-3,
-        center=True,
-        scale=True,
-        beta_initializer="zeros",
-        gamma_initializer="ones",
-        moving_mean_initializer="zeros",
-        moving_variance_initializer="ones",
-        **kwargs,
-    ):
+    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
+                 beta_initializer="zeros", gamma_initializer="ones",
+                 moving_mean_initializer="zeros", moving_variance_initializer="ones", **kwargs):  # fmt: skip
         self.momentum = momentum  # set before the base class, which may build at once
         self.moving_mean_initializer = initializers.get(moving_mean_initializer)
         self.moving_variance_initializer = initializers.get(moving_variance_initializer)

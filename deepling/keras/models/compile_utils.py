@@ -15,18 +15,10 @@ from .. import losses
 from ..metrics import get as get_metric
 
 # compile() arguments Keras 2 accepts and deepling ignores (graph/distribution settings)
-COMPILE_IGNORED = {
-    "run_eagerly",
-    "steps_per_execution",
-    "jit_compile",
-    "sample_weight_mode",
-    "target_tensors",
-    "distribute",
-    "experimental_run_tf_function",
-    "cloning",
-    "auto_scale_loss",
-    "pss_evaluation_shards",
-}
+COMPILE_IGNORED = set(
+    "run_eagerly steps_per_execution jit_compile sample_weight_mode target_tensors distribute "
+    "experimental_run_tf_function cloning auto_scale_loss pss_evaluation_shards".split()
+)
 
 
 class Compiled:

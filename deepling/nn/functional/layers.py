@@ -14,7 +14,7 @@ from ...tensor import Tensor
 
 
 # --- dropout and one_hot ---
-def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:  # noqa: A002
+def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zero each element with probability p and scale the rest by 1/(1-p) (identity when not
     training); the mask comes from deepling's one generator (`deepling.manual_seed`)."""
     if not 0.0 <= p <= 1.0:
@@ -50,7 +50,7 @@ def _affine(y, weight, bias, shape):
     return y
 
 
-def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5) -> Tensor:  # noqa: A002
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5) -> Tensor:
     """Standardize over the last len(normalized_shape) dims, then scale by weight, add bias."""
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     if tuple(input.shape[input.ndim - len(shape) :]) != shape:
@@ -62,16 +62,8 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-
     return _affine(_Normalize(axes, eps)(input), weight, bias, None)
 
 
-def batch_norm(
-    input,  # noqa: A002
-    running_mean,
-    running_var,
-    weight=None,
-    bias=None,
-    training: bool = False,
-    momentum: float = 0.1,
-    eps: float = 1e-5,
-) -> Tensor:
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training: bool = False,
+               momentum: float = 0.1, eps: float = 1e-5) -> Tensor:  # fmt: skip
     """Normalize each channel (dim 1) over the batch (and length) dims.
 
     Training uses the batch's statistics and updates `running_mean`/`running_var` in place
@@ -104,7 +96,7 @@ def batch_norm(
     return _affine(y, weight, bias, shape)
 
 
-def embedding(input, weight, padding_idx=None, max_norm=None, *args, **kwargs) -> Tensor:  # noqa: A002
+def embedding(input, weight, padding_idx=None, max_norm=None, *args, **kwargs) -> Tensor:
     """Rows of `weight` picked by the integer tensor `input` (shape (*input.shape, dim))."""
     if max_norm is not None:
         raise NotImplementedError("embedding: max_norm is not supported")

@@ -46,7 +46,7 @@ def legacy_reduction(reduction, size_average=None, reduce=None) -> str:
 
 
 # --- regression ---
-def _check_pointwise(name, input, target, weight=None):  # noqa: A002 (PyTorch's names)
+def _check_pointwise(name, input, target, weight=None):
     """PyTorch only warns when the shapes differ, then broadcasts (Sub names shapes that don't)."""
     x, t = _array(input), _array(target)
     if x.dtype.kind != "f" and t.dtype.kind != "f":
@@ -66,21 +66,21 @@ def _check_pointwise(name, input, target, weight=None):  # noqa: A002 (PyTorch's
         )
 
 
-def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):  # noqa: A002
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """Mean squared error (x - t)^2, reduced; `weight` scales each element (mean: / sum(w))."""
     reduction = legacy_reduction(reduction, size_average, reduce)
     _check_pointwise("mse_loss", input, target, weight)
     return _loss.reduce_loss(_loss.squared_error(input, target), reduction, weight, _sum(weight))
 
 
-def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):  # noqa: A002
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """Mean absolute error |x - t|, reduced; its slope at 0 is 0, as PyTorch's."""
     reduction = legacy_reduction(reduction, size_average, reduce)
     _check_pointwise("l1_loss", input, target, weight)
     return _loss.reduce_loss(_loss.absolute_error(input, target), reduction, weight, _sum(weight))
 
 
-def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):  # noqa: A002
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     """0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta), with d = x - t."""
     reduction = legacy_reduction(reduction)
     if delta <= 0:
@@ -92,7 +92,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):  # noqa
     return _loss.reduce_loss(_loss.huber(input, target, delta), reduction, weight)
 
 
-def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):  # noqa: A002
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
     """0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta: huber / beta; beta = 0 is l1."""
     reduction = legacy_reduction(reduction, size_average, reduce)
     if beta < 0:
@@ -131,12 +131,7 @@ def _check_unit_interval(x, t):
 
 
 def binary_cross_entropy(
-    input,  # noqa: A002 (PyTorch's names)
-    target,
-    weight=None,
-    size_average=None,
-    reduce=None,
-    reduction="mean",  # noqa: A002
+    input, target, weight=None, size_average=None, reduce=None, reduction="mean"
 ):
     """-(t log x + (1-t) log(1-x)) for probabilities x in [0, 1], weighted by `weight`."""
     reduction = legacy_reduction(reduction, size_average, reduce)
@@ -159,13 +154,7 @@ def binary_cross_entropy(
 
 
 def binary_cross_entropy_with_logits(
-    input,  # noqa: A002
-    target,
-    weight=None,
-    size_average=None,
-    reduce=None,
-    reduction="mean",
-    pos_weight=None,
+    input, target, weight=None, size_average=None, reduce=None, reduction="mean", pos_weight=None
 ):
     """binary_cross_entropy(sigmoid(x), t) in one stable step; `pos_weight` scales positives."""
     reduction = legacy_reduction(reduction, size_average, reduce)
@@ -184,7 +173,7 @@ def binary_cross_entropy_with_logits(
 
 
 # --- classification over a class dimension (dim 1; a 1-d input is one sample) ---
-def _class_inputs(name, input, target, weight):  # noqa: A002
+def _class_inputs(name, input, target, weight):
     """Input and weight checks shared by nll_loss and cross_entropy; raw arrays out."""
     x, t = _array(input), _array(target)
     if x.ndim == 0:
@@ -238,13 +227,7 @@ def _check_class_target(x, t, ignore_index) -> bool:
 
 
 def nll_loss(
-    input,  # noqa: A002
-    target,
-    weight=None,
-    size_average=None,
-    ignore_index=-100,
-    reduce=None,
-    reduction="mean",
+    input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"
 ):
     """Negative log-likelihood of class indices `target` under log-probabilities `input`:
     -w[t] input[t] per target (0 where ignored); a mean divides by the targets' weight sum."""
@@ -255,16 +238,8 @@ def nll_loss(
     return _loss.reduce_loss(loss, reduction, total_weight=wt.sum())  # all ignored: nan
 
 
-def cross_entropy(
-    input,  # noqa: A002
-    target,
-    weight=None,
-    size_average=None,
-    ignore_index=-100,
-    reduce=None,
-    reduction="mean",
-    label_smoothing=0.0,
-):
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                  reduction="mean", label_smoothing=0.0):  # fmt: skip
     """Softmax cross-entropy of logits (N, C), (N, C, d1...) or (C,) against class indices
     (int; (N,), (N, d1...) or ()) or class probabilities (float, the input's shape).
 
@@ -291,7 +266,7 @@ def cross_entropy(
     )
 
 
-def _cross_entropy_probs(input, target, t, w, ignore_index, reduction, eps):  # noqa: A002
+def _cross_entropy_probs(input, target, t, w, ignore_index, reduction, eps):
     """Class-probability targets: soft_cross_entropy of log_softmax(input)."""
     if t.dtype.kind != "f":
         raise RuntimeError(

@@ -50,18 +50,8 @@ class DataLoader:
         (3, [4, 4, 2])
     """
 
-    def __init__(
-        self,
-        dataset,
-        batch_size=1,
-        shuffle=None,
-        sampler=None,
-        batch_sampler=None,
-        collate_fn=None,
-        drop_last=False,
-        generator=None,
-        **options,
-    ):
+    def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None,
+                 collate_fn=None, drop_last=False, generator=None, **options):  # fmt: skip
         unknown = set(options) - _IGNORED
         if unknown:
             raise TypeError(f"DataLoader got unexpected keyword argument(s) {sorted(unknown)}")
