@@ -200,3 +200,31 @@ def test_generator_of_its_own_repeats_and_drives_random_split():
     a = [list(s.indices) for s in random_split(range(10), [0.8, 0.2], generator=g1)]
     b = [list(s.indices) for s in random_split(range(10), [0.8, 0.2], generator=g2)]
     assert a == b and sorted(a[0] + a[1]) == list(range(10)) and len(a[1]) == 2
+
+
+# --- device= ---
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda d: dl.zeros(2, device=d),
+        lambda d: dl.ones(2, 3, device=d),
+        lambda d: dl.full((2,), 1.5, device=d),
+        lambda d: dl.arange(3, device=d),
+        lambda d: dl.eye(2, device=d),
+        lambda d: dl.randn(2, device=d),
+        lambda d: dl.tensor([1.0], device=d),
+        lambda d: dl.as_tensor(np.ones(2), device=d),
+        lambda d: dl.zeros_like(dl.ones(2), device=d),
+        lambda d: dl.Generator(device=d),
+    ],
+)
+@pytest.mark.parametrize("device", ["cuda", "cuda:0"])
+def test_factories_refuse_a_gpu_device_and_name_it(make, device):
+    with pytest.raises(RuntimeError, match=rf"'{device}'.*deepling runs on the CPU"):
+        make(device)
+
+
+def test_factories_accept_the_cpu_device():
+    assert dl.zeros(2, device="cpu").tolist() == [0.0, 0.0]
+    assert dl.tensor([1.0], device="cpu:0").tolist() == [1.0]
+    assert dl.Generator(device="cpu").manual_seed(1).initial_seed() == 1

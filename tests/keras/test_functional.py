@@ -98,3 +98,17 @@ def test_wrong_number_of_targets_fails_before_training():
         model.fit([XA, XB], Y_REG, verbose=0)
     for a, b in zip(before, model.get_weights()):
         np.testing.assert_array_equal(a, b)
+
+
+def test_training_argument_of_a_functional_model_overrides_its_mode():
+    inputs = keras.Input(shape=(3,))
+    model = keras.Model(inputs, layers.Dropout(0.5)(layers.Dense(64)(inputs)))
+    x = np.ones((8, 3), np.float32)
+    model.eval()
+    evaluated = model(x).numpy()
+    np.testing.assert_array_equal(model(x, training=False).numpy(), evaluated)
+    trained = model(x, training=True).numpy()
+    assert (trained == 0).mean() > 0.2 and not model.training
+    np.testing.assert_allclose(trained[trained != 0], 2 * evaluated[trained != 0], rtol=1e-6)
+    model.train()
+    np.testing.assert_array_equal(model(x, training=False).numpy(), evaluated)

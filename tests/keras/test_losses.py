@@ -310,3 +310,32 @@ def test_fast_mean_path_equals_the_per_sample_path(name):
     np.testing.assert_allclose(
         dl.grad(fast, y_pred)[0].numpy(), dl.grad(slow, y_pred)[0].numpy(), rtol=1e-12
     )
+
+
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_binary_crossentropy_axis_averages_over_that_axis(from_logits):
+    p = REG_P if from_logits else BIN_P
+    got = losses.binary_crossentropy(BIN_T, dl.tensor(p), from_logits=from_logits, axis=0)
+    expected = np_bce(f64(BIN_T).T, f64(p).T, from_logits)  # the mean over axis 0
+    assert got.shape == (3,)
+    np.testing.assert_allclose(got.numpy(), expected, rtol=1e-5)
+
+
+def test_binary_crossentropy_class_passes_its_axis():
+    got = losses.BinaryCrossentropy(axis=0, reduction="none")(BIN_T, dl.tensor(BIN_P))
+    np.testing.assert_allclose(got.numpy(), np_bce(f64(BIN_T).T, f64(BIN_P).T), rtol=1e-5)
+
+
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_sparse_crossentropy_axis_names_the_class_axis(from_logits):
+    r = np.random.default_rng(1)
+    y_pred = r.dirichlet(np.ones(C), (N, 5)).transpose(0, 2, 1).astype(np.float32)  # (N, C, T)
+    labels = r.integers(0, C, (N, 5))
+    fn = losses.sparse_categorical_crossentropy
+    got = fn(labels, dl.tensor(y_pred), from_logits=from_logits, axis=1)
+    last = fn(labels, dl.tensor(np.moveaxis(y_pred, 1, -1)), from_logits=from_logits)
+    assert got.shape == (N, 5)
+    np.testing.assert_allclose(got.numpy(), last.numpy(), rtol=1e-6)
+    moved = f64(np.moveaxis(y_pred, 1, -1)).reshape(-1, C)
+    expected = np_scce(labels.ravel(), moved, from_logits).reshape(N, 5)
+    np.testing.assert_allclose(got.numpy(), expected, rtol=1e-5)

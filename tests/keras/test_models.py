@@ -88,3 +88,17 @@ def test_tf_keras_is_the_same_module():
     import deepling.tf as tf
 
     assert tf.keras is keras
+
+
+def test_training_argument_of_a_sequential_model_overrides_its_mode():
+    model = keras.Sequential([layers.Dense(64, input_shape=(3,)), layers.Dropout(0.5)])
+    x = np.ones((8, 3), np.float32)
+    model.eval()
+    evaluated = model(x).numpy()
+    np.testing.assert_array_equal(model(x, training=False).numpy(), evaluated)
+    trained = model(x, training=True).numpy()
+    assert (trained == 0).mean() > 0.2  # Dropout applied
+    np.testing.assert_allclose(trained[trained != 0], 2 * evaluated[trained != 0], rtol=1e-6)
+    assert not model.training  # the call did not change the mode
+    model.train()
+    np.testing.assert_array_equal(model(x, training=False).numpy(), evaluated)

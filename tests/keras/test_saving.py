@@ -121,3 +121,104 @@ def test_sequential_build_marks_it_built():
     model = keras.Sequential([keras.layers.Dense(3)])
     model.build((None, 9))
     assert model.built and model.count_params() == 30
+
+
+def _answers(monkeypatch, *answers):
+    """Answer the console's questions in turn; returns the prompts asked."""
+    asked, given = [], iter(answers)
+
+    def ask(prompt=""):
+        asked.append(prompt)
+        return next(given)
+
+    monkeypatch.setattr("builtins.input", ask)
+    return asked
+
+
+FILES = {"save": "m.keras", "save_weights": "m.weights.safetensors"}
+
+
+@pytest.mark.parametrize("save", ["save", "save_weights"])
+def test_overwrite_false_asks_and_no_keeps_the_file(tmp_path, monkeypatch, save):
+    model, path = sequential(), tmp_path / FILES[save]
+    getattr(model, save)(str(path))
+    old, mtime = path.read_bytes(), os.stat(path).st_mtime_ns
+    model.layers[0].kernel.data[...] = 7.0
+    asked = _answers(monkeypatch, "n")
+    getattr(model, save)(str(path), overwrite=False)
+    assert len(asked) == 1 and "already exists" in asked[0]
+    assert path.read_bytes() == old and os.stat(path).st_mtime_ns == mtime
+
+
+@pytest.mark.parametrize("save", ["save", "save_weights"])
+def test_overwrite_false_asks_again_after_a_bad_answer_and_yes_rewrites(
+    tmp_path, monkeypatch, save
+):
+    model, path = sequential(), tmp_path / FILES[save]
+    getattr(model, save)(str(path))
+    old = path.read_bytes()
+    model.layers[0].kernel.data[...] = 7.0
+    asked = _answers(monkeypatch, "maybe", " Y ")
+    getattr(model, save)(str(path), overwrite=False)
+    assert len(asked) == 2 and path.read_bytes() != old
+    fresh = sequential()
+    fresh.load_weights(str(path))
+    assert np.all(fresh.layers[0].kernel.numpy() == 7.0)
+
+
+def test_overwrite_false_without_a_file_writes_without_asking(tmp_path, monkeypatch):
+    asked = _answers(monkeypatch)
+    sequential().save_weights(str(tmp_path / "new.weights.safetensors"), overwrite=False)
+    assert asked == [] and (tmp_path / "new.weights.safetensors").exists()
+
+
+def test_load_weights_skip_mismatch_keeps_the_weights_of_other_shapes(tmp_path):
+    path = str(tmp_path / "m.weights.safetensors")
+    saved = sequential()
+    saved.save_weights(path)
+    other = keras.Sequential([layers.Dense(8, input_shape=(4,)), layers.Dense(3)])
+    before = other.get_weights()
+    with pytest.raises(ValueError, match=r"\(8, 3\).*\(8, 2\)"):
+        other.load_weights(path)
+    with pytest.warns(UserWarning) as warned:
+        other.load_weights(path, skip_mismatch=True)
+    assert [str(w.message).split(" of ")[0] for w in warned] == [
+        "Skipping weight 2",
+        "Skipping weight 3",
+    ]
+    after, theirs = other.get_weights(), saved.get_weights()
+    np.testing.assert_array_equal(after[0], theirs[0])
+    np.testing.assert_array_equal(after[1], theirs[1])
+    np.testing.assert_array_equal(after[2], before[2])
+    np.testing.assert_array_equal(after[3], before[3])
+
+
+def _compiled_model(loss="mse", optimizer="adam"):
+    model = keras.Sequential([layers.Dense(3, input_shape=(4,))])
+    model.compile(optimizer, loss, metrics=["mae"])
+    return model
+
+
+Y3 = np.random.default_rng(1).normal(size=(16, 3)).astype(np.float32)
+
+
+def test_load_model_compiles_as_saved(tmp_path):
+    model = _compiled_model(optimizer=keras.optimizers.Adam(learning_rate=0.005))
+    model.save(tmp_path / "m.keras")
+    loaded = keras.models.load_model(tmp_path / "m.keras")
+    assert type(loaded.optimizer) is keras.optimizers.Adam
+    assert loaded.optimizer.learning_rate == pytest.approx(0.005)
+    got = loaded.evaluate(X, Y3, verbose=0, return_dict=True)
+    assert got == pytest.approx(model.evaluate(X, Y3, verbose=0, return_dict=True))
+    assert list(got) == ["loss", "mae"]
+
+
+def test_load_model_compile_false_and_function_losses_load_uncompiled(tmp_path):
+    _compiled_model().save(tmp_path / "names.keras")
+    _compiled_model(loss=lambda t, p: ((t - p) ** 2).mean()).save(tmp_path / "function.keras")
+    for loaded in (
+        keras.models.load_model(tmp_path / "names.keras", compile=False),
+        keras.models.load_model(tmp_path / "function.keras"),
+    ):
+        with pytest.raises(RuntimeError, match="must compile"):
+            loaded.evaluate(X, Y3, verbose=0)

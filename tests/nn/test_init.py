@@ -115,3 +115,32 @@ def test_init_accepts_the_array_behind_a_parameter():
         6 / 5
     )
     assert not layer.bias.numpy().any()
+
+
+SEEDED = [
+    init.uniform_,
+    init.normal_,
+    init.trunc_normal_,
+    init.xavier_uniform_,
+    init.xavier_normal_,
+    init.kaiming_uniform_,
+    init.kaiming_normal_,
+]
+
+
+@pytest.mark.parametrize("fill", SEEDED, ids=lambda f: f.__name__)
+def test_generator_repeats_draws_and_leaves_the_global_generator_alone(fill):
+    def draw(seed):
+        w = dl.zeros(20, 30)
+        fill(w, generator=dl.Generator().manual_seed(seed))
+        return w.numpy()
+
+    dl.manual_seed(0)
+    a, b, other = draw(7), draw(7), draw(8)
+    after = dl.rand(5).numpy()
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, other)
+    dl.manual_seed(0)
+    np.testing.assert_array_equal(dl.rand(5).numpy(), after)  # the global one did not move
+    dl.manual_seed(0)
+    assert not np.array_equal(fill(dl.zeros(20, 30)).numpy(), a)  # without it: the global's

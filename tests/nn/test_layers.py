@@ -226,3 +226,21 @@ def test_embedding_init_padding_and_errors():
     frozen = nn.Embedding.from_pretrained(dl.tensor([[1.0, 2.0], [3.0, 4.0]]))
     assert not frozen.weight.requires_grad
     assert frozen(dl.tensor([1, 1])).tolist() == [[3.0, 4.0], [3.0, 4.0]]
+
+
+DEVICE_LAYERS = [
+    lambda device: nn.Linear(2, 3, device=device),
+    lambda device: nn.BatchNorm1d(3, device=device),
+    lambda device: nn.LayerNorm(3, device=device),
+    lambda device: nn.Embedding(5, 3, device=device),
+]
+
+
+@pytest.mark.parametrize(
+    "build", DEVICE_LAYERS, ids=["Linear", "BatchNorm1d", "LayerNorm", "Embedding"]
+)
+def test_layers_refuse_a_gpu_device_and_accept_the_cpu(build):
+    with pytest.raises(RuntimeError, match="'cuda'.*deepling runs on the CPU"):
+        build("cuda")
+    layer = build("cpu")
+    assert all(p.dtype == np.float32 for p in layer.parameters())

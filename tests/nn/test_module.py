@@ -183,6 +183,42 @@ def test_load_state_dict_not_strict_returns_keys():
         net.load_state_dict({"0.weight": dl.zeros(3)}, strict=False)
 
 
+def _float64_state(module):
+    return {k: dl.tensor(v.numpy().astype(np.float64) + 1) for k, v in module.state_dict().items()}
+
+
+def test_load_state_dict_assign_takes_the_state_dicts_arrays():
+    net = nn.Linear(3, 2)
+    sd = _float64_state(net)
+    weight = net.weight
+    net.load_state_dict(sd, assign=True)
+    assert net.weight is weight and net.weight.requires_grad  # the Parameter stays
+    assert net.weight.data is sd["weight"].data and net.weight.dtype == np.float64
+    assert net.bias.dtype == np.float64
+
+
+def test_load_state_dict_without_assign_copies_into_the_existing_arrays():
+    net = nn.Linear(3, 2)
+    sd = _float64_state(net)
+    array = net.weight.data
+    net.load_state_dict(sd)
+    assert net.weight.data is array and net.weight.dtype == np.float32
+    np.testing.assert_allclose(net.weight.numpy(), sd["weight"].numpy(), rtol=1e-6)
+
+
+@requires_torch
+@pytest.mark.parametrize("assign", [False, True])
+def test_load_state_dict_assign_dtypes_are_torchs(assign):
+    import torch
+
+    ours, theirs = nn.Linear(3, 2), torch.nn.Linear(3, 2)
+    sd = _float64_state(ours)
+    ours.load_state_dict(sd, assign=assign)
+    theirs.load_state_dict({k: torch.tensor(v.numpy()) for k, v in sd.items()}, assign=assign)
+    for name, p in theirs.named_parameters():
+        assert str(p.dtype) == f"torch.{getattr(ours, name).dtype}"
+
+
 @requires_torch
 def test_load_state_dict_from_torch_and_back():
     import torch

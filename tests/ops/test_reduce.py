@@ -211,3 +211,30 @@ def test_scalar_accepts_dims_0_and_minus_1_only():
 def test_mean_of_integers_is_an_error_as_in_pytorch():
     with pytest.raises(RuntimeError, match="floating point"):
         dl.tensor([1, 2, 3]).mean()
+
+
+@pytest.mark.parametrize("name, kw", [("mean", {}), ("mean", {"dim": 0}), ("sum", {"dim": 1})])
+def test_dtype_argument_reduces_in_that_dtype_even_from_integers(name, kw):
+    x = dl.tensor([[1, 2], [3, 6]])
+    out = getattr(dl, name)(x, dtype=dl.float64, **kw)
+    assert out.dtype == np.float64
+    np.testing.assert_array_equal(getattr(x, name)(dtype=dl.float64, **kw).numpy(), out.numpy())
+    if HAS_TORCH:
+        import torch
+
+        expected = getattr(torch, name)(torch.tensor([[1, 2], [3, 6]]), dtype=torch.float64, **kw)
+        np.testing.assert_array_equal(out.numpy(), expected.numpy())
+
+
+@pytest.mark.parametrize("reduce", [dl.sum, dl.mean, dl.max, dl.min])
+def test_out_argument_is_refused_not_ignored(reduce):
+    target = dl.zeros(())
+    with pytest.raises(NotImplementedError, match="out="):
+        reduce(dl.tensor([1.0, 2.0]), out=target)
+    assert target.item() == 0.0
+
+
+def test_numpy_reductions_on_a_tensor_still_work():
+    t = dl.tensor([[1.0, 2.0], [3.0, 4.0]])
+    assert np.sum(t).item() == 10.0 and np.mean(t, axis=0).tolist() == [2.0, 3.0]
+    assert np.max(t).item() == 4.0

@@ -134,6 +134,22 @@ def test_assign_methods_update_in_place_and_return_the_variable():
     assert v.grad_fn is None and v.requires_grad  # no graph recorded, still a leaf
 
 
+ASSIGNS = [
+    ("assign", [5.0, 6.0], [5.0, 6.0]),
+    ("assign_add", [1.0, 1.0], [2.0, 3.0]),
+    ("assign_sub", [0.5, 0.5], [0.5, 1.5]),
+]
+
+
+@pytest.mark.parametrize("method, value, expected", ASSIGNS)
+def test_assign_with_read_value_false_returns_none_and_still_assigns(method, value, expected):
+    v = tf.Variable([1.0, 2.0])
+    assert getattr(v, method)(value, read_value=False) is None
+    assert v.numpy().tolist() == expected
+    w = tf.Variable([1.0, 2.0])
+    assert getattr(w, method)(value) is w and w.numpy().tolist() == expected
+
+
 def test_assign_refuses_wrong_shape_or_dtype_and_keeps_the_value():
     v = tf.Variable([1.0, 2.0])
     with pytest.raises(ValueError, match=r"shape mismatch.*\(2,\).*\(3,\)"):
