@@ -14,6 +14,7 @@ under its lower-case name for `get` and `compile(optimizer=...)`.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import warnings
 
@@ -43,7 +44,20 @@ class Optimizer(optim.Optimizer):
         super().__init_subclass__(**kwargs)
         if cls.__module__ == __name__:  # a row of this module: register it, show its signature
             OPTIMIZERS[cls.__name__.lower()] = cls
-            cls.__init__.__signature__ = _keras_signature(cls.__init__)
+            cls.__init__ = _recording(cls.__init__, _keras_signature(cls.__init__))
+
+    def get_config(self) -> dict:
+        """The constructor's arguments, as Keras's: `from_config(get_config())` makes a fresh
+        optimizer like this one (at its current learning rate, unless that is a schedule)."""
+        config = {k: v for k, v in self._config.items() if k != "kwargs"}
+        config["name"] = self.name
+        if self._schedule is None:
+            config["learning_rate"] = self.learning_rate
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict):
+        return cls(**config)
 
     def __init__(self, learning_rate, weight_decay, common: tuple, kwargs: dict, **rule):
         lr = self._common(learning_rate, *common, **kwargs)
@@ -150,6 +164,20 @@ class Optimizer(optim.Optimizer):
 def _clip_norm(arrays: list, limit: float) -> list:
     """tf.clip_by_global_norm (tf.clip_by_norm for one array)."""
     return clip.clip_norm(arrays, limit, clip.total_norm(arrays, in_float64=False))
+
+
+def _recording(init, signature: inspect.Signature):
+    """A row's `__init__` showing Keras's signature and keeping its arguments for get_config."""
+
+    @functools.wraps(init)
+    def recording(self, *args, **kwargs):
+        bound = signature.bind(self, *args, **kwargs)
+        bound.apply_defaults()
+        init(self, *args, **kwargs)
+        self._config = {k: v for k, v in bound.arguments.items() if k != "self"}
+
+    recording.__signature__ = signature
+    return recording
 
 
 def _keras_signature(init) -> inspect.Signature:

@@ -86,26 +86,26 @@ def save_model(model, filepath, overwrite=True) -> None:
 
 def load_model(filepath, custom_objects=None, compile=True):  # noqa: A002 (Keras's name)
     """Re-create a model saved with `model.save(path)`: same layers, same weights, and, with
-    `compile=True`, compiled as it was (a fresh optimizer of the same kind and rate)."""
+    `compile=True`, compiled as it was (a fresh optimizer from the saved one's config)."""
     stored = serialization.load(filepath)
     if not isinstance(stored, dict) or stored.get("format") != "deepling.keras.model":
         raise ValueError(f"{filepath} is not a model saved by deepling's model.save()")
     model = layer_from_config(stored["model"], custom_objects)
     model.set_weights([w.numpy() for w in stored["weights"]])
     if compile and stored.get("compile"):
-        from . import optimizers
+        from .optimizers import OPTIMIZERS
 
         settings = dict(stored["compile"])
         optimizer = settings.pop("optimizer")
-        opt = optimizers.get(optimizer["name"])
-        opt.learning_rate = optimizer["learning_rate"]
+        opt = OPTIMIZERS.lookup(optimizer["class_name"].lower()).from_config(optimizer["config"])
         model.compile(optimizer=opt, **settings)
     return model
 
 
 def compile_config(model) -> dict | None:
-    """compile()'s settings as JSON when they are all names (strings), else None (a model
-    compiled with a function or a loss object loads uncompiled, as Keras warns)."""
+    """compile()'s settings as JSON when they are names (strings) and a Keras optimizer's
+    config, else None (a model compiled with a function, a loss object or a PyTorch optimizer
+    loads uncompiled)."""
     compiled = getattr(model, "_compiled", None)
     if compiled is None:
         return None
@@ -115,10 +115,12 @@ def compile_config(model) -> dict | None:
         "loss_weights": compiled.loss_weights,
         "weighted_metrics": compiled.weighted_spec,
     }
-    if not all(isinstance(e, (str, int, float)) for e in _leaves(settings)):
+    get_config = getattr(model.optimizer, "get_config", None)
+    if get_config is None:
         return None
-    name = type(model.optimizer).__name__.lower()
-    settings["optimizer"] = {"name": name, "learning_rate": float(model.optimizer.learning_rate)}
+    settings["optimizer"] = {"class_name": type(model.optimizer).__name__, "config": get_config()}
+    if not all(e is None or isinstance(e, (str, int, float)) for e in _leaves(settings)):
+        return None
     return _jsonable(settings)
 
 
@@ -127,7 +129,7 @@ def _leaves(value) -> list:
         return [e for v in value.values() for e in _leaves(v)]
     if isinstance(value, (list, tuple)):
         return [e for v in value for e in _leaves(v)]
-    return [] if value is None else [value]
+    return [value]
 
 
 def _classes(custom_objects=None) -> dict:

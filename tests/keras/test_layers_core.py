@@ -67,3 +67,12 @@ def test_layer_dtype_mixed_precision_is_refused():
         layers.Dense(3, dtype="mixed_float16")
     with pytest.raises(NotImplementedError, match="mixed"):
         keras.layers.Dropout(0.5, dtype="mixed_bfloat16")
+
+
+def test_layer_dtype_survives_config_and_saving(tmp_path):
+    dense = layers.Dense(3, dtype="float64")
+    assert dense.get_config()["dtype"] == "float64"
+    assert layers.Dense.from_config(dense.get_config()).dtype == np.float64
+    model = keras.Sequential([layers.Dense(2, input_shape=(3,), dtype="float64")])
+    model.save(tmp_path / "m.keras")
+    assert keras.models.load_model(tmp_path / "m.keras").layers[0].kernel.dtype == np.float64

@@ -222,3 +222,14 @@ def test_load_model_compile_false_and_function_losses_load_uncompiled(tmp_path):
     ):
         with pytest.raises(RuntimeError, match="must compile"):
             loaded.evaluate(X, Y3, verbose=0)
+
+
+def test_load_model_keeps_the_optimizer_settings(tmp_path):
+    """Keras saves the optimizer's whole config, not only its kind and rate."""
+    sgd = keras.optimizers.SGD(learning_rate=0.1, momentum=0.9, nesterov=True, clipnorm=1.0)
+    _compiled_model(optimizer=sgd).save(tmp_path / "m.keras")
+    loaded = keras.models.load_model(tmp_path / "m.keras").optimizer
+    assert type(loaded) is keras.optimizers.SGD and loaded is not sgd
+    assert loaded.get_config() == sgd.get_config()
+    assert (loaded.param_groups[0]["momentum"], loaded.param_groups[0]["nesterov"]) == (0.9, True)
+    assert loaded.clipnorm == 1.0

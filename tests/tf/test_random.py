@@ -56,3 +56,14 @@ def test_op_seed_draws_keep_their_range_and_dtype():
     assert i.dtype == np.int64 and set(i.tolist()) == {0, 1, 2}
     n = tf.random.normal([4000], mean=3.0, stddev=0.5, seed=3).numpy()
     assert abs(n.mean() - 3.0) < 0.05 and abs(n.std() - 0.5) < 0.05
+
+
+def test_each_op_has_its_own_stream_under_one_op_seed():
+    """TF keeps one kernel (and counter) per op and its arguments: normal(seed=1) does not
+    move the stream of uniform(seed=1), nor a float64 uniform that of a float32 one."""
+    tf.random.set_seed(5)
+    expected = tf.random.uniform([3], seed=1).tolist()
+    tf.random.set_seed(5)
+    tf.random.normal([3], seed=1)
+    tf.random.uniform([3], seed=1, dtype=tf.float64)
+    assert tf.random.uniform([3], seed=1).tolist() == expected

@@ -237,7 +237,7 @@ class Layer(Module):
 
     # --- config ---
     def get_config(self) -> dict:
-        return {"name": self.name, "trainable": self.trainable}
+        return {"name": self.name, "trainable": self.trainable, "dtype": self.dtype.name}
 
     @classmethod
     def from_config(cls, config: dict):
