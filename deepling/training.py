@@ -87,7 +87,7 @@ class Trainer:
     def _step_lists(self) -> dict:
         """Trainable parameters and regularization terms, listed once per fit (after the build)."""
         cache = self.__dict__.get("_step_cache")
-        if cache is None:
+        if cache is None:  # outside fit, or its first step
             terms = getattr(self, "_regularization_terms", None)
             cache = {
                 "params": [p for p in self.parameters() if p.requires_grad],
@@ -143,6 +143,8 @@ class Trainer:
             [history, *(callbacks or [])], model=self, epochs=epochs, steps=steps, verbose=verbose
         )
         progress = Progress(verbose, epochs, steps)
+        hooks = [c for c in cbs.callbacks if _overrides_batch_hooks(c)]
+        hooks = CallbackList(hooks) if hooks else None  # called every batch only when needed
         self.stop_training, self._nan_warned, logs = False, False, {}
         self.__dict__.update(_fitting=True, _step_cache=None)
         self.train()
@@ -152,7 +154,7 @@ class Trainer:
                 cbs.on_epoch_begin(epoch)
                 progress.epoch_begin(epoch)
                 batches = itertools.islice(data.batches(batch_size, shuffle), steps_per_epoch)
-                logs, done = self._fit_epoch(batches, epoch, cbs, progress)
+                logs, done = self._fit_epoch(batches, epoch, hooks, progress)
                 if val is not None and _due(epoch, validation_freq):
                     val_logs, _ = self._evaluate(
                         val, validation_batch_size or batch_size, None, cbs
@@ -170,12 +172,10 @@ class Trainer:
         self.history = history
         return history
 
-    def _fit_epoch(self, batches, epoch, cbs, progress):
+    def _fit_epoch(self, batches, epoch, hooks, progress):
         """One pass: train on each batch; logs hold batch-size-weighted means, as Keras's."""
         for m in self.metrics:
             m.reset_state()
-        hooks = [c for c in cbs.callbacks if _overrides_batch_hooks(c)]
-        hooks = CallbackList(hooks) if hooks else None
         sums, seen, step = {}, 0, -1
         for step, (xb, yb, swb) in enumerate(batches):
             if hooks:

@@ -179,15 +179,15 @@ def _keep(keepdim, keepdims):
     return bool(keepdims if keepdims is not None else keepdim)
 
 
-def _no_out(out) -> None:
+def _no_out() -> None:
     """`out=` is in the signatures for NumPy's protocol (`np.sum(t)` passes out=None)."""
-    if out is not None:
-        raise NotImplementedError("out= is not supported here: use the returned tensor")
+    raise NotImplementedError("out= is not supported here: use the returned tensor")
 
 
 def sum(x, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None, out=None) -> Tensor:
     """Sum over `dim` (an int, a tuple, or None for all)."""
-    _no_out(out)
+    if out is not None:
+        _no_out()
     if dtype is not None:
         x = x.to(dtype)
     return Sum(_axes(x.ndim, dim, axis), _keep(keepdim, keepdims))(x)
@@ -195,7 +195,8 @@ def sum(x, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None, out
 
 def mean(x, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None, out=None) -> Tensor:
     """Mean over `dim` (an int, a tuple, or None for all), in `dtype` when given."""
-    _no_out(out)
+    if out is not None:
+        _no_out()
     if dtype is not None:
         x = x.to(dtype)
     if x.dtype.kind not in "fc":
@@ -224,13 +225,15 @@ def _extreme(kind, x, dim, keepdim, axis, keepdims, result):
 
 def max(x, dim=None, keepdim=False, *, axis=None, keepdims=None, out=None):
     """Largest value; with an int `dim`, a (values, indices) pair as in PyTorch."""
-    _no_out(out)
+    if out is not None:
+        _no_out()
     return _extreme("max", x, dim, keepdim, axis, keepdims, MaxResult)
 
 
 def min(x, dim=None, keepdim=False, *, axis=None, keepdims=None, out=None):
     """Smallest value; with an int `dim`, a (values, indices) pair as in PyTorch."""
-    _no_out(out)
+    if out is not None:
+        _no_out()
     return _extreme("min", x, dim, keepdim, axis, keepdims, MinResult)
 
 

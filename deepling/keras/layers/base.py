@@ -114,12 +114,13 @@ class Layer(Module):
             if is_symbolic(inputs):
                 return symbolic_call(self, inputs, args, kwargs)
             inputs = _as_tensor(inputs)
-        if isinstance(inputs, Tensor) and inputs.data.dtype != self.dtype:
-            if inputs.data.dtype.kind == "f":
+        if isinstance(inputs, Tensor):  # float inputs take the layer's dtype, as in Keras
+            dtype = inputs.data.dtype
+            if dtype is not self.dtype and dtype != self.dtype and dtype.kind == "f":
                 inputs = inputs.to(self.dtype)
         if not self.built:
             self.maybe_build(_shape_of(inputs))
-        training = kwargs.pop("training", None)
+        training = kwargs.pop("training", None) if kwargs else None
         if training is None and _training_context:
             training = _training_context[-1]
         if training is None:  # the usual case: layers follow their train()/eval() mode
