@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import autograd, grad_mode
+from . import autograd, grad_mode, ops
 from .tensor import Tensor
 
 
@@ -112,3 +112,37 @@ def gradcheck(f, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e
                 )
             return False
     return True
+
+
+def gradgradcheck(f, inputs, grad_outputs=None, eps: float = 1e-6, atol: float = 1e-5,
+                  rtol: float = 1e-3, max_elements: int = 256, seed: int = 0,
+                  raise_exception: bool = True) -> bool:  # fmt: skip
+    """Compare second derivatives with central differences: `gradcheck` of the first-order
+    gradients of `f(*inputs)` (recorded with `create_graph=True`) as a function of the inputs
+    and of the upstream gradient, as `torch.autograd.gradgradcheck`.
+
+    Example:
+        >>> import deepling as dl
+        >>> x = dl.randn(3, dtype=dl.float64)
+        >>> dl.autograd.gradgradcheck(lambda x: (x**3).sum(), [x])
+        True
+    """
+    inputs = inputs if isinstance(inputs, (list, tuple)) else [inputs]
+    arrays = [np.asarray(t.data if isinstance(t, Tensor) else t, dtype=np.float64) for t in inputs]
+    if grad_outputs is None:
+        with grad_mode.enable_grad():
+            shape = f(*[Tensor._wrap(a.copy()).requires_grad_() for a in arrays]).data.shape
+        grad_outputs = np.random.default_rng(seed + 1).standard_normal(shape)
+    gy = np.asarray(grad_outputs.data if isinstance(grad_outputs, Tensor) else grad_outputs)
+
+    def first_order(*xs):
+        """The gradients of f at xs[:-1] against the upstream gradient xs[-1], as one vector."""
+        xs = [x if x.requires_grad else Tensor._wrap(x.data).requires_grad_() for x in xs]
+        with grad_mode.enable_grad():
+            out = f(*xs[:-1])
+            grads = autograd.grad([out], xs[:-1], [xs[-1]], create_graph=True, allow_unused=True)
+        parts = [g.reshape(-1) for g in grads if g is not None]
+        return ops.cat(parts) if parts else Tensor._wrap(np.zeros(0))
+
+    return gradcheck(first_order, [*arrays, gy.astype(np.float64)], eps, atol, rtol,
+                     max_elements, seed, raise_exception)  # fmt: skip

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import itertools
 import weakref
 
 import numpy as np
 
-from . import _backend, grad_mode
+from . import _backend
+from .grad_mode import state as _grad_state
+
+
+class _Clock:
+    """The graph's clock: each recorded Function and each in-place change takes the next tick,
+    so a Function's inputs are always older than it, and a change newer than a Function is
+    detectable. `next()` on a count is atomic in CPython, so threads never share a tick."""
+
+    def __init__(self):
+        self.ticks = itertools.count(1)
+        self.last_change = 0  # the newest in-place change anywhere: the walk's fast path
+
+
+clock = _Clock()
 
 
 class Size(tuple):
@@ -48,13 +63,15 @@ class Tensor:
     infers the dtype (float32 for Python floats, int64 for Python ints, NumPy's own dtype).
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "__weakref__")
+    # `_grad` behind the checked `.grad`; `_changed`: None, or a one-item list holding the tick of
+    # this storage's last in-place change, shared with its views and detached copies (PyTorch's
+    # version counter)
+    __slots__ = ("data", "_grad", "requires_grad", "grad_fn", "_changed", "__weakref__")
     __array_priority__ = 1000  # `ndarray + Tensor` defers to Tensor.__radd__
 
     def __init__(self, data=(), requires_grad: bool = False):
         self.data = to_array(data, _backend.default_float)
-        self.grad = None
-        self.grad_fn = None
+        self._grad = self.grad_fn = self._changed = None
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
@@ -66,10 +83,36 @@ class Tensor:
         if not isinstance(array, np.ndarray) and _backend.cupy is None:
             array = np.asarray(array)  # NumPy returns scalars from 0-d ops
         t.data = array
-        t.grad = None
-        t.grad_fn = None
+        t._grad = t.grad_fn = t._changed = None
         t.requires_grad = requires_grad
         return t
+
+    @property
+    def grad(self):
+        return self._grad
+
+    @grad.setter
+    def grad(self, value) -> None:
+        """PyTorch's checks at assignment: a Tensor of this tensor's shape and dtype, or None."""
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(
+                    f"assigned grad expected to be a Tensor or None but got grad of type "
+                    f"{type(value).__name__}"
+                )
+            if value.data.shape != self.data.shape:
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(value.data.shape)}' to a "
+                    f"tensor of size '{list(self.data.shape)}'. Please ensure that the gradient "
+                    "and the tensor are the same size"
+                )
+            if value.data.dtype != self.data.dtype:
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{value.data.dtype}' to a "
+                    f"tensor with dtype '{self.data.dtype}'. The gradient must match the "
+                    "tensor's dtype"
+                )
+        self._grad = value
 
     # --- metadata ---
     @property
@@ -181,8 +224,10 @@ class Tensor:
             self.grad_fn.retained = weakref.ref(self)
 
     def detach(self) -> Tensor:
-        """The same data, cut from the graph."""
-        return Tensor._wrap(self.data)
+        """The same data, cut from the graph (an in-place change to either is seen by both)."""
+        out = Tensor._wrap(self.data)
+        out._changed = shared_changes(self)
+        return out
 
     def detach_(self) -> Tensor:
         self.grad_fn = None
@@ -191,7 +236,7 @@ class Tensor:
 
     # --- in place: for leaves under no_grad (optimizers, `w -= lr * w.grad`) ---
     def _check_inplace(self) -> None:
-        if self.requires_grad and grad_mode.enabled:
+        if self.requires_grad and _grad_state.enabled:
             raise RuntimeError(
                 "a leaf Variable that requires grad is being used in an in-place operation."
                 if self.grad_fn is None
@@ -203,6 +248,7 @@ class Tensor:
         self._check_inplace()
         value = value.data if isinstance(value, Tensor) else value
         self.data[...] = value
+        mark_changed(self)
         return self
 
     def zero_(self) -> Tensor:
@@ -231,7 +277,7 @@ class Tensor:
     def _iop(self, op, other):
         """`x += y`: in place when nothing is recorded, else out of place (Python rebinds x),
         also when only `y` needs a gradient: writing into x's array would drop the graph."""
-        if grad_mode.enabled and (
+        if _grad_state.enabled and (
             self.requires_grad or (isinstance(other, Tensor) and other.requires_grad)
         ):
             if self.requires_grad and self.grad_fn is None:
@@ -258,6 +304,24 @@ class Tensor:
         elif isinstance(key, tuple):
             key = tuple(k.data if isinstance(k, Tensor) else k for k in key)
         self.data[key] = value.data if isinstance(value, Tensor) else value
+        mark_changed(self)
+
+
+def shared_changes(t) -> list:
+    """The change counter `t` shares with its views (made on first need: most tensors never
+    have a view or an in-place change)."""
+    if t._changed is None:
+        t._changed = [0]
+    return t._changed
+
+
+def mark_changed(t) -> None:
+    """Record an in-place change of `t`'s array (and so of its views' and bases'), so that a
+    backward needing the old values raises instead of using the new ones."""
+    changed = t._changed
+    if changed is None:
+        changed = t._changed = [0]
+    changed[0] = clock.last_change = next(clock.ticks)
 
 
 def check_differentiable(dtype) -> None:

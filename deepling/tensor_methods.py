@@ -106,8 +106,8 @@ def _to(self, *args, dtype=None, device=None, **kwargs):
 
 # ops that are also Tensor methods of the same name: `x.exp()` is `ops.exp(x)`
 _SAME_NAME = """
-    add sub mul div pow neg matmul mm dot exp expm1 log sqrt sin cos tanh abs square sigmoid
-    relu softmax log_softmax clamp clip maximum minimum eq ne lt le gt ge sum mean max min amax
+    add sub mul div pow neg matmul mm dot exp expm1 log log1p sqrt sin cos tanh erf abs square
+    sigmoid relu softmax log_softmax clamp clip maximum minimum eq ne lt le gt ge sum mean max min amax
     amin prod var std logsumexp argmax argmin reshape view transpose permute squeeze unsqueeze
     flatten expand broadcast_to split chunk gather
 """.split()
@@ -119,7 +119,8 @@ _OPERATORS = {
     "__or__": _ops.logical_or, "__xor__": _ops.logical_xor, "__invert__": _ops.logical_not,
     "__pos__": lambda self: self,
 }  # fmt: skip
-_REFLECTED = ("add", "sub", "mul", "truediv", "pow", "matmul")  # `2 * x` is `x.__rmul__(2)`
+# `2 * x` is `x.__rmul__(2)`
+_REFLECTED = ("add", "sub", "mul", "truediv", "pow", "matmul", "and", "or", "xor")
 _METHODS = {
     "float": _cast_to(_backend.float32), "double": _cast_to(_backend.float64),
     "half": _cast_to(_backend.float16), "long": _cast_to(_backend.int64),

@@ -32,6 +32,7 @@ class Case:
     high: float = 2.0
     make_inputs: Callable | None = None  # rng -> list of arrays (integer arrays get no gradient)
     name: str = ""
+    second_order: bool = True  # also check the double backward (create_graph=True)
 
     def __str__(self) -> str:
         return self.name or f"{getattr(self.op, '__name__', 'op')}{self.shapes}{self.kwargs or ''}"
@@ -111,11 +112,62 @@ def check_op(case: Case, atol: float = 1e-6, rtol: float = 1e-5) -> None:
             )
 
 
+def check_second_order(case: Case, atol: float = 1e-6, rtol: float = 1e-5) -> None:
+    """The double backward: the first-order gradients recorded with create_graph=True and
+    differentiated again (with respect to the inputs and the upstream gradient), against
+    central differences (gradgradcheck) and against torch.autograd.grad twice."""
+    arrays = case.inputs()
+    diff = [i for i, a in enumerate(arrays) if a.dtype.kind == "f"]
+    if not diff or not case.second_order:
+        return
+
+    def only_diff(*xs):
+        full = [dl.tensor(a) for a in arrays]
+        for i, x in zip(diff, xs):
+            full[i] = x
+        return case.run(*full)
+
+    try:
+        dl.autograd.gradgradcheck(only_diff, [arrays[i] for i in diff], atol=1e-5, rtol=1e-3)
+    except GradcheckError as e:
+        raise AssertionError(f"{case}: second order: {e}") from None
+    if not (HAS_TORCH and case.torch is not None):
+        return
+    import torch
+
+    rng = np.random.default_rng(2)
+    xs = [dl.tensor(arrays[i], requires_grad=True) for i in diff]
+    out = only_diff(*xs)
+    gy = dl.tensor(rng.standard_normal(out.shape), requires_grad=True)
+    firsts = dl.grad([out], xs, [gy], create_graph=True, allow_unused=True)
+    t_full = [torch.tensor(a, requires_grad=i in diff) for i, a in enumerate(arrays)]
+    t_out = _torch_fn(case)(*t_full)
+    t_gy = torch.tensor(gy.numpy(), requires_grad=True)
+    t_xs = [t_full[i] for i in diff]
+    t_firsts = torch.autograd.grad([t_out], t_xs, [t_gy], create_graph=True, allow_unused=True)
+    used = [k for k, (g, t) in enumerate(zip(firsts, t_firsts)) if g is not None and t is not None]
+    if not [k for k in used if firsts[k].requires_grad or t_firsts[k].requires_grad]:
+        return  # linear in everything: no second derivative to compare
+    vs = [rng.standard_normal(firsts[k].shape) for k in used]
+    ours = dl.grad([firsts[k] for k in used if firsts[k].requires_grad],
+                   [*xs, gy], [v for k, v in zip(used, vs) if firsts[k].requires_grad],
+                   allow_unused=True)  # fmt: skip
+    t_used = [k for k in used if t_firsts[k].requires_grad]
+    theirs = torch.autograd.grad([t_firsts[k] for k in t_used], [*t_xs, t_gy],
+                                 [torch.tensor(v) for k, v in zip(used, vs) if k in t_used],
+                                 allow_unused=True)  # fmt: skip
+    for j, (g, t) in enumerate(zip(ours, theirs)):
+        g = np.zeros(([*xs, gy][j]).shape) if g is None else g.numpy()
+        t = np.zeros(g.shape) if t is None else t.detach().numpy(force=True)  # ZeroTensors too
+        np.testing.assert_allclose(g, t, rtol, atol, err_msg=f"{case}: second order, input {j}")
+
+
 def op_tests(cases: list[Case]):
     """A parametrized test that runs `check_op` on each case."""
 
     @pytest.mark.parametrize("case", cases, ids=str)
     def test_op(case):
         check_op(case)
+        check_second_order(case)
 
     return test_op

@@ -11,7 +11,9 @@ import deepling as dl
 from deepling.gradcheck import GradcheckError
 
 
-@pytest.mark.parametrize("module", ["deepling.gradcheck", "deepling.autograd", "deepling.creation"])
+@pytest.mark.parametrize(
+    "module", ["deepling.gradcheck", "deepling.autograd.engine", "deepling.creation"]
+)
 def test_docstring_examples_run(module):
     result = doctest.testmod(importlib.import_module(module), verbose=False)
     assert result.failed == 0 and result.attempted > 0

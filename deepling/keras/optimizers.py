@@ -128,7 +128,7 @@ class Optimizer(optim.Optimizer):
         for g, v in pairs:
             constraint = getattr(v, "constraint", None)
             if constraint is not None and g is not None:
-                v.data[...] = constraint(v.data)
+                v.data[...] = constraint(v.data)  # the update already marked v changed
         return done
 
     def _clip(self, grads: list) -> list:

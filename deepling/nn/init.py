@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 
 from .. import _backend
-from ..tensor import Tensor
+from ..tensor import Tensor, mark_changed
 
 _LINEAR = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d")
 
@@ -54,6 +54,8 @@ def _fill(tensor, array):
     # into the same array, so optimizers and views keep seeing it; `w.data` (an array) works too
     target = tensor.data if isinstance(tensor, Tensor) else tensor
     target[...] = array
+    if isinstance(tensor, Tensor):
+        mark_changed(tensor)
     return tensor
 
 

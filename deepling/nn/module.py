@@ -11,7 +11,7 @@ from collections import OrderedDict, namedtuple
 import numpy as np
 
 from .. import _backend
-from ..tensor import Size, Tensor, to_array
+from ..tensor import Size, Tensor, mark_changed, to_array
 from ..tensor_methods import parse_to
 
 
@@ -35,8 +35,7 @@ class Parameter(Tensor):
         if data is None:
             data = np.zeros((0,), _backend.default_float)
         self.data = data.data if isinstance(data, Tensor) else to_array(data)
-        self.grad = None
-        self.grad_fn = None
+        self._grad = self.grad_fn = self._changed = None
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
@@ -275,9 +274,9 @@ class Module:
     def zero_grad(self, set_to_none: bool = True) -> None:
         for p in self.parameters():
             if set_to_none:
-                p.grad = None
-            elif p.grad is not None:
-                p.grad.data[...] = 0
+                p._grad = None  # the slot behind `.grad`, without the setter's checks
+            elif p._grad is not None:
+                p._grad.data[...] = 0
 
     # --- dtype and device: arrays are replaced inside the same Parameter objects ---
     def _cast(self, dtype) -> Module:
@@ -360,6 +359,7 @@ class Module:
                 target.data = array
             else:
                 target.data[...] = array  # in place: optimizers keep holding the same arrays
+                mark_changed(target)
         return _IncompatibleKeys(missing, unexpected)
 
     # --- printing ---

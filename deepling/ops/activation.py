@@ -8,6 +8,7 @@ import numpy as np
 
 from ..autograd import Function
 from ..tensor import Tensor
+from .unary import erf, erf_of_array
 
 __all__ = ["elu", "gelu", "leaky_relu", "log_softmax", "relu", "sigmoid", "softmax", "softplus"]
 
@@ -98,12 +99,8 @@ def _normal_cdf(x, xp):
 
 
 def _erf(x, xp):
-    """erf from SciPy when it is installed, else Python's exact math.erf per element."""
-    try:
-        from scipy.special import erf  # optional; loaded only when gelu runs
-    except ImportError:
-        return np.frompyfunc(math.erf, 1, 1)(x).astype(x.dtype)
-    return erf(x).astype(x.dtype, copy=False)
+    """erf of an array, or the erf op on a Tensor (the backward rule run for higher orders)."""
+    return erf(x) if isinstance(x, Tensor) else erf_of_array(x)
 
 
 class Softplus(Function):
@@ -114,11 +111,12 @@ class Softplus(Function):
 
     def forward(self, x):
         bx = self.beta * x
-        self.save_for_backward(bx)
+        self.save_for_backward(x)
         return self.xp.where(bx > self.threshold, x, self.xp.logaddexp(0, bx) / self.beta)
 
     def backward(self, gy):
-        (bx,) = self.saved
+        (x,) = self.saved
+        bx = self.beta * x
         with np.errstate(over="ignore"):
             slope = 1 / (1 + self.xp.exp(-bx))
         return gy * self.xp.where(bx > self.threshold, 1, slope)

@@ -10,6 +10,7 @@ import numpy as np
 from .. import _backend
 from ..autograd import Function
 from ..tensor import Tensor
+from .activation import log_softmax
 from .index import gather
 
 __all__ = ["nll", "soft_cross_entropy", "softmax_cross_entropy"]
@@ -69,6 +70,21 @@ class CrossEntropy(Function):
             return loss.reshape(t.shape)
         with np.errstate(invalid="ignore", divide="ignore"):  # all ignored: nan, as PyTorch
             return loss.sum() / (1 if self.reduction == "sum" else self.denom)
+
+    def compose(self, x, t, w):
+        """log_softmax, then nll and the smoothing term: the fused forward as a composition
+        (higher orders differentiate it)."""
+        dim = 0 if x.ndim == 1 else 1
+        logp = log_softmax(x, dim)
+        loss, wt = nll(logp, t, w, ignore_index=self.ignore_index, dim=dim)
+        if self.eps:
+            valid = (t != self.ignore_index).astype(x.dtype)
+            smooth = soft_cross_entropy(logp, 1.0, dim=dim, weight=w) * valid
+            loss = (1 - self.eps) * loss + (self.eps / x.shape[dim]) * smooth
+        if self.reduction == "none":
+            return loss
+        total = loss.sum()
+        return total if self.reduction == "sum" else total / wt.sum()
 
     def backward(self, gy):
         if len(self.saved) == 2:  # the plain case: (softmax - onehot) * gy / n

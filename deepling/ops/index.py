@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ..autograd import Function
+import numpy as np
+
+from ..autograd import Function, ViewFunction
 from ..tensor import Tensor
 from .shape import _dim
 
@@ -15,7 +17,7 @@ def _is_advanced(key) -> bool:
     return any(not isinstance(k, (int, slice, type(None), type(Ellipsis))) for k in parts)
 
 
-class GetItem(Function):
+class GetItem(ViewFunction):
     """y = x[key];  dx = zeros with gy added at key (repeated indices add up)."""
 
     def __init__(self, key):
@@ -26,12 +28,38 @@ class GetItem(Function):
         return x[self.key]
 
     def backward(self, gy):
-        gx = self.xp.zeros(self.shape, gy.dtype)
-        if _is_advanced(self.key):
-            self.xp.add.at(gx, self.key, gy)
-        else:
-            gx[self.key] = gy
-        return gx
+        return index_add(gy, self.key, self.shape)
+
+
+class IndexAdd(Function):
+    """y = zeros(shape) with x added at key (x[key]'s backward, so repeated indices add up);
+    dy/dx = gy[key]. It makes every indexing op differentiable to any order."""
+
+    def __init__(self, shape, key):
+        self.shape, self.key = shape, key
+
+    def forward(self, x):
+        return _index_add_arrays(x, self.key, self.shape, self.xp)
+
+    def backward(self, gy):
+        return gy[self.key]
+
+
+def index_add(g, key, shape):
+    """zeros of `shape` with `g` added at `key`: on arrays, or as an op when `g` is a Tensor
+    (a backward rule run for higher orders)."""
+    if isinstance(g, Tensor):
+        return IndexAdd(shape, key)(g)
+    return _index_add_arrays(g, key, shape, np)
+
+
+def _index_add_arrays(g, key, shape, xp):
+    out = xp.zeros(shape, g.dtype)
+    if _is_advanced(key):
+        xp.add.at(out, key, g)
+    else:
+        out[key] = g
+    return out
 
 
 def _raw_key(key):
@@ -58,12 +86,14 @@ class Gather(Function):
         return self.xp.take_along_axis(x, self.index, self.dim)
 
     def backward(self, gy):
-        xp = self.xp
-        gx = xp.zeros(self.shape, gy.dtype)
-        grid = list(xp.indices(self.index.shape, sparse=True))
-        grid[self.dim] = self.index
-        xp.add.at(gx, tuple(grid), gy)
-        return gx
+        return index_add(gy, along_axis(self.index, self.dim), self.shape)
+
+
+def along_axis(index, axis) -> tuple:
+    """The advanced key that picks `index` along `axis` (what take_along_axis reads)."""
+    grid = list(np.indices(index.shape, sparse=True))
+    grid[axis] = index
+    return tuple(grid)
 
 
 def gather(x, dim: int, index) -> Tensor:

@@ -53,18 +53,20 @@ class BinaryCrossEntropy(Function):
         p = x if self.clip is None else xp.clip(x, self.clip, 1 - self.clip)
         with np.errstate(divide="ignore"):
             y = (t - 1) * xp.maximum(xp.log1p(-p), -100) - t * xp.maximum(xp.log(p), -100)
-        self.save_for_backward(x, p, t, w)
+        self.save_for_backward(x, t, w)
+        self.count = max(y.size, 1)
         y = y if w is None else y * w
         if self.reduction == "none":
             return y
-        return y.sum() if self.reduction == "sum" else y.sum() / max(y.size, 1)
+        return y.sum() if self.reduction == "sum" else y.sum() / self.count
 
     def backward(self, gy):
-        x, p, t, w = self.saved
+        x, t, w = self.saved
         xp = self.xp
         if self.reduction == "mean":
-            gy = gy / max(x.size, 1)
+            gy = gy / self.count
         gy = gy if w is None else gy * w
+        p = x if self.clip is None else xp.clip(x, self.clip, 1 - self.clip)
         gx = gt = None
         if self.needs_input_grad[0]:
             gx = gy * (p - t) / xp.maximum((1 - p) * p, 1e-12)

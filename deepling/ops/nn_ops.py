@@ -9,6 +9,7 @@ from .. import _backend
 from ..autograd import Function
 from ..tensor import Tensor
 from .arith import mul
+from .index import index_add
 
 
 class Embedding(Function):
@@ -23,11 +24,9 @@ class Embedding(Function):
         return weight[self.indices]
 
     def backward(self, gy):
-        gw = self.xp.zeros(self.shape, gy.dtype)
-        self.xp.add.at(gw, self.indices.reshape(-1), gy.reshape(-1, self.shape[1]))
-        if self.padding_idx is not None:
-            gw[self.padding_idx] = 0
-        return gw
+        if self.padding_idx is not None:  # the padding row learns nothing
+            gy = gy * (self.indices != self.padding_idx)[..., None]
+        return index_add(gy, self.indices, self.shape)
 
 
 def embedding(indices, weight, padding_idx=None) -> Tensor:

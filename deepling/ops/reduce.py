@@ -12,6 +12,7 @@ import numpy as np
 
 from ..autograd import Function
 from ..tensor import Tensor
+from .index import along_axis, index_add
 
 __all__ = [
     "amax",
@@ -69,7 +70,10 @@ class Sum(Function):
 
 
 def _fill(xp, gy, shape):
-    """gy repeated over `shape`: a plain fill beats np.broadcast_to's Python-level setup."""
+    """gy repeated over `shape`: a plain fill beats np.broadcast_to's Python-level setup (on
+    Tensors, for higher orders, the broadcast op)."""
+    if isinstance(gy, Tensor):
+        return xp.broadcast_to(gy, shape)
     out = xp.empty(shape, gy.dtype)
     out[...] = gy
     return out
@@ -116,12 +120,10 @@ class Extreme(Function):
         return y if self.keepdims else y.reshape(_reduced_shape(x.shape, self.axes))
 
     def backward(self, gy):
-        if self.with_indices:  # scatter into the chosen index
-            gx = self.xp.zeros(self.shape, gy.dtype)
+        if self.with_indices:  # into the chosen index
             (axis,) = self.axes
             gy = gy if self.keepdims else self.xp.expand_dims(gy, axis)
-            self.xp.put_along_axis(gx, self.indices, gy, axis)
-            return gx
+            return index_add(gy, along_axis(self.indices, axis), self.shape)
         (share,) = self.saved
         return _expand(gy, share.shape, self.axes or tuple(range(share.ndim)), False) * share
 
@@ -139,6 +141,18 @@ class Prod(Function):
     def forward(self, x):
         self.save_for_backward(x)
         return x.prod(axis=self.axis, keepdims=self.keepdims)
+
+    def compose(self, x):
+        """The product as a chain of multiplications (higher orders differentiate this)."""
+        axis = 0 if self.axis is None else self.axis
+        flat = x.reshape(-1) if self.axis is None else x
+        lead = (slice(None),) * axis
+        y = flat[(*lead, 0)]
+        for i in range(1, flat.shape[axis]):
+            y = y * flat[(*lead, i)]
+        if self.keepdims:
+            y = y.reshape(tuple(1 if self.axis in (None, i) else n for i, n in enumerate(x.shape)))
+        return y
 
     def backward(self, gy):
         (x,) = self.saved
@@ -165,12 +179,14 @@ class LogSumExp(Function):
         m = x.max(axis=self.axes, keepdims=True)
         m = xp.where(xp.isfinite(m), m, 0)
         y = m + xp.log(xp.exp(x - m).sum(axis=self.axes, keepdims=True))
-        self.save_for_backward(x, y)
-        return y if self.keepdims else y.reshape(_reduced_shape(x.shape, self.axes))
+        y = y if self.keepdims else y.reshape(_reduced_shape(x.shape, self.axes))
+        self.save_for_backward(x, y)  # the output itself, so higher orders see it depend on x
+        return y
 
     def backward(self, gy):
         x, y = self.saved
-        gy = _expand(gy, x.shape, self.axes or tuple(range(x.ndim)), self.keepdims)
+        axes = self.axes or tuple(range(x.ndim))
+        gy, y = (_expand(a, x.shape, axes, self.keepdims) for a in (gy, y))
         return gy * self.xp.exp(x - y)
 
 

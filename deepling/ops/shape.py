@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..autograd import Function, ShapeError
+from ..autograd import Function, ShapeError, ViewFunction
 from ..tensor import Tensor
 
 __all__ = [
@@ -42,7 +42,7 @@ def _sizes(args):
     return tuple(int(a) for a in args)
 
 
-class Reshape(Function):
+class Reshape(ViewFunction):
     """y = x with a new shape;  dx = gy reshaped back (keep only the shape)."""
 
     def __init__(self, shape):
@@ -56,7 +56,7 @@ class Reshape(Function):
         return gy.reshape(self.in_shape)
 
 
-class Permute(Function):
+class Permute(ViewFunction):
     """y = x with its axes reordered;  dx = gy with the inverse order."""
 
     def __init__(self, axes):
@@ -69,10 +69,10 @@ class Permute(Function):
         inverse = [0] * len(self.axes)
         for i, a in enumerate(self.axes):
             inverse[a] = i
-        return gy.transpose(inverse)
+        return self.xp.transpose(gy, inverse)
 
 
-class BroadcastTo(Function):
+class BroadcastTo(ViewFunction):
     """y = x broadcast to a larger shape;  dx = gy summed back (the engine does the sum)."""
 
     def __init__(self, shape):

@@ -1,11 +1,28 @@
-"""Elementwise functions of one tensor: exp log sqrt sin cos tanh abs clamp."""
+"""Elementwise functions of one tensor: exp expm1 log log1p sqrt sin cos tanh erf abs clamp."""
 
 from __future__ import annotations
+
+import math
+
+import numpy as np
 
 from ..autograd import Function
 from ..tensor import Tensor
 
-__all__ = ["abs", "clamp", "clip", "cos", "exp", "expm1", "log", "sin", "sqrt", "tanh"]
+__all__ = [
+    "abs",
+    "clamp",
+    "clip",
+    "cos",
+    "erf",
+    "exp",
+    "expm1",
+    "log",
+    "log1p",
+    "sin",
+    "sqrt",
+    "tanh",
+]
 
 
 class Exp(Function):
@@ -32,6 +49,39 @@ class Expm1(Function):
     def backward(self, gy):
         (y,) = self.saved
         return gy * (y + 1)
+
+
+class Log1p(Function):
+    """y = log(1 + x), exact near 0;  dy/dx = 1 / (1 + x)."""
+
+    def forward(self, x):
+        self.save_for_backward(x)
+        return self.xp.log1p(x)
+
+    def backward(self, gy):
+        (x,) = self.saved
+        return gy / (1 + x)
+
+
+class Erf(Function):
+    """y = erf(x);  dy/dx = 2 / sqrt(pi) exp(-x**2)."""
+
+    def forward(self, x):
+        self.save_for_backward(x)
+        return erf_of_array(x)
+
+    def backward(self, gy):
+        (x,) = self.saved
+        return gy * (2 / math.sqrt(math.pi)) * self.xp.exp(-(x * x))
+
+
+def erf_of_array(x):
+    """erf from SciPy when it is installed, else Python's exact math.erf per element."""
+    try:
+        from scipy.special import erf  # optional; loaded only when erf (or gelu) runs
+    except ImportError:
+        return np.frompyfunc(math.erf, 1, 1)(x).astype(x.dtype)
+    return erf(x).astype(x.dtype, copy=False)
 
 
 class Log(Function):
@@ -138,6 +188,14 @@ def expm1(x) -> Tensor:
 
 def log(x) -> Tensor:
     return Log()(x)
+
+
+def log1p(x) -> Tensor:
+    return Log1p()(x)
+
+
+def erf(x) -> Tensor:
+    return Erf()(x)
 
 
 def sqrt(x) -> Tensor:

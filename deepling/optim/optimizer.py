@@ -15,7 +15,7 @@ import numpy as np
 
 from .._backend import array_module
 from ..grad_mode import enable_grad
-from ..tensor import Tensor
+from ..tensor import Tensor, mark_changed
 
 _SCALAR_STATE = ("step", "mu_product")  # counters kept as Python numbers, not arrays
 
@@ -119,6 +119,7 @@ class Optimizer:
         elif wd:
             g = g + wd * x
         self._update(x, g, state, group)
+        mark_changed(p)  # a graph that saved p's old values can no longer use them
 
     def _update(self, p, g, state: dict, group: dict) -> None:
         raise NotImplementedError
@@ -131,8 +132,9 @@ class Optimizer:
                 loss = closure()
         for group in self.param_groups:
             for p in group["params"]:
-                if p.grad is not None:
-                    self._apply(p, p.grad.data, group)
+                g = p._grad  # the slot behind `.grad`: its setter's checks are for users
+                if g is not None:
+                    self._apply(p, g.data, group)
         self.iterations += 1
         return loss
 
@@ -140,10 +142,11 @@ class Optimizer:
         """Forget the gradients: `.grad = None` (the default), or zeros."""
         for group in self.param_groups:
             for p in group["params"]:
-                if p.grad is not None and set_to_none:
-                    p.grad = None
-                elif p.grad is not None:
-                    p.grad = Tensor._wrap(array_module(p.grad.data).zeros_like(p.grad.data))
+                g = p._grad  # the slot behind `.grad`, without the setter's checks
+                if g is not None and set_to_none:
+                    p._grad = None
+                elif g is not None:
+                    p._grad = Tensor._wrap(array_module(g.data).zeros_like(g.data))
 
     def apply_gradients(self, grads_and_vars, name=None, **kwargs) -> int:
         """Keras's update: `apply_gradients(zip(grads, variables))`; returns `iterations`.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _backend
-from ..tensor import Tensor, to_array
+from ..tensor import Tensor, mark_changed, to_array
 
 
 def _tf_array(value, dtype=None):
@@ -102,8 +102,7 @@ class Variable(Tensor):
                 f"Shape mismatch: initial_value has shape {self.data.shape}, `shape` is "
                 f"{tuple(shape)}"
             )
-        self.grad = None
-        self.grad_fn = None
+        self._grad = self.grad_fn = self._changed = None
         self._trainable = True if trainable is None else bool(trainable)
         # TF accepts trainable integer variables; the tape simply never watches them
         self.requires_grad = self._trainable and _backend.is_floating(self.data.dtype)
@@ -148,16 +147,19 @@ class Variable(Tensor):
         """Set the value in place (same shape; no gradient is recorded); returns the variable,
         or None with `read_value=False`."""
         self.data[...] = self._checked(value, "assign")
+        mark_changed(self)
         return self if read_value else None
 
     def assign_add(self, delta, use_locking=False, name=None, read_value=True) -> Variable:
         """Add `delta` in place: `v.assign_add(d)` is TF's `v += d`."""
         self.data += self._checked(delta, "assign_add")  # in place: NumPy casts same_kind
+        mark_changed(self)
         return self if read_value else None
 
     def assign_sub(self, delta, use_locking=False, name=None, read_value=True) -> Variable:
         """Subtract `delta` in place: `w.assign_sub(lr * dw)` is one gradient-descent step."""
         self.data -= self._checked(delta, "assign_sub")
+        mark_changed(self)
         return self if read_value else None
 
     def __repr__(self) -> str:

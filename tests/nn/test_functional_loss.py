@@ -249,12 +249,12 @@ ERRORS = [
 )
 def test_bad_input_raises_pytorchs_error_before_recording(name, x, t, kwargs, error, match):
     xt = dl.tensor(x, requires_grad=x.dtype.kind == "f")
-    seq = autograd._seq
+    seq = autograd.last_tick()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # mse warns about the shapes before it fails
         with pytest.raises(error, match=match):
             getattr(L, name)(xt, dl.tensor(t), **kwargs)
-    assert autograd._seq == seq and xt.grad is None
+    assert autograd.last_tick() == seq and xt.grad is None
     if HAS_TORCH:  # and PyTorch raises the same kind of error
         import torch
 

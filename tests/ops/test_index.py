@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import deepling as dl
+from deepling.ops.index import IndexAdd
 from tests.helpers import Case, op_tests
 from tests.ops.test_shape import same
 
@@ -47,7 +48,22 @@ def with_index(fn, x_shape, index, name):
     return same(fn, [], name, make_inputs=make)
 
 
+def index_add(k, shape, values_shape, name):
+    """IndexAdd (x[key]'s backward as an op): zeros of `shape` with the values added at `k`."""
+
+    def on_torch(g):
+        import torch
+
+        parts = k if isinstance(k, tuple) else (k,)
+        t = tuple(torch.from_numpy(p) if isinstance(p, np.ndarray) else p for p in parts)
+        return torch.zeros(shape, dtype=g.dtype).index_put(t, g, accumulate=True)
+
+    return Case(lambda g: IndexAdd(shape, k)(g), [values_shape], on_torch, name=name)
+
+
 CASES = [
+    index_add(ROWS, (3, 4), (4, 4), "IndexAdd rows with repeats"),
+    index_add((np.array([0, 2, 0]), np.array([1, 1, 1])), (3, 4), (3,), "IndexAdd pairs"),
     # basic: ints, slices, None, Ellipsis, 0-d results and 0-d inputs
     key(1),
     key(-1),

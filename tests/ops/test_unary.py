@@ -1,3 +1,5 @@
+import math
+
 import numpy as np
 
 import deepling as dl
@@ -8,6 +10,8 @@ SHAPES = [[()], [(5,)], [(3, 4)]]
 CASES = [
     *[Case(dl.exp, s, "exp", np.exp) for s in SHAPES],
     *[Case(dl.expm1, s, "expm1", np.expm1) for s in SHAPES],
+    *[Case(dl.log1p, s, "log1p", np.log1p, low=-0.5) for s in SHAPES],
+    *[Case(dl.erf, s, "erf", lambda x: np.vectorize(math.erf)(x)) for s in SHAPES],
     *[Case(dl.log, s, "log", np.log, low=0.5) for s in SHAPES],
     *[Case(dl.sqrt, s, "sqrt", np.sqrt, low=0.5) for s in SHAPES],
     *[Case(dl.sin, s, "sin", np.sin) for s in SHAPES],

@@ -13,7 +13,7 @@ import numpy as np
 from ... import grad_mode
 from ...creation import zeros
 from ...nn.module import Module, Parameter
-from ...tensor import Tensor, to_array
+from ...tensor import Tensor, mark_changed, to_array
 from .. import constraints, initializers, regularizers
 
 _name_counts: dict = {}
@@ -214,6 +214,7 @@ class Layer(Module):
                 )
         for w, a in zip(mine, arrays):
             w.data[...] = a
+            mark_changed(w)
 
     def count_params(self) -> int:
         if not self.built and not self.weights:

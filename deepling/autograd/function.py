@@ -1,0 +1,101 @@
+"""Function: one differentiable primitive, its forward and backward side by side on arrays.
+
+Every Function has exactly one output. The output Tensor points at the Function (`grad_fn`);
+the Function points at its inputs. Nothing points back at the output, so there is no cycle to
+break. Each recorded Function takes the next tick of the graph's clock (`seq`): its inputs
+were made before it, so the walk can visit the graph by popping the largest tick first.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _backend
+from ..grad_mode import everywhere as _everywhere
+from ..grad_mode import state as _grad_state
+from ..tensor import Tensor, clock, shared_changes
+
+_ticks = clock.ticks
+_new_tensor = object.__new__
+
+
+class ShapeError(ValueError, RuntimeError):
+    """Shapes that do not fit an op. A ValueError (Keras, NumPy) and a RuntimeError (PyTorch)."""
+
+
+class Function:
+    """One differentiable primitive: `forward(*arrays) -> array`, `backward(gy) -> grads`.
+
+    Subclasses work on raw arrays (`self.xp` is NumPy or CuPy) and return one gradient per
+    input (None where there is none). Calling an instance wraps the result in a Tensor and,
+    when grad mode is on and an input needs a gradient, records the graph link.
+
+    `backward` is written with operators and `self.xp` functions, so that the same rule runs on
+    Tensors when a graph of the gradient is asked for (`create_graph=True`; the engine then
+    swaps `xp` for `deepling.ops.xp` and the saved arrays for their tensors). A fused Function
+    whose saved values are not its inputs or output defines `compose(*inputs)`, its forward as
+    a composition of ops, which higher orders differentiate instead.
+
+    Ops whose output shares its input's memory (reshape, slicing) are `ViewFunction`s: the
+    two then share one change counter, as PyTorch's views share a version counter.
+    """
+
+    __slots__ = ("inputs", "needs_input_grad", "seq", "__dict__")
+    saved = None  # class defaults: most calls never set them, so they cost no store
+    retained = None
+    xp = np
+
+    def __call__(self, *inputs):
+        arrays = [x.data if isinstance(x, Tensor) else x for x in inputs]
+        if _backend.cupy is not None:
+            self.xp = _backend.array_module(*arrays)
+        try:
+            y = self.forward(*arrays)
+        except ValueError as e:
+            shapes = ", ".join(str(tuple(np.shape(a))) for a in arrays)
+            raise ShapeError(f"{type(self).__name__}: {e} (input shapes: {shapes})") from None
+        if type(y) is not np.ndarray and _backend.cupy is None:  # NumPy gives 0-d results as
+            array = np.asarray(y)  # scalars: keep one array, so the saved one is the output's
+            if self.saved is not None:
+                self.saved = tuple(array if s is y else s for s in self.saved)
+            y = array
+        out = _new_tensor(Tensor)  # Tensor._wrap(y), inlined: this runs on every op
+        out.data, out.requires_grad = y, False
+        out._grad = out.grad_fn = out._changed = None
+        if _everywhere.enabled or _grad_state.enabled:
+            needs = [isinstance(x, Tensor) and x.requires_grad for x in inputs]
+            if True in needs:
+                self.seq = next(_ticks)
+                self.inputs = inputs
+                self.needs_input_grad = needs
+                out.requires_grad = True
+                out.grad_fn = self
+                return out
+        self.saved = None  # nothing will call backward: let the saved arrays go now
+        return out
+
+    def save_for_backward(self, *arrays) -> None:
+        self.saved = arrays
+
+    def forward(self, *arrays):
+        raise NotImplementedError
+
+    def backward(self, gy):
+        raise NotImplementedError
+
+    def name(self) -> str:
+        return f"{type(self).__name__}Backward0"
+
+    def __repr__(self) -> str:
+        return f"<{self.name()}>"
+
+
+class ViewFunction(Function):
+    """A Function whose output is a view of its (first) input's array: an in-place change to
+    either is a change to both, for the checks of the backward walk."""
+
+    def __call__(self, x, *rest):
+        out = Function.__call__(self, x, *rest)
+        if isinstance(x, Tensor) and out.data.base is not None:  # a copy (x[[0, 2]]) is not
+            out._changed = shared_changes(x)
+        return out
