@@ -112,3 +112,15 @@ def test_the_walk_finds_the_functions_of_a_graph():
     assert {"Exp", "Sum", "Mul", "GetItem"} <= found
     assert {"Exp", "Sum", "Reshape"} <= {c.__name__ for c in _functions()}
     assert "tests.ops.test_unary" in [m for m, _ in _case_lists([])]
+
+
+def test_every_function_has_a_second_order_case():
+    """check_second_order runs for each Case unless it opts out: every Function must be in the
+    graph of a Case that checks its double backward."""
+    covered = set()
+    for _, cases in _case_lists([]):
+        for case in cases:
+            if case.second_order and any(a.dtype.kind == "f" for a in case.inputs()):
+                covered |= _graph_functions(_run_forward(case))
+    missing = sorted(f"{c.__module__}.{c.__name__}" for c in _functions() - covered)
+    assert not missing, "no second-order case for:\n  " + "\n  ".join(missing)
