@@ -16,7 +16,8 @@ import warnings
 import numpy as np
 
 from . import _backend
-from .autograd.engine import _as_list, _seed_grads, run_backward
+from .autograd.engine import run_backward
+from .autograd.entry import _as_list, _seed_grads
 from .tensor import Tensor, check_differentiable, clock
 
 

@@ -12,7 +12,7 @@ from deepling.gradcheck import GradcheckError
 
 
 @pytest.mark.parametrize(
-    "module", ["deepling.gradcheck", "deepling.autograd.engine", "deepling.creation"]
+    "module", ["deepling.gradcheck", "deepling.autograd.entry", "deepling.creation"]
 )
 def test_docstring_examples_run(module):
     result = doctest.testmod(importlib.import_module(module), verbose=False)

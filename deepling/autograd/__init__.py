@@ -5,10 +5,10 @@ the numerical checks `gradcheck`/`gradgradcheck` (loaded on first use)."""
 import copy as _copy
 
 from ..tensor import clock as _clock
-from .engine import _seed_grads as _seed_grads
-from .engine import backward as backward
-from .engine import grad as grad
 from .engine import run_backward as run_backward
+from .entry import _seed_grads as _seed_grads
+from .entry import backward as backward
+from .entry import grad as grad
 from .function import Function as Function
 from .function import ShapeError as ShapeError
 from .function import ViewFunction as ViewFunction

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..grad_mode import enable_grad
 from ..tensor import Tensor
-from .engine import grad
+from .entry import grad
 
 
 def _as_tuple(x, name: str):
