@@ -20,7 +20,6 @@ from ._backend import int64 as int64
 from ._backend import long as long
 from ._backend import short as short
 from ._backend import uint8 as uint8
-from .autograd import Function as Function
 from .autograd import ShapeError as ShapeError
 from .autograd import grad as grad
 from .creation import FloatTensor as FloatTensor

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import deepling as dl
-from deepling.autograd import Function, ShapeError
+from deepling.autograd.function import Function, ShapeError
 from tests.helpers import HAS_TORCH, requires_torch
 
 if HAS_TORCH:

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import deepling as dl
+from deepling.autograd.function import Function
 from deepling.gradcheck import GradcheckError
 
 
@@ -38,7 +39,7 @@ def test_numerical_grad_leaves_its_input_alone_and_records_nothing():
     assert x.tolist() == [1.0, 2.0] and w.grad is None
 
 
-class SquareWithWrongBackward(dl.Function):
+class SquareWithWrongBackward(Function):
     """y = x**2 with a deliberate bug: dy/dx = x instead of 2x."""
 
     def forward(self, x):

@@ -1,15 +1,19 @@
-"""deepling.autograd: torch.autograd's names. `Function` (one differentiable primitive), the
-backward walk (`grad`, `backward`), `functional` (jacobian, hessian, vjp, jvp, hvp, vhp) and
-the numerical checks `gradcheck`/`gradgradcheck` (loaded on first use)."""
+"""deepling.autograd: torch.autograd's names. `Function` (custom differentiable functions,
+PyTorch's way: `forward(ctx, ...)`, `backward(ctx, ...)`, `apply`), the backward walk (`grad`,
+`backward`), `functional` (jacobian, hessian, vjp, jvp, hvp, vhp) and the numerical checks
+`gradcheck`/`gradgradcheck` (loaded on first use). The core's own array-level primitive,
+which every op subclasses, is `deepling.autograd.function.Function`."""
 
 import copy as _copy
 
 from ..tensor import clock as _clock
+from .custom import Function as Function
+from .custom import FunctionCtx as FunctionCtx
+from .custom import once_differentiable as once_differentiable
 from .engine import run_backward as run_backward
 from .entry import _seed_grads as _seed_grads
 from .entry import backward as backward
 from .entry import grad as grad
-from .function import Function as Function
 from .function import ShapeError as ShapeError
 from .function import ViewFunction as ViewFunction
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _backend
-from ..autograd import Function
+from ..autograd.function import Function
 from ..tensor import Tensor, to_array
 
 __all__ = [

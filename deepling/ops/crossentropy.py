@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _backend
-from ..autograd import Function
+from ..autograd.function import Function
 from ..tensor import Tensor
 from .activation import log_softmax
 from .index import gather

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd import Function, ViewFunction
+from ..autograd.function import Function, ViewFunction
 from ..tensor import Tensor
 from .shape import _dim
 

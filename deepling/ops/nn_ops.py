@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _backend
-from ..autograd import Function
+from ..autograd.function import Function
 from ..tensor import Tensor
 from .arith import mul
 from .index import index_add

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..autograd import Function, ShapeError, ViewFunction
+from ..autograd.function import Function, ShapeError, ViewFunction
 from ..tensor import Tensor
 
 __all__ = [

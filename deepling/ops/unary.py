@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ..autograd import Function
+from ..autograd.function import Function
 from ..tensor import Tensor
 
 __all__ = [

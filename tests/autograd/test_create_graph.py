@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import deepling as dl
-from deepling.autograd import Function
+from deepling.autograd.function import Function
 from deepling.gradcheck import GradcheckError
 from tests.helpers import requires_torch
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 import deepling as dl
-from deepling.autograd import Function
+from deepling.autograd.function import Function
 from tests.helpers import Case
 
 TESTS = Path(__file__).resolve().parents[1]
