@@ -17,9 +17,8 @@ tf.random.set_seed(0)
 def dense(n_in, n_out):
     """Glorot-normal weights and zero biases."""
     stddev = math.sqrt(2.0 / (n_in + n_out))
-    return tf.Variable(tf.random.normal([n_in, n_out], stddev=stddev)), tf.Variable(
-        tf.zeros([n_out])
-    )
+    w = tf.Variable(tf.random.normal([n_in, n_out], stddev=stddev))
+    return w, tf.Variable(tf.zeros([n_out]))
 
 
 layers = [dense(1, 16), dense(16, 16), dense(16, 1)]
