@@ -240,6 +240,29 @@ def change_of_the_dividend(m):
     return [w.grad]
 
 
+def change_of_a_factor_whose_gradient_is_not_asked(m):
+    """w * 3, x @ w and linear(x, W) with x constant: d/dw needs only the constant, so w itself
+    is not saved (PyTorch's rule), and changing it is legal."""
+    w, big = m.tensor([1.0, 2.0], requires_grad=True), _matrix(m)
+    x = m.tensor([[0.5, -1.0], [2.0, 1.0]])
+    y = (w * 3.0).sum() + (x @ big).sum() + m.F.linear(x, big).sum()
+    with m.no_grad():
+        w.add_(1)
+        big.mul_(2)
+    y.backward()
+    return [w.grad, big.grad]
+
+
+def change_of_the_divisor_of_a_number(m):
+    """2 / w keeps only its result (PyTorch's reciprocal form): changing w is legal."""
+    w = m.tensor([1.0, 2.0], requires_grad=True)
+    y = (2.0 / w).sum()
+    with m.no_grad():
+        w.add_(1)
+    y.backward()
+    return [w.grad]
+
+
 def training_loop_with_updates_between_steps(m):
     m.manual_seed(0)
     model = m.nn.Sequential(m.nn.Linear(2, 4), m.nn.Tanh(), m.nn.Linear(4, 1))
@@ -262,7 +285,8 @@ def training_loop_with_updates_between_steps(m):
 LEGAL = [change_of_an_unsaved_input, change_before_the_forward, change_of_an_unrelated_tensor,
          change_of_a_tensor_saved_only_on_another_branch,
          change_of_an_input_whose_op_saved_its_output, change_of_a_copy_made_by_fancy_indexing,
-         change_of_the_dividend, training_loop_with_updates_between_steps]  # fmt: skip
+         change_of_the_dividend, change_of_a_factor_whose_gradient_is_not_asked,
+         change_of_the_divisor_of_a_number, training_loop_with_updates_between_steps]  # fmt: skip
 
 
 @pytest.mark.parametrize("scenario", LEGAL, ids=lambda f: f.__name__)

@@ -19,12 +19,27 @@ _ticks = clock.ticks
 _new_tensor = object.__new__
 
 
+class _NoGradients(tuple):
+    """`needs_input_grad` when nothing is recorded: no input needs a gradient, whatever index
+    a forward asks about (so forwards may skip saving what only a gradient would use; index
+    it, do not unpack it)."""
+
+    def __getitem__(self, index):
+        return False
+
+
+_NOTHING = _NoGradients()
+
+
 class ShapeError(ValueError, RuntimeError):
     """Shapes that do not fit an op. A ValueError (Keras, NumPy) and a RuntimeError (PyTorch)."""
 
 
 class Function:
     """One differentiable primitive: `forward(*arrays) -> array`, `backward(gy) -> grads`.
+
+    `self.needs_input_grad` is set before forward runs, so a forward saves only what the
+    gradients that will be asked for need (as PyTorch does: `w * 3` does not save `w`).
 
     Subclasses work on raw arrays (`self.xp` is NumPy or CuPy) and return one gradient per
     input (None where there is none). Calling an instance wraps the result in a Tensor and,
@@ -49,6 +64,10 @@ class Function:
         arrays = [x.data if isinstance(x, Tensor) else x for x in inputs]
         if _backend.cupy is not None:
             self.xp = _backend.array_module(*arrays)
+        needs = _NOTHING  # which inputs need a gradient, known before forward saves anything
+        if _everywhere.enabled or _grad_state.enabled:
+            needs = [isinstance(x, Tensor) and x.requires_grad for x in inputs]
+        self.needs_input_grad = needs
         try:
             y = self.forward(*arrays)
         except ValueError as e:
@@ -62,15 +81,12 @@ class Function:
         out = _new_tensor(Tensor)  # Tensor._wrap(y), inlined: this runs on every op
         out.data, out.requires_grad = y, False
         out._grad = out.grad_fn = out._changed = None
-        if _everywhere.enabled or _grad_state.enabled:
-            needs = [isinstance(x, Tensor) and x.requires_grad for x in inputs]
-            if True in needs:
-                self.seq = next(_ticks)
-                self.inputs = inputs
-                self.needs_input_grad = needs
-                out.requires_grad = True
-                out.grad_fn = self
-                return out
+        if True in needs:
+            self.seq = next(_ticks)
+            self.inputs = inputs
+            out.requires_grad = True
+            out.grad_fn = self
+            return out
         self.saved = None  # nothing will call backward: let the saved arrays go now
         return out
 

@@ -128,7 +128,8 @@ class Mul(Function):
     """y = a * b;  dy/da = b, dy/db = a."""
 
     def forward(self, a, b):
-        self.save_for_backward(a, b)
+        needs = self.needs_input_grad  # each gradient needs the other operand only
+        self.save_for_backward(a if needs[1] else None, b if needs[0] else None)
         return a * b
 
     def backward(self, gy):
@@ -138,15 +139,19 @@ class Mul(Function):
 
 
 class Div(Function):
-    """y = a / b;  dy/da = 1/b, dy/db = -a/b**2 = -y/b."""
+    """y = a / b;  dy/da = 1/b, dy/db = -a/b**2 = -y/b (= -y**2/a when a is a number: then
+    only y is saved, as PyTorch's reciprocal form of `2 / w` saves only its result)."""
 
     def forward(self, a, b):
         y = a / b
-        self.save_for_backward(b, y)
+        self.number = a if not hasattr(a, "shape") and a != 0 else None
+        self.save_for_backward(b if self.number is None else None, y)
         return y
 
     def backward(self, gy):
         b, y = self.saved
+        if b is None:  # a / b with a a nonzero number: 1/b = y/a
+            return None, -gy * y * y / self.number
         ga = gy / b
         return ga, (-ga * y if self.needs_input_grad[1] else None)
 

@@ -10,7 +10,8 @@ __all__ = ["affine", "bmm", "dot", "linear", "matmul", "mm"]
 
 
 class Matmul(Function):
-    """y = a @ b;  da = gy @ b^T, db = a^T @ gy (1-D operands get a unit dim and lose it)."""
+    """y = a @ b;  da = gy @ b^T, db = a^T @ gy (1-D operands get a unit dim and lose it);
+    each gradient needs only the other operand, so only that is saved."""
 
     def forward(self, a, b):
         if a.ndim == 0 or b.ndim == 0:
@@ -20,24 +21,25 @@ class Matmul(Function):
             raise ValueError(
                 f"shapes {a.shape} and {b.shape} cannot be multiplied ({k_a} != {k_b})"
             )
-        self.save_for_backward(a, b)
+        needs = self.needs_input_grad  # each gradient needs the other operand only
+        self.ndims = (a.ndim, b.ndim)
+        self.save_for_backward(a if needs[1] else None, b if needs[0] else None)
         return a @ b
 
     def backward(self, gy):
         a, b = self.saved
-        xp = self.xp
-        a2 = a[None, :] if a.ndim == 1 else a
-        b2 = b[:, None] if b.ndim == 1 else b
-        if b.ndim == 1:  # b's unit dim first: for 1-D @ 1-D, gy is 0-d
+        (na, nb), xp = self.ndims, self.xp
+        if nb == 1:  # b's unit dim first: for 1-D @ 1-D, gy is 0-d
             gy = gy[..., None]
-        if a.ndim == 1:
+        if na == 1:
             gy = gy[..., None, :]
-        ga = gy @ xp.swapaxes(b2, -1, -2) if self.needs_input_grad[0] else None
-        gb = xp.swapaxes(a2, -1, -2) @ gy if self.needs_input_grad[1] else None
-        if a.ndim == 1 and ga is not None:
-            ga = ga[..., 0, :]
-        if b.ndim == 1 and gb is not None:
-            gb = gb[..., 0]
+        ga = gb = None
+        if self.needs_input_grad[0]:
+            ga = gy @ xp.swapaxes(b[:, None] if nb == 1 else b, -1, -2)
+            ga = ga[..., 0, :] if na == 1 else ga
+        if self.needs_input_grad[1]:
+            gb = xp.swapaxes(a[None, :] if na == 1 else a, -1, -2) @ gy
+            gb = gb[..., 0] if nb == 1 else gb
         return ga, gb  # the engine sums broadcast batch dims away
 
 
@@ -68,7 +70,8 @@ class Linear(Function):
         k = w.shape[0] if self.kernel else w.shape[1]
         if x.shape[-1] != k:
             raise ValueError(self._mismatch(x, w))
-        self.save_for_backward(x, w)
+        need_x, need_w = self.needs_input_grad[0], self.needs_input_grad[1]
+        self.save_for_backward(x if need_w else None, w if need_x else None)
         y = x @ (w if self.kernel else w.T)
         if b is not None:
             y += b
