@@ -12,6 +12,7 @@ from tests.helpers import HAS_TORCH
 
 NAN, INF = math.nan, math.inf
 ONES, TWO_ROWS, SPREAD = [1.0, 1.0, 1.0], [[1.0, 1.0, 1.0], [1.0, 2.0, 3.0]], [1.0, 2.0, 4.0]
+NO_DOF = [NAN, INF, INF]  # TWO_ROWS over dim 0 without degrees of freedom: 0/0, then c/0
 
 # (method, input, kwargs, value, gradient of value.sum()) as torch 2.13 gives them
 EDGES = [
@@ -31,8 +32,8 @@ EDGES = [
     ("std", SPREAD, dict(correction=3), INF, [NAN] * 3),
     ("std", TWO_ROWS, dict(dim=1), [0.0, 1.0], [[0.0] * 3, [-0.5, 0.0, 0.5]]),
     ("std", TWO_ROWS, dict(dim=0, correction=0), [0.0, 0.5, 1.0], [[0, -0.5, -0.5], [0, 0.5, 0.5]]),
-    ("var", TWO_ROWS, dict(dim=0, correction=2), [NAN, INF, INF], [[NAN, -INF, -INF], [NAN, INF, INF]]),
-    ("std", TWO_ROWS, dict(dim=0, correction=3), [NAN, INF, INF], [[NAN, 0.0, 0.0], [NAN, 0.0, 0.0]]),
+    ("var", TWO_ROWS, dict(dim=0, correction=2), NO_DOF, [[NAN, -INF, -INF], [NAN, INF, INF]]),
+    ("std", TWO_ROWS, dict(dim=0, correction=3), NO_DOF, [[NAN, 0.0, 0.0], [NAN, 0.0, 0.0]]),
 ]  # fmt: skip
 
 
