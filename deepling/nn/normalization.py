@@ -5,6 +5,7 @@ from __future__ import annotations
 from .. import _backend
 from ..creation import ones, tensor, zeros
 from . import functional as F
+from .arguments import check_sizes
 from .module import Module, Parameter
 
 
@@ -17,6 +18,7 @@ class _BatchNorm(Module):
                  affine: bool = True, track_running_stats: bool = True, device=None, dtype=None, *,
                  bias: bool = True):  # fmt: skip
         super().__init__()
+        check_sizes(type(self).__name__, num_features=num_features)
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         dtype = _backend.to_dtype(dtype) or _backend.default_float
@@ -111,6 +113,9 @@ class LayerNorm(Module):
         if isinstance(normalized_shape, int):
             normalized_shape = (normalized_shape,)
         self.normalized_shape = tuple(normalized_shape)
+        check_sizes(
+            "LayerNorm", **{f"normalized_shape[{i}]": n for i, n in enumerate(normalized_shape)}
+        )
         self.eps, self.elementwise_affine = eps, elementwise_affine
         dtype = _backend.to_dtype(dtype) or _backend.default_float
         if elementwise_affine:

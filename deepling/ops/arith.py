@@ -68,6 +68,8 @@ def _operand(x):
         return x.item()  # a NumPy scalar is as weak as a Python number, as in PyTorch
     if isinstance(x, (Tensor, int, float, bool)):
         return x
+    if isinstance(x, (str, bytes)) or x is None:  # PyTorch: no arithmetic with text or None
+        raise TypeError(f"unsupported operand type for a tensor op: '{type(x).__name__}'")
     return Tensor._wrap(to_array(x))
 
 

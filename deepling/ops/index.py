@@ -35,11 +35,14 @@ class GetItem(Function):
 
 
 def _raw_key(key):
-    """Tensors inside an index become their arrays."""
+    """Tensors inside an index become their arrays; text is PyTorch's TypeError (NumPy's is an
+    IndexError)."""
     if isinstance(key, Tensor):
         return key.data
     if isinstance(key, tuple):
-        return tuple(k.data if isinstance(k, Tensor) else k for k in key)
+        return tuple(_raw_key(k) if isinstance(k, (Tensor, str)) else k for k in key)
+    if isinstance(key, str):
+        raise TypeError(f"tensor indices must be integers, slices or tensors, not str: {key!r}")
     return key
 
 

@@ -38,8 +38,12 @@ def _axes(ndim, dim, axis):
     dim = axis if dim is None else dim
     if dim is None:
         return None
-    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    dims = (dim,) if isinstance(dim, int) or hasattr(dim, "__index__") else tuple(dim)
     for d in dims:
+        if not hasattr(d, "__index__"):
+            raise TypeError(
+                f"argument 'dim' must be int or tuple of ints, not {type(dim).__name__}"
+            )
         if not -builtins.max(ndim, 1) <= d < builtins.max(ndim, 1):
             raise IndexError(
                 f"Dimension out of range (expected to be in range of [{-builtins.max(ndim, 1)}, "
