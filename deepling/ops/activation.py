@@ -8,6 +8,7 @@ import numpy as np
 
 from ..autograd import Function
 from ..tensor import Tensor
+from ._checks import tensor_input
 from .shape import _dim as check_dim
 
 __all__ = ["elu", "gelu", "leaky_relu", "log_softmax", "relu", "sigmoid", "softmax", "softplus"]
@@ -187,6 +188,7 @@ def softplus(x, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
 
 
 def _dim(x, dim, axis):
+    tensor_input(x, "softmax")
     dim = axis if dim is None else dim
     if dim is None:  # PyTorch's legacy implicit dim: 0 for 0-, 1- and 3-d input, else 1
         dim = 0 if x.ndim in (0, 1, 3) else 1

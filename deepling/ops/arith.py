@@ -126,6 +126,8 @@ def promote(a, b, wrap=True):
         return a, b
     a, b = _operand(a), _operand(b)
     ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
+    if not ta and not tb:  # two numbers (`dl.pow(0, -1)`): the first becomes a tensor
+        a, ta = Tensor._wrap(to_array(a)), True
     if ta and tb:
         da, db = a.data.dtype, b.data.dtype
         if da == db:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..autograd import Function
 from ..tensor import Tensor
+from ._checks import tensor_input
 from .shape import _dim
 
 __all__ = ["gather", "getitem"]
@@ -71,7 +72,10 @@ class Gather(Function):
 
 def gather(x, dim: int, index) -> Tensor:
     """Pick values along `dim` by `index` (int64, same rank as x), as torch.gather."""
+    tensor_input(x, "gather")
     index = index.data if isinstance(index, Tensor) else index
+    if not hasattr(index, "ndim"):
+        raise TypeError(f"gather(): argument 'index' must be Tensor, not {type(index).__name__}")
     if index.ndim != x.ndim:
         raise RuntimeError(
             f"Index tensor must have the same number of dimensions as input tensor "

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..autograd import Function
 from ..tensor import Tensor
+from ._checks import tensor_input
 
 __all__ = [
     "amax",
@@ -191,6 +192,7 @@ def _no_out() -> None:
 
 def sum(x, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None, out=None) -> Tensor:
     """Sum over `dim` (an int, a tuple, or None for all)."""
+    tensor_input(x, "sum")
     if out is not None:
         _no_out()
     if dtype is not None:
@@ -200,6 +202,7 @@ def sum(x, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None, out
 
 def mean(x, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None, out=None) -> Tensor:
     """Mean over `dim` (an int, a tuple, or None for all), in `dtype` when given."""
+    tensor_input(x, "mean")
     if out is not None:
         _no_out()
     if dtype is not None:
@@ -212,6 +215,7 @@ def mean(x, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None, ou
 
 
 def _extreme(kind, x, dim, keepdim, axis, keepdims, result):
+    tensor_input(x, kind)
     if not isinstance(dim, int) and isinstance(dim, Tensor):  # torch.max(a, b) is elementwise
         from .arith import maximum, minimum
 
@@ -244,16 +248,19 @@ def min(x, dim=None, keepdim=False, *, axis=None, keepdims=None, out=None):
 
 def amax(x, dim=None, keepdim=False, *, axis=None, keepdims=None) -> Tensor:
     """Largest values over `dim` (values only; TensorFlow's reduce_max)."""
+    tensor_input(x, "amax")
     return Extreme("max", _axes(x.ndim, dim, axis), _keep(keepdim, keepdims))(x)
 
 
 def amin(x, dim=None, keepdim=False, *, axis=None, keepdims=None) -> Tensor:
     """Smallest values over `dim` (values only; TensorFlow's reduce_min)."""
+    tensor_input(x, "amin")
     return Extreme("min", _axes(x.ndim, dim, axis), _keep(keepdim, keepdims))(x)
 
 
 def prod(x, dim=None, keepdim=False, *, axis=None, keepdims=None) -> Tensor:
     """Product over one `dim`, or over all elements when None."""
+    tensor_input(x, "prod")
     axes = _axes(x.ndim, dim, axis)
     if axes is not None and len(axes) > 1:
         raise ValueError(f"prod: reduce over one dim or all, got {axes}")
@@ -262,6 +269,7 @@ def prod(x, dim=None, keepdim=False, *, axis=None, keepdims=None) -> Tensor:
 
 def logsumexp(x, dim=None, keepdim=False, *, axis=None, keepdims=None) -> Tensor:
     """log(sum(exp(x))) over `dim` without overflow (all elements when None)."""
+    tensor_input(x, "logsumexp")
     return LogSumExp(_axes(x.ndim, dim, axis), _keep(keepdim, keepdims))(x)
 
 
@@ -317,6 +325,7 @@ class Std(Var):
 
 def _dispersion(op, name, x, dim, unbiased, keepdim, correction, axis, keepdims, ddof):
     """Var or Std with PyTorch's and NumPy's arguments, warning as PyTorch when dof <= 0."""
+    tensor_input(x, name)
     if correction is None:
         correction = ddof if ddof is not None else int(bool(unbiased))
     axes = _axes(x.ndim, dim, axis)
@@ -348,6 +357,7 @@ def std(x, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=None
 
 
 def _arg(find, x, dim, keepdim, axis, keepdims):
+    tensor_input(x, find)
     axes = _axes(x.ndim, dim, axis)  # checks the dim as PyTorch does
     a, keep = x.data, _keep(keepdim, keepdims)
     if axes is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..autograd import Function, ShapeError
 from ..tensor import Tensor
+from ._checks import tensor_input
 
 __all__ = [
     "broadcast_to",
@@ -124,6 +125,7 @@ class Pad(Function):
 # --- wrappers ---
 def reshape(x, *shape) -> Tensor:
     """A tensor with the same data and a new shape; one dim may be -1."""
+    tensor_input(x, "reshape")
     shape = _sizes(shape)
     if shape == x.data.shape:
         return x
@@ -135,6 +137,7 @@ view = reshape
 
 def permute(x, *dims) -> Tensor:
     """Reorder the dims: `x.permute(2, 0, 1)` or `x.permute((2, 0, 1))`."""
+    tensor_input(x, "permute")
     dims = tuple(_dim(d, x.ndim) for d in _sizes(dims)) if x.ndim else ()
     if len(dims) != x.ndim or sorted(dims) != list(range(x.ndim)):  # PyTorch: RuntimeError
         raise ShapeError(f"permute: dims {dims} are not a permutation of {x.ndim} dims")
@@ -143,6 +146,7 @@ def permute(x, *dims) -> Tensor:
 
 def transpose(x, dim0=None, dim1=None, *, perm=None) -> Tensor:
     """Swap two dims (PyTorch); with no dims (or TensorFlow's `perm`) reverse or reorder them all."""
+    tensor_input(x, "transpose")
     if perm is not None:
         return permute(x, perm)
     if dim0 is None:
@@ -157,6 +161,7 @@ def transpose(x, dim0=None, dim1=None, *, perm=None) -> Tensor:
 
 def squeeze(x, dim=None, *, axis=None) -> Tensor:
     """Drop size-1 dims (all, or `dim` if it has size 1, as PyTorch)."""
+    tensor_input(x, "squeeze")
     dim = axis if dim is None else dim
     if dim is None:
         return reshape(x, tuple(n for n in x.shape if n != 1))
@@ -166,6 +171,7 @@ def squeeze(x, dim=None, *, axis=None) -> Tensor:
 
 def unsqueeze(x, dim: int) -> Tensor:
     """Insert a size-1 dim at `dim` (negative counts from the end of the result)."""
+    tensor_input(x, "unsqueeze")
     dim = _dim(dim, x.ndim + 1)
     return reshape(x, x.shape[:dim] + (1,) + x.shape[dim:])
 
@@ -175,6 +181,7 @@ expand_dims = unsqueeze
 
 def flatten(x, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge dims `start_dim` to `end_dim` (inclusive) into one; a 0-d tensor becomes (1,)."""
+    tensor_input(x, "flatten")
     if x.ndim == 0:
         return reshape(x, (1,))
     start, end = _dim(start_dim, x.ndim), _dim(end_dim, x.ndim)
@@ -188,6 +195,7 @@ def flatten(x, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
 def broadcast_to(x, *shape) -> Tensor:
     """`x` repeated along new leading dims and size-1 dims to fill `shape`."""
+    tensor_input(x, "broadcast_to")
     shape = _sizes(shape)
     if shape == x.data.shape:
         return x
@@ -196,6 +204,7 @@ def broadcast_to(x, *shape) -> Tensor:
 
 def expand(x, *sizes) -> Tensor:
     """Broadcast to `sizes`; -1 keeps that dim."""
+    tensor_input(x, "expand")
     sizes = _sizes(sizes)
     lead = len(sizes) - x.ndim
     if lead < 0 or -1 in sizes[:lead]:
@@ -236,6 +245,7 @@ def stack(tensors, dim: int = 0, *, axis: int | None = None) -> Tensor:
 def split(x, split_size_or_sections, dim: int = 0) -> tuple:
     """Split into chunks of one size (the last may be smaller) or of the given sizes; PyTorch's
     errors for a size that is not an int, negative, or 0 along a dim that is not empty."""
+    tensor_input(x, "split")
     dim = _dim(dim, x.ndim)
     n = x.shape[dim]
     if isinstance(split_size_or_sections, int) and not isinstance(split_size_or_sections, bool):
@@ -283,6 +293,7 @@ def _sections(sizes) -> list:
 
 def chunk(x, chunks: int, dim: int = 0) -> tuple:
     """At most `chunks` pieces of equal size along `dim` (the last may be smaller)."""
+    tensor_input(x, "chunk")
     if not isinstance(chunks, int) or isinstance(chunks, bool):
         raise TypeError(f"chunk(): argument 'chunks' must be int, not {type(chunks).__name__}")
     if chunks <= 0:
@@ -293,6 +304,7 @@ def chunk(x, chunks: int, dim: int = 0) -> tuple:
 
 def pad(x, pad, mode: str = "constant", value: float = 0.0) -> Tensor:
     """Pad the last dims, PyTorch's order: (left, right) of the last dim, then the one before..."""
+    tensor_input(x, "pad")
     if mode != "constant":
         raise NotImplementedError(f"pad: only mode='constant' is supported, got {mode!r}")
     if len(pad) % 2:  # ShapeError: PyTorch's RuntimeError, and the ValueError this was
