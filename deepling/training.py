@@ -17,8 +17,8 @@ import warnings
 import numpy as np
 
 from . import autograd, grad_mode
-from .callbacks import Callback, CallbackList, History
-from .callbacks.base import callback_list
+from .callbacks import CallbackList, History
+from .callbacks.base import callback_list, has_batch_hooks
 from .progress import Progress, one_line
 from .tensor import Tensor
 from .training_data import (
@@ -138,33 +138,16 @@ class Trainer:
         sorted (by class or time), shuffle it first. Returns a `History` whose `.history` maps
         'loss', each metric's name and their 'val_' versions to per-epoch lists.
 
-        Every argument, the data and the validation data are checked before the first update.
-        An unknown keyword is Keras 3's TypeError; Keras 2's `max_queue_size`, `workers` and
-        `use_multiprocessing` are accepted and have no effect, as in tf.keras 2.x for arrays
-        (they only fed generators faster there).
+        All arguments and data are checked before the first update. An unknown keyword is Keras
+        3's TypeError; tf.keras 2's `max_queue_size`, `workers`, `use_multiprocessing` do nothing.
         """
         self._check_compiled()
         check_arguments(**{k: v for k, v in locals().items() if k in CHECKED})
         data = training_data(x, y, sample_weight, class_weight)
-        val = None if validation_data is None else validation(validation_data)
-        if validation_split and val is None:
-            data, val = data.split(validation_split)
-        self._dry_run(data)
-        if val is not None:
-            self._dry_run(val)
+        data, val = self._fit_data(data, validation_data, validation_split)
         batch_size = batch_size or 32
         steps = steps_per_epoch or data.steps(batch_size)
-        history = History()
-        cbs = CallbackList(
-            [history, *callback_list(callbacks)],
-            model=self,
-            epochs=epochs,
-            steps=steps,
-            verbose=verbose,
-        )
-        progress = Progress(verbose, epochs, steps)
-        hooks = [c for c in cbs.callbacks if _overrides_batch_hooks(c)]
-        hooks = CallbackList(hooks) if hooks else None  # called every batch only when needed
+        history, cbs, progress, hooks = self._fit_callbacks(callbacks, epochs, steps, verbose)
         self.stop_training, self._nan_warned, logs = False, False, {}
         self.__dict__.update(_fitting=True, _step_cache=None)
         self.train()
@@ -191,6 +174,23 @@ class Trainer:
         self.eval()
         self.history = history
         return history
+
+    def _fit_data(self, data, validation_data, validation_split):
+        """The training and validation data, each checked by a dry run before any update."""
+        val = None if validation_data is None else validation(validation_data)
+        if validation_split and val is None:
+            data, val = data.split(validation_split)
+        for part in (data, val) if val is not None else (data,):
+            self._dry_run(part)
+        return data, val
+
+    def _fit_callbacks(self, callbacks, epochs, steps, verbose):
+        """History and the given callbacks, the progress display, those with per-batch hooks."""
+        history = History()
+        cbs = CallbackList([history, *callback_list(callbacks)], self, epochs=epochs, steps=steps,
+                           verbose=verbose)  # fmt: skip
+        hooks = CallbackList([c for c in cbs.callbacks if has_batch_hooks(c)])
+        return history, cbs, Progress(verbose, epochs, steps), hooks if hooks.callbacks else None
 
     def _fit_epoch(self, batches, epoch, hooks, progress):
         """One pass: train on each batch; logs hold batch-size-weighted means, as Keras's."""
@@ -326,14 +326,6 @@ class Trainer:
 
 
 # --- small helpers of the loop ---
-def _overrides_batch_hooks(callback) -> bool:
-    """Whether `callback` does something per batch (so the loop must call it every batch)."""
-    return any(
-        hook in vars(callback) or getattr(type(callback), hook) is not getattr(Callback, hook)
-        for hook in ("on_train_batch_begin", "on_train_batch_end")
-    )
-
-
 def _add(sums: dict, loss: float, parts: dict, count: int) -> int:
     """Add a batch's loss and per-output losses, weighted by its size; return the size."""
     sums["loss"] = sums.get("loss", 0.0) + loss * count

@@ -73,6 +73,14 @@ _GLOBAL = {
 }
 
 
+def has_batch_hooks(callback) -> bool:
+    """Whether `callback` does something per batch (so the loop must call it every batch)."""
+    return any(
+        hook in vars(callback) or getattr(type(callback), hook) is not getattr(Callback, hook)
+        for hook in ("on_train_batch_begin", "on_train_batch_end")
+    )
+
+
 def callback_list(callbacks) -> list:
     """`callbacks` as a list of Callbacks, or a TypeError before any of them is set up."""
     if callbacks is None:
