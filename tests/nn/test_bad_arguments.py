@@ -74,6 +74,13 @@ CASES = [
     (lambda lib: _sgd(lib, lr=0.1, momentum=-1), ValueError, "Invalid momentum value: -1"),
     (lambda lib: lib.optim.Adam([lib.ones(1, requires_grad=True)], betas=(1.5, 0.9)), ValueError,
      "beta parameter at index 0: 1.5"),
+    (lambda lib: lib.sum(None), TypeError, "must be Tensor, not NoneType"),
+    (lambda lib: lib.reshape([1, 2], (2,)), TypeError, "must be Tensor, not list"),
+    (lambda lib: lib.nn.functional.layer_norm(None, (3,)), TypeError, "must be Tensor"),
+    (lambda lib: lib.nn.functional.linear(None, lib.ones(2, 3)), TypeError, "must be Tensor"),
+    (lambda lib: lib.nn.functional.cross_entropy([1.0], lib.tensor([0])), TypeError, "Tensor"),
+    (lambda lib: lib.nn.BatchNorm1d(3)(lib.ones(4, 5)), RuntimeError, "contain 5 elements not 3"),
+    (lambda lib: lib.nn.BatchNorm1d(3)(lib.ones(1, 3)), ValueError, "more than 1 value"),
 ]  # fmt: skip
 
 
@@ -90,3 +97,16 @@ def test_bad_arguments_raise_as_pytorch(make, error, words):
             warnings.simplefilter("ignore")  # torch warns of x["a"] as a sequence index
             make(torch)
         assert isinstance(theirs.value, error), f"torch raised {theirs.value!r}"
+
+
+def test_batch_norm_counts_no_batch_it_refuses_and_passes_an_empty_one_as_pytorch():
+    """PyTorch counts a refused batch in num_batches_tracked before raising; deepling checks
+    first. An empty batch goes through unchanged and leaves the running statistics."""
+    bn = dl.nn.BatchNorm1d(3)
+    for bad in (dl.ones(4, 5), dl.ones(1, 3)):
+        with pytest.raises((RuntimeError, ValueError)):
+            bn(bad)
+    assert bn.num_batches_tracked.item() == 0
+    y = bn(dl.ones(0, 3))
+    assert y.shape == (0, 3) and bn.running_mean.tolist() == [0.0] * 3
+    assert bn.running_var.tolist() == [1.0] * 3
