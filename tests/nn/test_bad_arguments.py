@@ -110,3 +110,23 @@ def test_batch_norm_counts_no_batch_it_refuses_and_passes_an_empty_one_as_pytorc
     y = bn(dl.ones(0, 3))
     assert y.shape == (0, 3) and bn.running_mean.tolist() == [0.0] * 3
     assert bn.running_var.tolist() == [1.0] * 3
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda lib: lib.nn.Embedding(0, 3),
+        lambda lib: lib.nn.Linear(0, 2),
+        lambda lib: lib.nn.BatchNorm1d(0),
+        lambda lib: lib.zeros(0, 3),
+        lambda lib: lib.arange(3, 3),
+        lambda lib: lib.ones(0, 2).split(0),
+    ],
+)
+@pytest.mark.filterwarnings("ignore")  # torch: "Initializing zero-element tensors is a no-op"
+def test_empty_sizes_are_accepted_as_pytorch(make):
+    make(dl)
+    if HAS_TORCH:
+        import torch
+
+        make(torch)
