@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from . import _backend
@@ -20,8 +22,10 @@ def _float(dtype):
     return _backend.to_dtype(dtype) or _backend.default_float
 
 
-def _size(size, kw=None):
-    """`zeros(2, 3)`, `zeros((2, 3))`, `zeros([2, 3])` and `zeros(size=(2, 3))` agree."""
+def _size(size, kw=None, name="zeros"):
+    """`zeros(2, 3)`, `zeros((2, 3))`, `zeros([2, 3])` and `zeros(size=(2, 3))` agree. As
+    PyTorch: a size that is not a whole number is a TypeError (`randn(2.5)`), a negative one a
+    RuntimeError (`zeros(-1)`; NumPy's is a ValueError)."""
     if kw:  # the keyword form, `size=`, collected as **kw (a name cannot be both * and =)
         extra = sorted(set(kw) - {"size"})
         if extra:
@@ -31,7 +35,20 @@ def _size(size, kw=None):
         size = (kw["size"],)
     if len(size) == 1 and isinstance(size[0], (tuple, list, Size)):
         size = size[0]
-    return tuple(int(s) for s in size)
+    for i, n in enumerate(size):
+        if not isinstance(n, numbers.Integral) and not (isinstance(n, Tensor) and n.ndim == 0):
+            raise TypeError(
+                f"{name}(): argument 'size' must be tuple of ints, but found element of type "
+                f"{type(n).__name__} at pos {i}"
+            )
+    size = tuple(int(n) for n in size)
+    if any(n < 0 for n in size):
+        negative = next(n for n in size if n < 0)
+        raise RuntimeError(
+            f"{name}(): Trying to create tensor with negative dimension {negative}: "
+            f"{list(size)} (argument 'size')"
+        )
+    return size
 
 
 def tensor(data, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
@@ -44,7 +61,16 @@ def tensor(data, dtype=None, device=None, requires_grad: bool = False) -> Tensor
         >>> dl.tensor([[1.0], [2.0]]).shape
         deepling.Size([2, 1])
     """
-    return _make(to_array(data, dtype), requires_grad=requires_grad, device=device)
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    if data is None:
+        raise RuntimeError("Could not infer dtype of NoneType")
+    try:
+        array = to_array(data, dtype)
+    except OverflowError:  # NumPy 2 refuses out-of-range ints so; PyTorch's is a RuntimeError
+        name = _backend.to_dtype(dtype)
+        raise RuntimeError(f"value cannot be converted to type {name} without overflow") from None
+    return _make(array, requires_grad=requires_grad, device=device)
 
 
 def as_tensor(data, dtype=None, device=None) -> Tensor:
@@ -71,25 +97,30 @@ def LongTensor(data=()) -> Tensor:  # noqa: N802
 
 
 def zeros(*size, dtype=None, device=None, requires_grad: bool = False, **kw) -> Tensor:
-    shape = _size(size, kw)
+    shape = _size(size, kw, "zeros")
     return _make(np.zeros(shape, _float(dtype)), requires_grad=requires_grad, device=device)
 
 
 def ones(*size, dtype=None, device=None, requires_grad: bool = False, **kw) -> Tensor:
-    shape = _size(size, kw)
+    shape = _size(size, kw, "ones")
     return _make(np.ones(shape, _float(dtype)), requires_grad=requires_grad, device=device)
 
 
 def empty(*size, dtype=None, device=None, requires_grad: bool = False, **kw) -> Tensor:
-    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad, **kw)
+    shape = _size(size, kw, "empty")  # zeros: the same numbers on every run
+    return _make(np.zeros(shape, _float(dtype)), requires_grad=requires_grad, device=device)
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """A tensor of `size` filled with `fill_value` (its dtype is inferred like `tensor`'s)."""
     dtype = _backend.to_dtype(dtype) or to_array(fill_value).dtype
-    return _make(
-        np.full(_size((size,)), fill_value, dtype), requires_grad=requires_grad, device=device
-    )
+    try:
+        array = np.full(_size((size,), name="full"), fill_value, dtype)
+    except OverflowError:  # NumPy's error; PyTorch's is a RuntimeError naming the C type
+        raise RuntimeError(
+            f"value cannot be converted to type {dtype}_t without overflow"
+        ) from None
+    return _make(array, requires_grad=requires_grad, device=device)
 
 
 def _like(maker):
@@ -116,6 +147,15 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad: bool
     """Values from `start` up to (not including) `end`; int64 for whole numbers, else float32."""
     if end is None:
         start, end = 0, start
+    for name, value in (("start", start), ("end", end), ("step", step)):
+        if isinstance(value, (bool, str)) or not isinstance(value, (numbers.Real, Tensor)):
+            raise TypeError(
+                f"arange(): argument '{name}' must be Number, not {type(value).__name__}"
+            )
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:  # NumPy gives an empty range; PyTorch refuses
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     array = to_array(np.arange(start, end, step).tolist(), dtype)
     return _make(array, requires_grad=requires_grad, device=device)
 
@@ -123,6 +163,8 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad: bool
 def linspace(
     start, end, steps: int, dtype=None, device=None, requires_grad: bool = False
 ) -> Tensor:
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
     return _make(
         np.linspace(start, end, steps, dtype=_float(dtype)),
         requires_grad=requires_grad,
@@ -133,19 +175,22 @@ def linspace(
 def eye(
     n: int, m: int | None = None, dtype=None, device=None, requires_grad: bool = False
 ) -> Tensor:
+    for name, value in (("n", n), ("m", n if m is None else m)):
+        if value < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {value}")
     return _make(np.eye(n, m, dtype=_float(dtype)), requires_grad=requires_grad, device=device)
 
 
 # --- random draws, all from the one generator that `manual_seed` seeds ---
 def rand(*size, dtype=None, device=None, requires_grad: bool = False, **kw) -> Tensor:
     """Uniform on [0, 1)."""
-    array = _backend.rng().random(_size(size, kw), dtype=np.float64)
+    array = _backend.rng().random(_size(size, kw, "rand"), dtype=np.float64)
     return _make(array.astype(_float(dtype)), requires_grad=requires_grad, device=device)
 
 
 def randn(*size, dtype=None, device=None, requires_grad: bool = False, **kw) -> Tensor:
     """Standard normal."""
-    array = _backend.rng().standard_normal(_size(size, kw))
+    array = _backend.rng().standard_normal(_size(size, kw, "randn"))
     return _make(array.astype(_float(dtype)), requires_grad=requires_grad, device=device)
 
 
@@ -155,7 +200,7 @@ def normal(mean=0.0, std=1.0, size=None, *, dtype=None, requires_grad: bool = Fa
     std_a = std.data if isinstance(std, Tensor) else std
     if size is None:
         size = np.broadcast_shapes(np.shape(mean_a), np.shape(std_a))
-    array = _backend.rng().normal(mean_a, std_a, _size((size,)))
+    array = _backend.rng().normal(mean_a, std_a, _size((size,), name="normal"))
     return _make(array.astype(_float(dtype)), requires_grad=requires_grad)
 
 
@@ -163,12 +208,17 @@ def randint(low, high=None, size=(), *, dtype=None, requires_grad: bool = False)
     """Integers in [low, high) (int64); `randint(high, size)` starts at 0."""
     if high is None or isinstance(high, (tuple, list)):  # randint(high, size) as in PyTorch
         low, high, size = 0, low, size if high is None else high
-    array = _backend.rng().integers(low, high, _size((size,)), dtype=np.int64)
+    if low >= high:
+        raise RuntimeError(
+            f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
+        )
+    array = _backend.rng().integers(low, high, _size((size,), name="randint"), dtype=np.int64)
     return _make(array, dtype, requires_grad=requires_grad)
 
 
 def randperm(n: int, *, dtype=None) -> Tensor:
     """A random permutation of 0..n-1 (int64)."""
+    (n,) = _size((n,), name="randperm")
     return _make(_backend.rng().permutation(n).astype(np.int64), dtype)
 
 

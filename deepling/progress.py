@@ -45,9 +45,10 @@ class Progress:
     """Keras's epoch display: 'Epoch 3/10', then steps, time per step and running metrics."""
 
     def __init__(self, verbose, epochs: int, steps: int | None):
-        self.verbose = 1 if verbose == "auto" else int(verbose)
+        self.verbose = 1 if verbose == "auto" else verbose
         if self.verbose not in (0, 1, 2):
             raise ValueError(f"verbose must be 0, 1, 2 or 'auto', got {verbose!r}")
+        self.verbose = int(self.verbose)
         self.epochs, self.steps = epochs, steps
         self.bar = None
         self._start = 0.0

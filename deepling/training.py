@@ -17,10 +17,19 @@ import warnings
 import numpy as np
 
 from . import autograd, grad_mode
-from .callbacks import Callback, CallbackList, History
+from .callbacks import CallbackList, History
+from .callbacks.base import callback_list, has_batch_hooks
 from .progress import Progress, one_line
 from .tensor import Tensor
-from .training_data import ArrayData, flat, to_arrays, training_data
+from .training_data import (
+    CHECKED,
+    ArrayData,
+    check_arguments,
+    flat,
+    to_arrays,
+    training_data,
+    validation,
+)
 
 
 class Trainer:
@@ -118,8 +127,9 @@ class Trainer:
     # --- fit ---
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
-            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_batch_size=None,
-            validation_freq=1, **kwargs):  # fmt: skip
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            validation_batch_size=None, validation_freq=1, *, max_queue_size=10, workers=1,
+            use_multiprocessing=False):  # fmt: skip
         """Train for `epochs` passes over (x, y) in batches of `batch_size` (default 32).
 
         `x`/`y` are arrays, tensors, (nested) Python lists, lists or dicts of those for several
@@ -127,24 +137,17 @@ class Trainer:
         fraction of the samples, taken before any shuffling, as Keras does: if your data is
         sorted (by class or time), shuffle it first. Returns a `History` whose `.history` maps
         'loss', each metric's name and their 'val_' versions to per-epoch lists.
+
+        All arguments and data are checked before the first update. An unknown keyword is Keras
+        3's TypeError; tf.keras 2's `max_queue_size`, `workers`, `use_multiprocessing` do nothing.
         """
         self._check_compiled()
+        check_arguments(**{k: v for k, v in locals().items() if k in CHECKED})
         data = training_data(x, y, sample_weight, class_weight)
-        val = None if validation_data is None else _validation(validation_data)
-        if validation_split and val is None:
-            data, val = data.split(validation_split)
-        self._dry_run(data)
-        if val is not None:
-            self._dry_run(val)
+        data, val = self._fit_data(data, validation_data, validation_split)
         batch_size = batch_size or 32
         steps = steps_per_epoch or data.steps(batch_size)
-        history = History()
-        cbs = CallbackList(
-            [history, *(callbacks or [])], model=self, epochs=epochs, steps=steps, verbose=verbose
-        )
-        progress = Progress(verbose, epochs, steps)
-        hooks = [c for c in cbs.callbacks if _overrides_batch_hooks(c)]
-        hooks = CallbackList(hooks) if hooks else None  # called every batch only when needed
+        history, cbs, progress, hooks = self._fit_callbacks(callbacks, epochs, steps, verbose)
         self.stop_training, self._nan_warned, logs = False, False, {}
         self.__dict__.update(_fitting=True, _step_cache=None)
         self.train()
@@ -157,7 +160,7 @@ class Trainer:
                 logs, done = self._fit_epoch(batches, epoch, hooks, progress)
                 if val is not None and _due(epoch, validation_freq):
                     val_logs, _ = self._evaluate(
-                        val, validation_batch_size or batch_size, None, cbs
+                        val, validation_batch_size or batch_size, validation_steps, cbs
                     )
                     logs.update({f"val_{k}": v for k, v in val_logs.items()})
                     self.train()
@@ -171,6 +174,23 @@ class Trainer:
         self.eval()
         self.history = history
         return history
+
+    def _fit_data(self, data, validation_data, validation_split):
+        """The training and validation data, each checked by a dry run before any update."""
+        val = None if validation_data is None else validation(validation_data)
+        if validation_split and val is None:
+            data, val = data.split(validation_split)
+        for part in (data, val) if val is not None else (data,):
+            self._dry_run(part)
+        return data, val
+
+    def _fit_callbacks(self, callbacks, epochs, steps, verbose):
+        """History and the given callbacks, the progress display, those with per-batch hooks."""
+        history = History()
+        cbs = CallbackList([history, *callback_list(callbacks)], self, epochs=epochs, steps=steps,
+                           verbose=verbose)  # fmt: skip
+        hooks = CallbackList([c for c in cbs.callbacks if has_batch_hooks(c)])
+        return history, cbs, Progress(verbose, epochs, steps), hooks if hooks.callbacks else None
 
     def _fit_epoch(self, batches, epoch, hooks, progress):
         """One pass: train on each batch; logs hold batch-size-weighted means, as Keras's."""
@@ -207,10 +227,15 @@ class Trainer:
 
     # --- evaluate / predict ---
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
-                 steps=None, callbacks=None, return_dict=False, **kwargs):  # fmt: skip
+                 steps=None, callbacks=None, return_dict=False, *, max_queue_size=10, workers=1,
+                 use_multiprocessing=False, **kwargs):  # fmt: skip
         """Loss and metrics on (x, y): `[loss, *metrics]`, the loss alone when there are no
-        metrics, or a dict with `return_dict=True`."""
+        metrics, or a dict with `return_dict=True`. An unknown keyword is Keras 3's ValueError
+        ("Arguments not recognized"); Keras 2's loader switches do nothing, as in `fit`."""
         self._check_compiled()
+        if kwargs:
+            raise ValueError(f"Arguments not recognized: {kwargs}")
+        check_arguments(batch_size=batch_size, steps=steps)
         start = time.perf_counter()
         data = training_data(x, y, sample_weight)
         self._dry_run(data)
@@ -243,8 +268,11 @@ class Trainer:
         cbs.on_test_end(logs)
         return logs, step + 1
 
-    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
-        """Outputs for `x` as NumPy arrays (a list of arrays for several outputs)."""
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, *,
+                max_queue_size=10, workers=1, use_multiprocessing=False):  # fmt: skip
+        """Outputs for `x` as NumPy arrays (a list of arrays for several outputs). An unknown
+        keyword is Keras 3's TypeError; Keras 2's loader switches do nothing, as in `fit`."""
+        check_arguments(batch_size=batch_size, steps=steps)
         start = time.perf_counter()
         data = training_data(x, targets=False)
         was_training = self.training
@@ -298,23 +326,6 @@ class Trainer:
 
 
 # --- small helpers of the loop ---
-def _validation(validation_data):
-    """`validation_data`: (x_val, y_val), (x_val, y_val, sample_weight) or a DataLoader."""
-    if isinstance(validation_data, (list, tuple)) and len(validation_data) in (2, 3):
-        return training_data(*validation_data)
-    if isinstance(validation_data, (list, tuple)):
-        raise ValueError("validation_data must be (x_val, y_val) or (x_val, y_val, sample_weight)")
-    return training_data(validation_data)
-
-
-def _overrides_batch_hooks(callback) -> bool:
-    """Whether `callback` does something per batch (so the loop must call it every batch)."""
-    return any(
-        hook in vars(callback) or getattr(type(callback), hook) is not getattr(Callback, hook)
-        for hook in ("on_train_batch_begin", "on_train_batch_end")
-    )
-
-
 def _add(sums: dict, loss: float, parts: dict, count: int) -> int:
     """Add a batch's loss and per-output losses, weighted by its size; return the size."""
     sums["loss"] = sums.get("loss", 0.0) + loss * count

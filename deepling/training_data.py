@@ -11,6 +11,7 @@ validation data, `probe` gives one sample for the dry run that checks targets be
 from __future__ import annotations
 
 import math
+import numbers
 
 import numpy as np
 
@@ -19,7 +20,10 @@ from .tensor import Tensor
 
 
 def training_data(x, y=None, sample_weight=None, class_weight=None, *, targets=True):
-    """An ArrayData or a BatchStream for what was passed (`targets=False`: inputs only)."""
+    """An ArrayData or a BatchStream for what was passed (`targets=False`: inputs only).
+    No data (`x=None`) is Keras 3's ValueError; no samples (an empty `x`) one too."""
+    if x is None:
+        raise ValueError(f"Unrecognized data type: x=None (of type {type(None)})")
     if _is_batch_stream(x):
         if y is not None:
             raise ValueError(
@@ -28,6 +32,15 @@ def training_data(x, y=None, sample_weight=None, class_weight=None, *, targets=T
             )
         return BatchStream(x, class_weight)
     return ArrayData(x, y, sample_weight, class_weight, targets=targets)
+
+
+def validation(validation_data):
+    """`validation_data`: (x_val, y_val), (x_val, y_val, sample_weight) or a DataLoader."""
+    if isinstance(validation_data, (list, tuple)) and len(validation_data) in (2, 3):
+        return training_data(*validation_data)
+    if isinstance(validation_data, (list, tuple)):
+        raise ValueError("validation_data must be (x_val, y_val) or (x_val, y_val, sample_weight)")
+    return training_data(validation_data)
 
 
 def _is_batch_stream(x) -> bool:
@@ -44,6 +57,13 @@ class ArrayData:
             raise ValueError("Target data is missing: the compiled loss needs `y`.")
         sw = None if sample_weight is None else np.asarray(sample_weight, np.float32).reshape(-1)
         self.num_samples = num_samples(self.x, self.y, sw)
+        if not self.num_samples:
+            raise ValueError("`x` holds no samples (its first dimension is 0)")
+        if class_weight is not None and not isinstance(class_weight, dict):
+            raise ValueError(
+                "Expected `class_weight` to be a dict with keys from 0 to one less than the "
+                f"number of classes, received class_weight={class_weight!r}"
+            )
         if class_weight:
             weights = class_weights_to_samples(self.y, class_weight)
             sw = weights if sw is None else sw * weights
@@ -214,3 +234,46 @@ def class_weights_to_samples(y, class_weight: dict) -> np.ndarray:
     for k, w in class_weight.items():
         lookup[k] = w
     return lookup[labels]
+
+
+# --- the other arguments of fit / evaluate / predict, checked before anything runs ---
+_COUNTS = {  # name: (smallest value, None allowed)
+    "batch_size": (1, True), "epochs": (0, False), "initial_epoch": (0, False),
+    "steps_per_epoch": (1, True), "validation_steps": (1, True), "steps": (1, True),
+    "validation_batch_size": (1, True),
+}  # fmt: skip
+
+
+CHECKED = {*_COUNTS, "validation_freq", "validation_split"}  # fit's arguments checked here
+
+
+def check_arguments(**arguments) -> None:
+    """Counts (`batch_size`, `epochs`, `steps_per_epoch`, ...) are integers in range,
+    `validation_freq` a positive int or a collection of epochs, `validation_split` a fraction
+    in [0, 1): a TypeError for the wrong kind, a ValueError naming the argument and its value.
+    Keras 3 checks few of these, so `batch_size=0` would fail mid-fit or run a wrong loop."""
+    for name, value in arguments.items():
+        if name == "validation_freq":
+            freqs = [value] if isinstance(value, numbers.Number) else value
+            if not isinstance(freqs, (list, tuple, set, range)) or not freqs:
+                raise TypeError(
+                    f"`validation_freq` must be an int or a list of epochs, got {value!r}"
+                )
+            for freq in freqs:
+                _count(name, freq, 1, value)
+        elif name == "validation_split":
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise TypeError(f"`validation_split` must be a float, got {value!r}")
+            if not 0 <= value < 1:
+                raise ValueError(
+                    f"`validation_split` must be in [0, 1). Received: validation_split={value}"
+                )
+        elif value is not None or not _COUNTS[name][1]:
+            _count(name, value, _COUNTS[name][0], value)
+
+
+def _count(name, value, low, given) -> None:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"`{name}` must be an integer, got {given!r} ({type(given).__name__})")
+    if value < low:
+        raise ValueError(f"`{name}` must be an integer >= {low}. Received: {name}={given!r}")

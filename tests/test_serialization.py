@@ -114,6 +114,52 @@ def test_crash_mid_save_leaves_old_file_and_no_temp(tmp_path, monkeypatch):
     assert os.listdir(tmp_path) == ["model.safetensors"]
 
 
+_DIES_MID_SAVE = """
+import os, sys
+import deepling as dl
+from deepling import serialization
+def dies(out, data):
+    out.write(data[: len(data) // 2])
+    out.flush()
+    os._exit(9)  # as a kill: no cleanup runs
+serialization._write = dies
+dl.save({"w": dl.zeros(1000)}, sys.argv[1])
+"""
+
+
+def test_the_next_save_removes_what_a_killed_save_left(tmp_path):
+    path = tmp_path / "model.safetensors"
+    dl.save({"w": dl.ones(1000)}, path)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run([sys.executable, "-c", _DIES_MID_SAVE, str(path)], env=env)
+    assert done.returncode == 9
+    stale = [n for n in os.listdir(tmp_path) if n != "model.safetensors"]
+    assert len(stale) == 1 and stale[0].startswith(".model.safetensors.tmp.")
+    assert dl.load(path)["w"].tolist() == [1.0] * 1000  # the target stayed whole
+    dl.save({"w": dl.ones(3)}, path)
+    assert os.listdir(tmp_path) == ["model.safetensors"]
+    assert dl.load(path)["w"].tolist() == [1.0] * 3
+
+
+def test_temporaries_of_live_writers_and_other_targets_are_kept(tmp_path):
+    """A live process's temporary may still be renamed into place; other names are not ours."""
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()  # fmt: skip
+    names = {
+        f".ckpt.tmp.{dead}.0123abcd": False,  # its writer is gone: removed
+        f".ckpt.tmp.{os.getppid()}.0123abcd": True,  # a live process's: kept
+        f".ckpt.tmp.{os.getpid()}.0123abcd": True,  # this process's (another thread): kept
+        f".ckpt.tmp.tmp.{dead}.0123abcd": True,  # a temporary of the target 'ckpt.tmp'
+        f".other.tmp.{dead}.0123abcd": True,
+        ".ckpt.tmp.notes": True,
+    }
+    for name in names:
+        (tmp_path / name).write_bytes(b"partial")
+    dl.save({"w": dl.ones(2)}, tmp_path / "ckpt")
+    left = set(os.listdir(tmp_path))
+    assert left == {"ckpt", *(n for n, kept in names.items() if kept)}
+
+
 @pytest.mark.parametrize(
     "damage",
     [

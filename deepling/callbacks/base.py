@@ -73,6 +73,26 @@ _GLOBAL = {
 }
 
 
+def has_batch_hooks(callback) -> bool:
+    """Whether `callback` does something per batch (so the loop must call it every batch)."""
+    return any(
+        hook in vars(callback) or getattr(type(callback), hook) is not getattr(Callback, hook)
+        for hook in ("on_train_batch_begin", "on_train_batch_end")
+    )
+
+
+def callback_list(callbacks) -> list:
+    """`callbacks` as a list of Callbacks, or a TypeError before any of them is set up."""
+    if callbacks is None:
+        return []
+    if not isinstance(callbacks, (list, tuple)):
+        raise TypeError(f"callbacks must be a list of Callbacks, got {type(callbacks).__name__}")
+    for c in callbacks:
+        if not isinstance(c, Callback):
+            raise TypeError(f"callbacks must be Callback instances, got {c!r:.60}")
+    return list(callbacks)
+
+
 class CallbackList(Callback):
     """Calls each hook on every callback in order, always with a `logs` dict (Keras passes
     one, so `LambdaCallback(on_train_begin=lambda logs: ...)` works). History runs last, as
@@ -80,7 +100,7 @@ class CallbackList(Callback):
 
     def __init__(self, callbacks=(), model=None, **params):
         super().__init__()
-        given = list(callbacks)
+        given = callback_list(callbacks)
         self.callbacks = [c for c in given if not isinstance(c, History)]
         self.callbacks += [c for c in given if isinstance(c, History)]
         for c in self.callbacks:  # as Keras: only what is given (a list of hooks keeps its model)

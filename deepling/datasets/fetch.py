@@ -108,7 +108,7 @@ def _fetch_one(fname: str, sha256: str, folder: Path, mirrors) -> Path:
     raise error
 
 
-def _verify(path: Path, sha256: str) -> None:
+def verify(path: Path, sha256: str) -> None:
     """A file already in place must be the published one too: a wrong file fails here, early."""
     digest = hashlib.sha256()
     with open(path, "rb") as f:
@@ -131,7 +131,7 @@ def fetch(name: str, files: dict[str, str], mirrors, help_text: str = "") -> dic
     missing = [f for f in files if not (folder / f).is_file()]
     for fname in files:
         if fname not in missing:
-            _verify(folder / fname, files[fname])
+            verify(folder / fname, files[fname])
     for i, fname in enumerate(missing):
         try:
             folder.mkdir(parents=True, exist_ok=True)

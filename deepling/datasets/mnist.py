@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .fetch import data_home, fetch
+from .fetch import data_home, fetch, verify
 from .idx import IDXFormatError, read_idx
 
 
@@ -72,6 +72,10 @@ def _pair(images_path: Path, labels_path: Path) -> tuple[np.ndarray, np.ndarray]
     return x, y
 
 
+# sha256 of Keras's `.npz` form, as its loader pins it (keras/src/datasets/mnist.py: file_hash)
+NPZ_SHA256 = {"mnist": "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"}
+
+
 def load_npz(path: str | Path):
     """Read Keras's `mnist.npz` (arrays x_train, y_train, x_test, y_test); pickles are refused."""
     with np.load(path, allow_pickle=False) as f:
@@ -81,11 +85,14 @@ def load_npz(path: str | Path):
 def load_idx_dataset(spec: IDXDataset, npz: str | Path | None = None):
     """`(x_train, y_train), (x_test, y_test)` of `spec`, from its IDX files in
     `data_home()/spec.name`; from the `.npz` file `npz` when the IDX files are not all there
-    but it is; else after downloading the missing IDX files (see `fetch`)."""
+    but it is, after checking it against Keras's published sha256 (a ChecksumError names the
+    path and both checksums, as Keras's get_file refuses it); else after downloading the
+    missing IDX files (see `fetch`)."""
     folder = data_home() / spec.name
     if npz is not None and not all((folder / f).is_file() for f in spec.files):
         npz = folder / npz  # an absolute `npz` stays as it is
         if npz.is_file():
+            verify(npz, NPZ_SHA256[spec.name])
             return load_npz(npz)
     paths = list(fetch(spec.name, spec.files, spec.mirrors, spec.help_text).values())
     return _pair(paths[0], paths[1]), _pair(paths[2], paths[3])

@@ -144,6 +144,8 @@ def sparse_categorical_crossentropy(
     """-log p[label], p = y_pred / sum(y_pred) clipped to [1e-7, 1-1e-7] (or softmax);
     0 where the label is `ignore_class`. `axis` is y_pred's class axis."""
     y_pred = _prediction(y_pred)
+    if y_pred.ndim == 0:
+        raise ValueError(f"y_pred must have a class axis, got a scalar of shape {y_pred.shape}")
     if axis % y_pred.ndim != y_pred.ndim - 1:  # classes last, as the rest of this expects
         n = y_pred.ndim
         y_pred = y_pred.permute(*[d for d in range(n) if d != axis % n], axis % n)

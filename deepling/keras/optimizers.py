@@ -120,16 +120,16 @@ class Optimizer(optim.Optimizer):
     def apply_gradients(self, grads_and_vars, name=None, **kwargs) -> int:
         """Clip as configured, update each variable (see `deepling.optim.Optimizer`), then
         apply the variables' constraints (`Dense(kernel_constraint=...)`), as Keras does."""
-        pairs = list(grads_and_vars)
+        pairs = self._checked_pairs(grads_and_vars)  # all of them, before anything changes
         if self._schedule is not None:
             optim.Optimizer.learning_rate.fset(self, self.learning_rate)
         grads = self._clip([g for g, _ in pairs])
-        done = super().apply_gradients(zip(grads, [v for _, v in pairs]))
+        self._apply_pairs(list(zip(grads, [v for _, v in pairs])))
         for g, v in pairs:
             constraint = getattr(v, "constraint", None)
             if constraint is not None and g is not None:
                 v.data[...] = constraint(v.data)  # the update already marked v changed
-        return done
+        return self.iterations
 
     def _clip(self, grads: list) -> list:
         """Keras's order: clipnorm per gradient, or global_clipnorm over all; then clipvalue.

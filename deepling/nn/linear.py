@@ -9,6 +9,7 @@ from ..creation import empty
 from ..ops.linalg import linear
 from ..ops.shape import flatten
 from . import init
+from .arguments import check_sizes
 from .module import Module, Parameter
 
 
@@ -43,6 +44,7 @@ class Linear(Module):
         self, in_features: int, out_features: int, bias: bool = True, device=None, dtype=None
     ):
         super().__init__()
+        check_sizes("Linear", in_features=in_features, out_features=out_features)
         self.in_features, self.out_features = in_features, out_features
         dtype = _backend.to_dtype(dtype) or _backend.default_float
         self.weight = Parameter(empty(out_features, in_features, dtype=dtype, device=device))

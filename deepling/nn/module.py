@@ -59,7 +59,9 @@ def _addindent(text: str, spaces: int) -> str:
 
 
 def _type_name(t) -> str:
-    return f"deepling.{type(t).__name__}"
+    """PyTorch's typename: 'int' for a builtin, 'deepling.Tensor' for ours."""
+    kind = type(t)
+    return kind.__name__ if kind.__module__ == "builtins" else f"deepling.{kind.__name__}"
 
 
 class Module:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from .. import _backend
 from ..creation import ones, tensor, zeros
+from ..ops._checks import tensor_input
 from . import functional as F
+from .arguments import check_sizes
 from .module import Module, Parameter
 
 
@@ -17,6 +19,7 @@ class _BatchNorm(Module):
                  affine: bool = True, track_running_stats: bool = True, device=None, dtype=None, *,
                  bias: bool = True):  # fmt: skip
         super().__init__()
+        check_sizes(type(self).__name__, num_features=num_features)
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         dtype = _backend.to_dtype(dtype) or _backend.default_float
@@ -42,9 +45,20 @@ class _BatchNorm(Module):
             self.num_batches_tracked.data[...] = 0
 
     def forward(self, input):
+        tensor_input(input, type(self).__name__)
         if input.ndim not in self._ranks:
             ranks = " or ".join(f"{r}D" for r in self._ranks)
             raise ValueError(f"expected {ranks} input (got {input.ndim}D input)")
+        if input.shape[1] != self.num_features:  # before the count below changes (PyTorch's
+            name = "running_mean" if self.running_mean is not None else "weight"  # does)
+            raise RuntimeError(
+                f"{name} should contain {input.shape[1]} elements not {self.num_features}"
+            )
+        if self.training and self.num_features and input.numel() == self.num_features:
+            raise ValueError(  # before the count changes (PyTorch counts, then raises)
+                f"Expected more than 1 value per channel when training, got input size "
+                f"{input.shape}"
+            )
         momentum = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked.data[...] += 1
@@ -111,6 +125,9 @@ class LayerNorm(Module):
         if isinstance(normalized_shape, int):
             normalized_shape = (normalized_shape,)
         self.normalized_shape = tuple(normalized_shape)
+        check_sizes(
+            "LayerNorm", **{f"normalized_shape[{i}]": n for i, n in enumerate(normalized_shape)}
+        )
         self.eps, self.elementwise_affine = eps, elementwise_affine
         dtype = _backend.to_dtype(dtype) or _backend.default_float
         if elementwise_affine:

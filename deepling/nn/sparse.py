@@ -6,6 +6,7 @@ from .. import _backend
 from ..creation import empty
 from . import functional as F
 from . import init
+from .arguments import check_sizes
 from .module import Module, Parameter
 
 
@@ -27,6 +28,7 @@ class Embedding(Module):
                  sparse: bool = False, _weight=None, _freeze: bool = False, device=None,
                  dtype=None):  # fmt: skip
         super().__init__()
+        check_sizes("Embedding", num_embeddings=num_embeddings, embedding_dim=embedding_dim)
         if max_norm is not None or scale_grad_by_freq or sparse:
             raise NotImplementedError("Embedding: max_norm, scale_grad_by_freq, sparse")
         if padding_idx is not None:

@@ -8,6 +8,8 @@ import numpy as np
 
 from ..autograd.function import Function
 from ..tensor import Tensor
+from ._checks import tensor_input
+from .shape import _dim as check_dim
 from .unary import erf, erf_of_array
 
 __all__ = ["elu", "gelu", "leaky_relu", "log_softmax", "relu", "sigmoid", "softmax", "softplus"]
@@ -184,9 +186,11 @@ def softplus(x, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
 
 
 def _dim(x, dim, axis):
+    tensor_input(x, "softmax")
     dim = axis if dim is None else dim
     if dim is None:  # PyTorch's legacy implicit dim: 0 for 0-, 1- and 3-d input, else 1
         dim = 0 if x.ndim in (0, 1, 3) else 1
+    check_dim(dim, x.ndim)  # PyTorch's TypeError / IndexError, not NumPy's AxisError
     return dim
 
 

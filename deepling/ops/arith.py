@@ -68,12 +68,53 @@ def _operand(x):
         return x.item()  # a NumPy scalar is as weak as a Python number, as in PyTorch
     if isinstance(x, (Tensor, int, float, bool)):
         return x
+    if isinstance(x, (str, bytes)) or x is None:  # PyTorch: no arithmetic with text or None
+        raise TypeError(f"unsupported operand type for a tensor op: '{type(x).__name__}'")
     return Tensor._wrap(to_array(x))
 
 
-def promote(a, b):
+_C_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int"}
+_C_NAMES["int64"] = "int64_t"  # the C types PyTorch's messages name
+
+
+def _int64_or_uint64(k):
+    """PyTorch reads a Python int as int64 or uint64 and refuses any other."""
+    if not -(2**63) <= k < 2**64:
+        raise OverflowError(
+            "int too big to convert" if k > 0 else "can't convert negative int to unsigned"
+        )
+    return k
+
+
+def _int_scalar(k, dtype, wrap=True):
+    """A Python int as PyTorch's wrapped number next to a tensor of `dtype`: outside int64 and
+    uint64 together it is an OverflowError; an integer tensor takes it modulo 2**bits (`uint8
+    [250] + 300` is [38]: C's conversion, where NumPy 2 raises), or, for `where`
+    (`wrap=False`), refuses it with PyTorch's RuntimeError."""
+    _int64_or_uint64(k)
+    if dtype.kind == "b":  # bool + int is int64
+        if k >= 2**63:
+            raise RuntimeError(
+                "Promotion for uint16, uint32, uint64 types is not supported, attempted to "
+                "promote Bool and UInt64"
+            )
+        return k
+    if dtype.kind not in "iu":
+        return k
+    info = np.iinfo(dtype)
+    if info.min <= k <= info.max:
+        return k
+    if not wrap:
+        name = _C_NAMES.get(dtype.name, dtype.name)
+        raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+    k &= (1 << dtype.itemsize * 8) - 1  # two's complement: the low bits, as C's cast keeps
+    return k - (1 << dtype.itemsize * 8) if k > info.max else k
+
+
+def promote(a, b, wrap=True):
     """Bring two operands to PyTorch's result dtype: float beats int beats bool; among tensors of
-    one category, a 0-d tensor does not widen a tensor with dimensions."""
+    one category, a 0-d tensor does not widen a tensor with dimensions; a Python int goes into an
+    integer tensor's dtype modulo 2**bits (`_int_scalar`)."""
     # fast path for the common cases, which need no change (saves ~0.4 us of ~0.6 per op)
     if isinstance(a, Tensor):
         if isinstance(b, Tensor):
@@ -85,6 +126,8 @@ def promote(a, b):
         return a, b
     a, b = _operand(a), _operand(b)
     ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
+    if not ta and not tb:  # two numbers (`dl.pow(0, -1)`): the first becomes a tensor
+        a, ta = Tensor._wrap(to_array(a)), True
     if ta and tb:
         da, db = a.data.dtype, b.data.dtype
         if da == db:
@@ -100,6 +143,10 @@ def promote(a, b):
         return cast(a, _backend.default_float), b
     if tb and isinstance(a, float) and b.data.dtype.kind in "biu":
         return a, cast(b, _backend.default_float)
+    if type(b) is int:  # bool is an int too, but always fits
+        b = _int_scalar(b, a.data.dtype if ta else np.dtype(np.int64), wrap)
+    if type(a) is int:
+        a = _int_scalar(a, b.data.dtype if tb else np.dtype(np.int64), wrap)
     return a, b
 
 
@@ -190,7 +237,19 @@ def add(a, b) -> Tensor:
 
 
 def sub(a, b) -> Tensor:
-    return Sub()(*promote(a, b))
+    """a - b; as PyTorch, a bool operand (tensor or Python bool) is refused: use `^` or `~`."""
+    a, b = promote(a, b)
+    if _is_bool(a) or _is_bool(b):
+        if _is_bool(a) and _is_bool(b):
+            raise RuntimeError(
+                "Subtraction, the `-` operator, with two bool tensors is not supported. "
+                "Use the `^` or `logical_xor()` operator instead."
+            )
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+            "trying to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
+    return Sub()(a, b)
 
 
 def mul(a, b) -> Tensor:
@@ -198,6 +257,9 @@ def mul(a, b) -> Tensor:
 
 
 def div(a, b) -> Tensor:
+    """a / b, true division: integers are divided as float32 (a Python int as a float, never
+    wrapped into an integer tensor's dtype first), as PyTorch's."""
+    a, b = (float(_int64_or_uint64(x)) if type(x) is int else x for x in (a, b))
     a, b = promote(a, b)
     if _kind(a) in "biu" and _kind(b) in "biu":  # true division of integers gives float32
         a, b = (
@@ -206,15 +268,33 @@ def div(a, b) -> Tensor:
     return Div()(a, b)
 
 
+def _is_bool(x) -> bool:
+    return x.data.dtype == np.bool_ if isinstance(x, Tensor) else type(x) is bool
+
+
 def _kind(x) -> str:
     return x.data.dtype.kind if isinstance(x, Tensor) else np.asarray(x).dtype.kind
 
 
 def pow(a, b) -> Tensor:
-    return Pow()(*promote(a, b))
+    """a ** b; as PyTorch, an integer tensor refuses a negative or out-of-range Python int
+    exponent with a RuntimeError (never wrapped), while a Python int base is wrapped."""
+    if isinstance(a, Tensor) and a.data.dtype.kind in "iu" and type(b) is int:
+        if b < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        if _int64_or_uint64(b) >= 2**63:
+            raise RuntimeError("value cannot be converted to type int64_t without overflow")
+    if type(a) is int and isinstance(b, Tensor):
+        a = _int_scalar(a, b.data.dtype)
+    return Pow()(*promote(a, b, wrap=False))
 
 
 def neg(x) -> Tensor:
+    if x.data.dtype == np.bool_:
+        raise RuntimeError(
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+            "to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
     return Neg()(x)
 
 
@@ -278,7 +358,7 @@ def where(condition, input=None, other=None) -> Tensor:
     a, b = input, other
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):
         a = Tensor._wrap(to_array(a))  # two Python floats give float32, not float64
-    a, b = promote(a, b)
+    a, b = promote(a, b, wrap=False)  # PyTorch's where refuses an int its dtype cannot hold
     return Where()(cond.astype(bool), a, b)
 
 

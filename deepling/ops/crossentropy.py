@@ -11,6 +11,7 @@ from .. import _backend
 from ..autograd.function import Function
 from ..tensor import Tensor
 from .activation import log_softmax
+from .arith import where
 from .index import gather
 
 __all__ = ["nll", "soft_cross_entropy", "softmax_cross_entropy"]
@@ -33,7 +34,9 @@ def _targets(t, w, ignore_index, dtype, xp):
 
 class CrossEntropy(Function):
     """y = (1-e) (-w[t] logp[t]) + e/C sum_c -w_c logp_c, logp = log_softmax(x), reduced as
-    nll_loss;  dy/dx = ((1-e) w[t] + e/C sum(w)) softmax(x) - (1-e) w[t] at t - e/C w."""
+    nll_loss;  dy/dx = ((1-e) w[t] + e/C sum(w)) softmax(x) - (1-e) w[t] at t - e/C w.
+    A mean over a zero weight sum (every target ignored) is nan with gradient 0 on the ignored
+    rows (nan on rows whose class weight is 0), as PyTorch's."""
 
     def __init__(self, ignore_index, reduction, label_smoothing, may_ignore=True):
         self.ignore_index, self.reduction, self.eps = ignore_index, reduction, label_smoothing
@@ -48,7 +51,8 @@ class CrossEntropy(Function):
             n = x.shape[0]
             self.shape, self.denom = x.shape, (1 if self.reduction == "sum" else n)
             self.save_for_backward(e / total[:, None], t)
-            return (xp.log(total).sum() - shifted[xp.arange(n), t].sum()) / self.denom
+            with np.errstate(invalid="ignore"):  # an empty batch's mean is 0/0 = nan, silently
+                return (xp.log(total).sum() - shifted[xp.arange(n), t].sum()) / self.denom
         rows = _rows(x, xp)
         n, c = rows.shape
         shifted = rows - rows.max(axis=1, keepdims=True)  # exp cannot overflow
@@ -68,8 +72,11 @@ class CrossEntropy(Function):
         self.save_for_backward(e / total[:, None], tc, valid, wt, w)
         if self.reduction == "none":
             return loss.reshape(t.shape)
-        with np.errstate(invalid="ignore", divide="ignore"):  # all ignored: nan, as PyTorch
-            return loss.sum() / (1 if self.reduction == "sum" else self.denom)
+        if self.reduction == "sum":
+            return loss.sum()
+        if not self.denom:  # all ignored (or weighted 0): PyTorch's nll part is 0/0, so nan
+            return xp.asarray(xp.nan, x.dtype)
+        return loss.sum() / self.denom
 
     def compose(self, x, t, w):
         """log_softmax, then nll and the smoothing term: the fused forward as a composition
@@ -87,25 +94,30 @@ class CrossEntropy(Function):
         return total if self.reduction == "sum" else total / wt.sum()
 
     def backward(self, gy):
-        if len(self.saved) == 2:  # the plain case: (softmax - onehot) * gy / n
-            p, t = self.saved
-            g = gy / self.denom
-            gx = p * g
-            gx[self.xp.arange(len(t)), t] -= g
-            return gx, None, None
+        with np.errstate(invalid="ignore", divide="ignore"):  # 0/0 = nan as PyTorch, silently
+            if len(self.saved) == 2:  # the plain case: (softmax - onehot) * gy / n
+                p, t = self.saved
+                g = gy / self.denom
+                gx = p * g
+                gx[self.xp.arange(len(t)), t] -= g
+                return gx, None, None
+            return self._masked_grad(gy)
+
+    def _masked_grad(self, gy):
         p, tc, valid, wt, w = self.saved
         xp, eps, (n, c) = self.xp, self.eps, p.shape
         if self.reduction == "none":
             g = gy.reshape(-1)  # each row's upstream gradient
         else:
-            with np.errstate(invalid="ignore", divide="ignore"):
-                g = gy / (1 if self.reduction == "sum" else self.denom)
+            g = gy / (1 if self.reduction == "sum" else self.denom)
         keep = (1 - eps) * wt * g
         coef = keep + (eps / c) * (c if w is None else w.sum()) * valid * g if eps else keep
         gx = p * coef[:, None]
         gx[xp.arange(n), tc] -= keep
         if eps:
             gx -= (eps / c) * (valid * g)[:, None] * (1 if w is None else w)
+        if self.reduction == "mean" and not self.denom:
+            gx[~valid] = 0  # PyTorch's ignored rows get exactly 0; weighted-0 rows get 0/0 = nan
         if len(self.shape) <= 2:
             return gx.reshape(self.shape), None, None
         gx = gx.reshape(self.shape[0], *self.shape[2:], self.shape[1])
@@ -132,10 +144,12 @@ def nll(logp, t, weight=None, *, ignore_index=None, dim=1):
     tc = t if valid is None else xp.where(valid, t, 0)
     w = None if weight is None else _plain(weight)
     wt = xp.ones(t.shape, logp.dtype) if w is None else w[tc].astype(logp.dtype, copy=False)
-    if valid is not None:
-        wt = wt * valid
     picked = gather(logp, dim, xp.expand_dims(tc, dim)).reshape(t.shape)
-    return picked * -wt, wt
+    if valid is None:
+        return picked * -wt, wt
+    # `where`, not `* 0`: an ignored target's gradient stays 0 even when a mean over a zero
+    # weight sum sends inf down (PyTorch's nll_loss_backward skips ignored targets)
+    return where(valid, picked * -wt, 0.0), wt * valid
 
 
 def soft_cross_entropy(logp, target, *, dim=1, weight=None) -> Tensor:

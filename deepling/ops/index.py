@@ -6,6 +6,7 @@ import numpy as np
 
 from ..autograd.function import Function, ViewFunction
 from ..tensor import Tensor
+from ._checks import tensor_input
 from .shape import _dim
 
 __all__ = ["gather", "getitem"]
@@ -63,11 +64,14 @@ def _index_add_arrays(g, key, shape, xp):
 
 
 def _raw_key(key):
-    """Tensors inside an index become their arrays."""
+    """Tensors inside an index become their arrays; text is PyTorch's TypeError (NumPy's is an
+    IndexError)."""
     if isinstance(key, Tensor):
         return key.data
     if isinstance(key, tuple):
-        return tuple(k.data if isinstance(k, Tensor) else k for k in key)
+        return tuple(_raw_key(k) if isinstance(k, (Tensor, str)) else k for k in key)
+    if isinstance(key, str):
+        raise TypeError(f"tensor indices must be integers, slices or tensors, not str: {key!r}")
     return key
 
 
@@ -98,7 +102,10 @@ def along_axis(index, axis) -> tuple:
 
 def gather(x, dim: int, index) -> Tensor:
     """Pick values along `dim` by `index` (int64, same rank as x), as torch.gather."""
+    tensor_input(x, "gather")
     index = index.data if isinstance(index, Tensor) else index
+    if not hasattr(index, "ndim"):
+        raise TypeError(f"gather(): argument 'index' must be Tensor, not {type(index).__name__}")
     if index.ndim != x.ndim:
         raise RuntimeError(
             f"Index tensor must have the same number of dimensions as input tensor "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..autograd.function import Function
 from ..tensor import Tensor
+from ._checks import tensor_input
 from .arith import promote
 
 __all__ = ["affine", "bmm", "dot", "linear", "matmul", "mm"]
@@ -45,7 +46,10 @@ class Matmul(Function):
 
 def matmul(a, b) -> Tensor:
     """Matrix product with broadcasting over leading (batch) dims, as `numpy.matmul`."""
-    return Matmul()(*promote(a, b))
+    a, b = promote(a, b)  # arrays and lists become tensors: `t @ array` stays fine
+    tensor_input(a, "matmul")  # a Python number has no matrix product
+    tensor_input(b, "matmul", "other")
+    return Matmul()(a, b)
 
 
 mm = matmul
@@ -100,6 +104,8 @@ class Linear(Function):
 
 def linear(x, weight, bias=None) -> Tensor:
     """x @ weight.T + bias, as `torch.nn.functional.linear` (weight is (out, in))."""
+    tensor_input(weight, "linear")
+    tensor_input(x, "linear")
     if x.dtype != weight.dtype and x.dtype.kind != "f":
         x = x.float()
     return Linear()(x, weight, bias)
@@ -108,4 +114,5 @@ def linear(x, weight, bias=None) -> Tensor:
 def affine(x, kernel, bias=None) -> Tensor:
     """x @ kernel + bias with kernel (in, out), as Keras's Dense computes it: `linear` with the
     weight in the other layout."""
+    tensor_input(x, "affine")
     return Linear(kernel=True)(x, kernel, bias)

@@ -125,8 +125,8 @@ def reduce_loss(values, reduction="mean", weight=None, total_weight=None) -> Ten
     `total_weight` when given (PyTorch's weighted mse/l1/nll, Keras's 'mean_with_sample_weight')."""
     if weight is not None:
         values = values * weight
-    if reduction in ("none", None) or values.ndim == 0:
-        return values
+    if reduction in ("none", None) or (values.ndim == 0 and total_weight is None):
+        return values  # a 0-d weighted mean still divides by its weight (PyTorch's 1-d nll)
     if reduction == "sum":
         return values.sum()
     if total_weight is not None:

@@ -8,6 +8,7 @@ import numpy as np
 from .. import _backend
 from ..autograd.function import Function
 from ..tensor import Tensor
+from ._checks import tensor_input
 from .arith import mul
 from .index import index_add
 
@@ -34,6 +35,7 @@ def embedding(indices, weight, padding_idx=None) -> Tensor:
 
     Raises IndexError naming the first index outside [0, num_embeddings).
     """
+    tensor_input(weight, "embedding")
     idx = indices.data if isinstance(indices, Tensor) else indices
     xp_idx = idx if hasattr(idx, "dtype") else np.asarray(idx)
     if xp_idx.dtype.kind not in "iu":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..autograd.function import Function, ShapeError, ViewFunction
 from ..tensor import Tensor
+from ._checks import tensor_input
 
 __all__ = [
     "broadcast_to",
@@ -27,6 +28,10 @@ __all__ = [
 
 def _dim(dim, ndim):
     """`dim` counted from 0, checked as PyTorch does (a 0-d tensor accepts 0 and -1)."""
+    if not isinstance(dim, int) or isinstance(dim, bool):
+        if not hasattr(dim, "__index__") or isinstance(dim, bool):  # NumPy ints are fine
+            raise TypeError(f"argument 'dim' must be int, not {type(dim).__name__}")
+        dim = int(dim)
     n = max(ndim, 1)
     if not -n <= dim < n:
         raise IndexError(
@@ -120,6 +125,7 @@ class Pad(Function):
 # --- wrappers ---
 def reshape(x, *shape) -> Tensor:
     """A tensor with the same data and a new shape; one dim may be -1."""
+    tensor_input(x, "reshape")
     shape = _sizes(shape)
     if shape == x.data.shape:
         return x
@@ -131,14 +137,16 @@ view = reshape
 
 def permute(x, *dims) -> Tensor:
     """Reorder the dims: `x.permute(2, 0, 1)` or `x.permute((2, 0, 1))`."""
+    tensor_input(x, "permute")
     dims = tuple(_dim(d, x.ndim) for d in _sizes(dims)) if x.ndim else ()
-    if len(dims) != x.ndim or sorted(dims) != list(range(x.ndim)):
-        raise ValueError(f"permute: dims {dims} are not a permutation of {x.ndim} dims")
+    if len(dims) != x.ndim or sorted(dims) != list(range(x.ndim)):  # PyTorch: RuntimeError
+        raise ShapeError(f"permute: dims {dims} are not a permutation of {x.ndim} dims")
     return Permute(dims)(x)
 
 
 def transpose(x, dim0=None, dim1=None, *, perm=None) -> Tensor:
     """Swap two dims (PyTorch); with no dims (or TensorFlow's `perm`) reverse or reorder them all."""
+    tensor_input(x, "transpose")
     if perm is not None:
         return permute(x, perm)
     if dim0 is None:
@@ -153,6 +161,7 @@ def transpose(x, dim0=None, dim1=None, *, perm=None) -> Tensor:
 
 def squeeze(x, dim=None, *, axis=None) -> Tensor:
     """Drop size-1 dims (all, or `dim` if it has size 1, as PyTorch)."""
+    tensor_input(x, "squeeze")
     dim = axis if dim is None else dim
     if dim is None:
         return reshape(x, tuple(n for n in x.shape if n != 1))
@@ -162,6 +171,7 @@ def squeeze(x, dim=None, *, axis=None) -> Tensor:
 
 def unsqueeze(x, dim: int) -> Tensor:
     """Insert a size-1 dim at `dim` (negative counts from the end of the result)."""
+    tensor_input(x, "unsqueeze")
     dim = _dim(dim, x.ndim + 1)
     return reshape(x, x.shape[:dim] + (1,) + x.shape[dim:])
 
@@ -171,6 +181,7 @@ expand_dims = unsqueeze
 
 def flatten(x, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge dims `start_dim` to `end_dim` (inclusive) into one; a 0-d tensor becomes (1,)."""
+    tensor_input(x, "flatten")
     if x.ndim == 0:
         return reshape(x, (1,))
     start, end = _dim(start_dim, x.ndim), _dim(end_dim, x.ndim)
@@ -184,6 +195,7 @@ def flatten(x, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
 def broadcast_to(x, *shape) -> Tensor:
     """`x` repeated along new leading dims and size-1 dims to fill `shape`."""
+    tensor_input(x, "broadcast_to")
     shape = _sizes(shape)
     if shape == x.data.shape:
         return x
@@ -192,6 +204,7 @@ def broadcast_to(x, *shape) -> Tensor:
 
 def expand(x, *sizes) -> Tensor:
     """Broadcast to `sizes`; -1 keeps that dim."""
+    tensor_input(x, "expand")
     sizes = _sizes(sizes)
     lead = len(sizes) - x.ndim
     if lead < 0 or -1 in sizes[:lead]:
@@ -230,14 +243,22 @@ def stack(tensors, dim: int = 0, *, axis: int | None = None) -> Tensor:
 
 
 def split(x, split_size_or_sections, dim: int = 0) -> tuple:
-    """Split into chunks of one size (the last may be smaller) or of the given sizes."""
+    """Split into chunks of one size (the last may be smaller) or of the given sizes; PyTorch's
+    errors for a size that is not an int, negative, or 0 along a dim that is not empty."""
+    tensor_input(x, "split")
     dim = _dim(dim, x.ndim)
     n = x.shape[dim]
-    if isinstance(split_size_or_sections, int):
+    if isinstance(split_size_or_sections, int) and not isinstance(split_size_or_sections, bool):
         step = split_size_or_sections
-        sizes = [min(step, n - i) for i in range(0, n, step)]
+        if step < 0 or (step == 0 and n):
+            raise RuntimeError(
+                f"split expects split_size be non-negative, but got split_size={step}"
+                if step < 0
+                else f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}"
+            )
+        sizes = [min(step, n - i) for i in range(0, n, step)] if step else [0]
     else:
-        sizes = list(split_size_or_sections)
+        sizes = _sections(split_size_or_sections)
         if sum(sizes) != n:
             raise ShapeError(
                 f"split: sizes {sizes} do not add up to {n} (dim {dim} of {tuple(x.shape)})"
@@ -250,19 +271,48 @@ def split(x, split_size_or_sections, dim: int = 0) -> tuple:
     return tuple(out)
 
 
+def _sections(sizes) -> list:
+    """split's list of sizes: non-negative ints, or PyTorch's TypeError / RuntimeError."""
+    if not isinstance(sizes, (list, tuple)):
+        raise TypeError(
+            f"split(): argument 'split_size' must be int or list of ints, not {type(sizes).__name__}"
+        )
+    for i, size in enumerate(sizes):
+        if not isinstance(size, int) or isinstance(size, bool):
+            raise TypeError(
+                "split_with_sizes(): argument 'split_sizes' must be tuple of ints, but found "
+                f"element of type {type(size).__name__} at pos {i}"
+            )
+    if min(sizes, default=0) < 0:
+        raise RuntimeError(
+            "split_with_sizes expects split_sizes have only non-negative entries, but got "
+            f"split_sizes={list(sizes)}"
+        )
+    return list(sizes)
+
+
 def chunk(x, chunks: int, dim: int = 0) -> tuple:
     """At most `chunks` pieces of equal size along `dim` (the last may be smaller)."""
+    tensor_input(x, "chunk")
+    if not isinstance(chunks, int) or isinstance(chunks, bool):
+        raise TypeError(f"chunk(): argument 'chunks' must be int, not {type(chunks).__name__}")
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     n = x.shape[_dim(dim, x.ndim)]
     return split(x, -(-n // chunks), dim)
 
 
 def pad(x, pad, mode: str = "constant", value: float = 0.0) -> Tensor:
     """Pad the last dims, PyTorch's order: (left, right) of the last dim, then the one before..."""
+    tensor_input(x, "pad")
     if mode != "constant":
         raise NotImplementedError(f"pad: only mode='constant' is supported, got {mode!r}")
-    if len(pad) % 2 or len(pad) // 2 > x.ndim:
-        raise ValueError(
-            f"pad: {tuple(pad)} must hold a (before, after) pair per padded dim (<= {x.ndim})"
+    if len(pad) % 2:  # ShapeError: PyTorch's RuntimeError, and the ValueError this was
+        raise ShapeError(f"Padding length must be divisible by 2 (pad={tuple(pad)})")
+    if len(pad) // 2 > x.ndim:
+        raise ShapeError(
+            "Padding length should be less than or equal to two times the input dimension but "
+            f"got padding length {len(pad)} and input of dimension {x.ndim}"
         )
     widths = [(0, 0)] * x.ndim
     for i in range(len(pad) // 2):

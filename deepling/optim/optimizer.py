@@ -125,18 +125,44 @@ class Optimizer:
         raise NotImplementedError
 
     def step(self, closure=None):
-        """Update every parameter that has a `.grad`; `closure` re-evaluates the loss first."""
+        """Update every parameter that has a `.grad`; `closure` re-evaluates the loss first.
+
+        Every gradient is checked first, so a bad one changes nothing: PyTorch refuses a `.grad`
+        of another size or dtype when it is assigned, and its step, given one through `.data`,
+        updates the parameters before it and then fails.
+        """
         loss = None
         if closure is not None:
             with enable_grad():
                 loss = closure()
+        for p, g, group in self._step_gradients():
+            self._apply(p, g, group)
+        self.iterations += 1
+        return loss
+
+    def _step_gradients(self) -> list:
+        """(parameter, gradient array, group) for each parameter with a `.grad`, all checked."""
+        updates, index = [], 0
         for group in self.param_groups:
             for p in group["params"]:
                 g = p._grad  # the slot behind `.grad`: its setter's checks are for users
                 if g is not None:
-                    self._apply(p, g.data, group)
-        self.iterations += 1
-        return loss
+                    g = g.data if isinstance(g, Tensor) else g
+                    if not hasattr(g, "shape") or not hasattr(g, "dtype"):
+                        raise TypeError(
+                            "assigned grad expected to be a Tensor or None but got grad of type "
+                            f"{type(g).__name__} (parameter {index})"
+                        )
+                    if g.shape != p.data.shape or g.dtype != p.data.dtype:
+                        raise RuntimeError(
+                            f"{type(self).__name__}.step(): parameter {index} has shape "
+                            f"{list(p.data.shape)} and dtype {p.data.dtype}, but its gradient "
+                            f"has shape {list(g.shape)} and dtype {g.dtype}; the gradient and "
+                            "the parameter must be the same size and dtype. Nothing was updated."
+                        )
+                    updates.append((p, g, group))
+                index += 1
+        return updates
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the gradients: `.grad = None` (the default), or zeros."""
@@ -152,42 +178,42 @@ class Optimizer:
         """Keras's update: `apply_gradients(zip(grads, variables))`; returns `iterations`.
 
         Variables not yet known join the first group and keep their state across calls. A None
-        gradient skips its variable with a warning, as Keras does.
+        gradient skips its variable with a warning, as Keras does. Every pair is checked before
+        anything changes; a gradient is cast to its variable's dtype, as Keras's update steps do.
         """
+        self._apply_pairs(self._checked_pairs(grads_and_vars))
+        return self.iterations
+
+    def _checked_pairs(self, grads_and_vars) -> list:
+        """The (gradient array or None, variable) pairs, each checked; warns of None gradients."""
         pairs = list(grads_and_vars)
         missing = [v for g, v in pairs if g is None]
         if missing and len(missing) == len(pairs):
             raise ValueError(f"No gradients provided for any variable: {_names(missing)}.")
+        checked = [
+            (None if g is None else _check_grad(g, v, i), v) for i, (g, v) in enumerate(pairs)
+        ]
         if missing:
             warnings.warn(
                 f"Gradients do not exist for variables {_names(missing)} when minimizing the "
                 "loss. If you're using `model.compile()`, did you forget to provide a `loss` "
                 "argument?",
-                stacklevel=2,
+                stacklevel=3,
             )
+        return checked
+
+    def _apply_pairs(self, pairs: list) -> None:
         for g, v in pairs:
             if g is not None:
-                self._apply(v, self._check_grad(g, v), self._adopt(v))
+                self._apply(v, g, self._adopt(v))
         self.iterations += 1
-        return self.iterations
 
     def _adopt(self, v) -> dict:
         group = self._group_of.get(v)
         if group is None:
-            if not isinstance(v, Tensor):
-                raise TypeError(f"apply_gradients expects variables (Tensors), got {type(v)}")
             group = self._group_of[v] = self.param_groups[0]
             group["params"].append(v)
         return group
-
-    @staticmethod
-    def _check_grad(g, v):
-        g = g.data if isinstance(g, Tensor) else array_module(v.data).asarray(g)
-        if g.shape != v.data.shape:
-            raise ValueError(
-                f"gradient of shape {g.shape} does not match its variable of shape {v.data.shape}"
-            )
-        return g
 
     # --- hyperparameters and checkpoints ---
     @property
@@ -216,8 +242,13 @@ class Optimizer:
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict) -> None:
-        """Restore what `state_dict` saved, onto this optimizer's parameters in the same order."""
-        saved = state_dict["param_groups"]
+        """Restore what `state_dict` saved, onto this optimizer's parameters in the same order.
+
+        Everything is checked before anything changes: PyTorch's errors for the number and
+        sizes of the groups, and, beyond PyTorch (which loads them and fails in a later step),
+        state for a parameter the groups do not list or arrays of another shape.
+        """
+        saved = _saved_groups(state_dict)
         if len(saved) != len(self.param_groups):
             raise ValueError("loaded state dict has a different number of parameter groups")
         if any(len(s["params"]) != len(g["params"]) for s, g in zip(saved, self.param_groups)):
@@ -226,12 +257,20 @@ class Optimizer:
                 "optimizer's group"
             )
         params = {
-            i: p for s, g in zip(saved, self.param_groups) for i, p in zip(s["params"], g["params"])
+            _index(i): p
+            for s, g in zip(saved, self.param_groups)
+            for i, p in zip(s["params"], g["params"])
         }
-        self.state = {
-            params[int(i)]: {k: _loaded(k, v, params[int(i)]) for k, v in s.items()}
-            for i, s in state_dict["state"].items()
-        }
+        state = {}  # built whole before it replaces self.state
+        for i, entry in state_dict["state"].items():
+            p = params.get(_index(i))
+            if p is None or not isinstance(entry, dict):
+                raise ValueError(
+                    f"loaded state dict holds state for parameter {i!r}, which its param_groups "
+                    f"do not list (they list {sorted(params)}), or whose state is not a dict"
+                )
+            state[p] = {k: _loaded(k, v, p, i) for k, v in entry.items()}
+        self.state = state
         for s, group in zip(saved, self.param_groups):
             group.update((k, v) for k, v in s.items() if k != "params")
 
@@ -243,6 +282,21 @@ class Optimizer:
         return "\n".join([*lines, ")"])
 
 
+def _check_grad(g, v, index: int):
+    """Gradient `index` as an array of its variable's shape and dtype, or a clear error."""
+    if not isinstance(v, Tensor):
+        raise TypeError(f"apply_gradients expects variables (Tensors), got {type(v).__name__}")
+    g = g.data if isinstance(g, Tensor) else array_module(v.data).asarray(g)
+    if g.dtype.kind not in "biuf":
+        raise TypeError(f"gradient {index} holds {g.dtype} values, not numbers")
+    if g.shape != v.data.shape:
+        raise ValueError(
+            f"gradient {index} of shape {g.shape} and dtype {g.dtype} does not match its variable "
+            f"of shape {v.data.shape} and dtype {v.data.dtype}; nothing was updated"
+        )
+    return g.astype(v.data.dtype, copy=False)
+
+
 def _names(variables) -> list:
     return [getattr(v, "name", None) or f"<{tuple(v.shape)}>" for v in variables]
 
@@ -251,9 +305,37 @@ def _saved(value):
     return Tensor._wrap(value.copy()) if hasattr(value, "shape") else value
 
 
-def _loaded(key: str, value, p: Tensor):
+def _saved_groups(state_dict) -> list:
+    """The saved param_groups, each a dict with a 'params' list, or a clear error."""
+    if not isinstance(state_dict, dict) or not {"state", "param_groups"} <= state_dict.keys():
+        raise ValueError(
+            "an optimizer state_dict is a dict with 'state' and 'param_groups', got "
+            f"{type(state_dict).__name__}"
+            + (f" with keys {sorted(state_dict)}" if isinstance(state_dict, dict) else "")
+        )
+    saved = state_dict["param_groups"]
+    if not isinstance(saved, (list, tuple)) or not all(
+        isinstance(s, dict) and isinstance(s.get("params"), (list, tuple)) for s in saved
+    ):
+        raise ValueError("loaded state dict's param_groups must be dicts with a 'params' list")
+    return saved
+
+
+def _index(i) -> int:
+    try:
+        return int(i)  # a file's keys may be strings ("0")
+    except (TypeError, ValueError):
+        raise ValueError(f"loaded state dict names a parameter {i!r}, not an index") from None
+
+
+def _loaded(key: str, value, p: Tensor, index):
     """A saved state entry as this optimizer keeps it: counters as numbers, arrays as p's."""
     if key in _SCALAR_STATE:
         return float(value) if key == "mu_product" else int(float(value))
     value = value.data if isinstance(value, Tensor) else np.asarray(value)
+    if value.shape != p.data.shape:
+        raise ValueError(
+            f"loaded state of parameter {index}: {key!r} has shape {list(value.shape)}, but the "
+            f"parameter has shape {list(p.data.shape)}"
+        )
     return array_module(p.data).array(value, dtype=p.data.dtype)

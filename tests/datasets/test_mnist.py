@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from deepling.datasets import ChecksumError, DatasetNotFoundError, IDXFormatError, data_home
-from deepling.datasets.mnist import FASHION_MNIST, MNIST
+from deepling.datasets.mnist import FASHION_MNIST, MNIST, NPZ_SHA256
 from deepling.keras.datasets import fashion_mnist, mnist
 
 from .test_idx import idx_bytes
@@ -179,18 +179,38 @@ def test_interrupted_download_leaves_no_partial_file(home, monkeypatch, error):
     assert list((home / "datasets" / "mnist").iterdir()) == []
 
 
-def test_keras_npz_is_read_when_the_idx_files_are_absent(home, tmp_path_factory):
+def test_keras_npz_is_read_when_the_idx_files_are_absent(home, tmp_path_factory, monkeypatch):
     _, arrays = small_split(6)
     keys = ("x_train", "y_train", "x_test", "y_test")
     folder = home / "datasets" / "mnist"
     folder.mkdir(parents=True)
     np.savez(folder / "mnist.npz", **dict(zip(keys, arrays)))
+    monkeypatch.setitem(NPZ_SHA256, "mnist", _sha256(folder / "mnist.npz"))
     check(mnist.load_data(), arrays)
     _, other = small_split(8)
     elsewhere = tmp_path_factory.mktemp("keras") / "my_mnist.npz"  # Keras accepts absolute paths
     np.savez(elsewhere, **dict(zip(keys, other)))
+    monkeypatch.setitem(NPZ_SHA256, "mnist", _sha256(elsewhere))
     check(mnist.load_data(path=str(elsewhere)), other)
     assert calls == []
+
+
+def _sha256(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def test_a_wrong_npz_is_refused_naming_the_path_and_both_checksums(home):
+    """Keras's mnist.load_data pins mnist.npz's sha256; another file must not pass for it."""
+    _, arrays = small_split(6)
+    path = home / "datasets" / "mnist" / "mnist.npz"
+    path.parent.mkdir(parents=True)
+    np.savez(path, **dict(zip(("x_train", "y_train", "x_test", "y_test"), arrays)))
+    assert NPZ_SHA256["mnist"].startswith("731c5ac602752760")  # Keras's published value
+    with pytest.raises(ChecksumError) as info:
+        mnist.load_data()
+    message = str(info.value)
+    assert str(path) in message and _sha256(path) in message and NPZ_SHA256["mnist"] in message
+    assert calls == []  # refused, not silently replaced by a download
 
 
 def test_wrong_local_file_is_rejected_by_its_checksum(home):

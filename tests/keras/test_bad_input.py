@@ -1,5 +1,6 @@
 """Bad input to compile/fit/evaluate raises a clear error before any weight changes."""
 
+import re
 import warnings
 
 import numpy as np
@@ -124,3 +125,26 @@ def test_pytorch_loss_with_bad_labels_and_loader_with_targets():
     with pytest.raises(ValueError, match="not supported with a DataLoader"):
         model.fit(loader, np.zeros(50), verbose=0)
     assert_unchanged(model, before)
+
+
+# Keras 3.15's constructor errors (keras/src/layers/core/dense.py, regularization/dropout.py)
+DENSE_UNITS = "Received an invalid value for `units`, expected a positive integer. Received: units="
+DROPOUT_RATE = "Invalid value received for argument `rate`. Expected a float value between 0 and 1"
+
+
+@pytest.mark.parametrize(
+    "make, error, words",
+    [
+        (lambda: layers.Dense(0), ValueError, DENSE_UNITS + "0"),
+        (lambda: layers.Dense(-1), ValueError, DENSE_UNITS + "-1"),
+        (lambda: layers.Dense("a"), ValueError, DENSE_UNITS + "a"),
+        (lambda: layers.Dense(2.5), ValueError, DENSE_UNITS + "2.5"),
+        (lambda: layers.Dropout(2), ValueError, DROPOUT_RATE + ". Received: rate=2"),
+        (lambda: layers.Dropout(-0.5), ValueError, DROPOUT_RATE),
+        (lambda: layers.Dropout("a"), TypeError, "not supported"),  # Keras: 0 <= rate fails
+        (lambda: layers.Embedding(0, 3), ValueError, "input_dim"),
+    ],
+)
+def test_layer_constructors_raise_kerass_errors(make, error, words):
+    with pytest.raises(error, match=re.escape(words)):
+        make()

@@ -94,7 +94,12 @@ def test_updates_are_in_place_and_keep_dtype_and_identity():
     p = dl.tensor([1.0, 2.0], requires_grad=True)  # float32
     array = p.data
     opt = optim.Adam([p], lr=0.1)
-    opt.apply_gradients([(dl.tensor(np.array([1.0, 1.0])), p)])  # a float64 gradient
+    with pytest.raises(RuntimeError, match="dtype 'float64' to a tensor with dtype 'float32'"):
+        p.grad = dl.tensor(np.array([1.0, 1.0]))  # a float64 gradient: PyTorch refuses it
+    opt.step()
+    assert p.tolist() == [1.0, 2.0] and not opt.state
+    p.grad = dl.tensor([1.0, 1.0])
+    opt.step()
     assert p.data is array and p.dtype == np.float32 and p.requires_grad and p.is_leaf
     np.testing.assert_allclose(p.numpy(), [0.9, 1.9], rtol=1e-6)
 

@@ -12,7 +12,8 @@ def load_data(path="mnist.npz"):
     The four original IDX files (`train-images-idx3-ubyte.gz`, `train-labels-idx1-ubyte.gz`,
     `t10k-images-idx3-ubyte.gz`, `t10k-labels-idx1-ubyte.gz`) are read from
     `$DEEPLING_HOME/datasets/mnist/` (default `~/.deepling/datasets/mnist/`). When they are not
-    all there but Keras's `mnist.npz` is, that file is read instead. Otherwise the missing IDX
+    all there but Keras's `mnist.npz` is, that file is read instead, once its sha256 is the one
+    Keras pins (731c5ac6...; another file raises a ChecksumError naming both values). Otherwise the missing IDX
     files are downloaded there (sha256-checked); offline, a `FileNotFoundError` says which files
     to put where.
 

@@ -7,6 +7,7 @@ import numpy as np
 
 from ...ops import arith as _arith
 from ...ops import nn_ops as _nn_ops
+from ...ops._checks import tensor_input
 from ...ops.linalg import linear as linear
 from ...ops.norm import Normalize as _Normalize
 from ...ops.shape import pad as pad
@@ -52,6 +53,7 @@ def _affine(y, weight, bias, shape):
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5) -> Tensor:
     """Standardize over the last len(normalized_shape) dims, then scale by weight, add bias."""
+    tensor_input(input, "layer_norm")
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     if tuple(input.shape[input.ndim - len(shape) :]) != shape:
         raise RuntimeError(
@@ -82,11 +84,13 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         inv_std = 1 / np.sqrt(running_var.data.reshape(shape) + eps)
         y = _arith.mul(_arith.sub(input, Tensor._wrap(mean)), Tensor._wrap(inv_std))
         return _affine(y, weight, bias, shape)
-    n = input.numel() // c
-    if n <= 1:
+    n = input.numel() // c if c else 0
+    if n == 1:
         raise ValueError(
             f"Expected more than 1 value per channel when training, got input size {input.shape}"
         )
+    if not n:  # an empty batch: PyTorch returns it as it is and keeps the running statistics
+        return _affine(input, weight, bias, shape)
     fn = _Normalize(axes, eps)
     y = fn(input)
     if running_mean is not None:

@@ -4,6 +4,7 @@ Inputs are checked before anything runs; messages name the shapes or values at f
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -11,6 +12,7 @@ import numpy as np
 from ...autograd import ShapeError
 from ...ops import crossentropy as _ce
 from ...ops import loss as _loss
+from ...ops._checks import tensor_input
 from ...ops.activation import log_softmax
 from ...tensor import Size, Tensor
 
@@ -48,6 +50,7 @@ def legacy_reduction(reduction, size_average=None, reduce=None) -> str:
 # --- regression ---
 def _check_pointwise(name, input, target, weight=None):
     """PyTorch only warns when the shapes differ, then broadcasts (Sub names shapes that don't)."""
+    tensor_input(input, name)
     x, t = _array(input), _array(target)
     if x.dtype.kind != "f" and t.dtype.kind != "f":
         raise NotImplementedError(f"\"{name}\" not implemented for '{_dtype_name(x.dtype)}'")
@@ -134,6 +137,7 @@ def binary_cross_entropy(
     input, target, weight=None, size_average=None, reduce=None, reduction="mean"
 ):
     """-(t log x + (1-t) log(1-x)) for probabilities x in [0, 1], weighted by `weight`."""
+    tensor_input(input, "binary_cross_entropy")
     reduction = legacy_reduction(reduction, size_average, reduce)
     x, t = _array(input), _array(target)
     if t.shape != x.shape:
@@ -157,6 +161,7 @@ def binary_cross_entropy_with_logits(
     input, target, weight=None, size_average=None, reduce=None, reduction="mean", pos_weight=None
 ):
     """binary_cross_entropy(sigmoid(x), t) in one stable step; `pos_weight` scales positives."""
+    tensor_input(input, "binary_cross_entropy_with_logits")
     reduction = legacy_reduction(reduction, size_average, reduce)
     x, t = _array(input), _array(target)
     if t.shape != x.shape:
@@ -175,6 +180,7 @@ def binary_cross_entropy_with_logits(
 # --- classification over a class dimension (dim 1; a 1-d input is one sample) ---
 def _class_inputs(name, input, target, weight):
     """Input and weight checks shared by nll_loss and cross_entropy; raw arrays out."""
+    tensor_input(input, name)
     x, t = _array(input), _array(target)
     if x.ndim == 0:
         raise ShapeError(f"{name}: input must have a class dimension, got shape {Size(x.shape)}")
@@ -277,9 +283,13 @@ def _cross_entropy_probs(input, target, t, w, ignore_index, reduction, eps):
         raise RuntimeError("ignore_index is not supported for floating point target")
     dim = 0 if input.ndim == 1 else 1
     c = input.shape[dim]
-    if eps:
+    if eps and c:
         target = target * (1 - eps) + eps / c
     loss = _ce.soft_cross_entropy(log_softmax(input, dim), target, dim=dim, weight=w)
     if reduction == "none":
         return loss
-    return loss.sum() if reduction == "sum" else loss.sum() / (input.numel() // c)
+    if reduction == "sum":
+        return loss.sum()
+    if not input.numel():  # no samples or no classes: PyTorch's numel / C is 0 or 0/0, so nan
+        return loss.sum() * math.nan
+    return loss.sum() / (input.numel() // c)
