@@ -91,7 +91,7 @@ class Trainer:
         grads = autograd.grad(loss, params, allow_unused=True)
         self.optimizer.apply_gradients(zip(grads, params))
         self._compiled.update_metrics(ys, outputs, sample_weight)
-        return float(loss.data), {k: float(v.data) for k, v in parts.items()}
+        return float(loss.data), ({k: float(v.data) for k, v in parts.items()} if parts else parts)
 
     def _step_lists(self) -> dict:
         """Trainable parameters and regularization terms, listed once per fit (after the build)."""

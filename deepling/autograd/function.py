@@ -61,13 +61,19 @@ class Function:
     xp = np
 
     def __call__(self, *inputs):
-        arrays = [x.data if isinstance(x, Tensor) else x for x in inputs]
+        arrays, needs = [], []  # one plain loop: two comprehensions cost twice as much
+        for x in inputs:
+            if isinstance(x, Tensor):
+                arrays.append(x.data)
+                needs.append(x.requires_grad)
+            else:
+                arrays.append(x)
+                needs.append(False)
         if _backend.cupy is not None:
             self.xp = _backend.array_module(*arrays)
-        needs = _NOTHING  # which inputs need a gradient, known before forward saves anything
-        if _everywhere.enabled or _grad_state.enabled:
-            needs = [isinstance(x, Tensor) and x.requires_grad for x in inputs]
-        self.needs_input_grad = needs
+        if not (_everywhere.enabled or _grad_state.enabled):
+            needs = _NOTHING  # nothing is recorded: no gradient will be asked for
+        self.needs_input_grad = needs  # known before forward, so it saves only what is needed
         try:
             y = self.forward(*arrays)
         except ValueError as e:

@@ -123,8 +123,15 @@ class Optimizer(optim.Optimizer):
         pairs = self._checked_pairs(grads_and_vars)  # all of them, before anything changes
         if self._schedule is not None:
             optim.Optimizer.learning_rate.fset(self, self.learning_rate)
-        grads = self._clip([g for g, _ in pairs])
-        self._apply_pairs(list(zip(grads, [v for _, v in pairs])))
+        if (
+            self.clipnorm is not None
+            or self.global_clipnorm is not None
+            or self.clipvalue is not None
+        ):
+            grads = self._clip([g for g, _ in pairs])
+            self._apply_pairs(list(zip(grads, [v for _, v in pairs])))
+        else:
+            self._apply_pairs(pairs)
         for g, v in pairs:
             constraint = getattr(v, "constraint", None)
             if constraint is not None and g is not None:

@@ -186,13 +186,15 @@ class Optimizer:
 
     def _checked_pairs(self, grads_and_vars) -> list:
         """The (gradient array or None, variable) pairs, each checked; warns of None gradients."""
-        pairs = list(grads_and_vars)
-        missing = [v for g, v in pairs if g is None]
-        if missing and len(missing) == len(pairs):
+        checked, missing = [], []  # one plain loop: this runs on every training step
+        for i, (g, v) in enumerate(grads_and_vars):
+            if g is None:
+                missing.append(v)
+                checked.append((None, v))
+            else:
+                checked.append((_check_grad(g, v, i), v))
+        if missing and len(missing) == len(checked):
             raise ValueError(f"No gradients provided for any variable: {_names(missing)}.")
-        checked = [
-            (None if g is None else _check_grad(g, v, i), v) for i, (g, v) in enumerate(pairs)
-        ]
         if missing:
             warnings.warn(
                 f"Gradients do not exist for variables {_names(missing)} when minimizing the "
