@@ -196,8 +196,8 @@ def randn(*size, dtype=None, device=None, requires_grad: bool = False, **kw) -> 
 
 def normal(mean=0.0, std=1.0, size=None, *, dtype=None, requires_grad: bool = False) -> Tensor:
     """Normal draws: `normal(0, 0.01, size=(2, 1))`, or elementwise from tensors of means/stds."""
-    mean_a = mean.data if isinstance(mean, Tensor) else mean
-    std_a = std.data if isinstance(std, Tensor) else std
+    mean_a = mean._data if isinstance(mean, Tensor) else mean
+    std_a = std._data if isinstance(std, Tensor) else std
     if size is None:
         size = np.broadcast_shapes(np.shape(mean_a), np.shape(std_a))
     array = _backend.rng().normal(mean_a, std_a, _size((size,), name="normal"))

@@ -29,13 +29,13 @@ def numerical_grad(f, x, eps: float = 1e-6, gy=None) -> Tensor:
         >>> [round(v, 4) for v in g.tolist()]
         [2.0, 4.0]
     """
-    base = np.array(x.data if isinstance(x, Tensor) else x, dtype=np.float64)
-    gy = None if gy is None else np.asarray(gy.data if isinstance(gy, Tensor) else gy)
+    base = np.array(x._data if isinstance(x, Tensor) else x, dtype=np.float64)
+    gy = None if gy is None else np.asarray(gy._data if isinstance(gy, Tensor) else gy)
 
     @grad_mode.no_grad()  # f may close over tensors that require grad: record nothing
     def value(array):
         out = f(Tensor._wrap(array))
-        out = out.data if isinstance(out, Tensor) else np.asarray(out)
+        out = out._data if isinstance(out, Tensor) else np.asarray(out)
         return float(np.sum(out if gy is None else out * gy))
 
     grad = np.zeros_like(base)
@@ -59,7 +59,7 @@ def _directional(f, arrays, index, direction, gy, eps):
         moved = list(arrays)
         moved[index] = arrays[index] + t * direction
         out = f(*[Tensor._wrap(a) for a in moved])
-        return float(np.sum(out.data * gy))
+        return float(np.sum(out._data * gy))
 
     return (value(eps) - value(-eps)) / (2 * eps)
 
@@ -80,19 +80,19 @@ def gradcheck(f, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e
     """
     inputs = inputs if isinstance(inputs, (list, tuple)) else [inputs]
     rng = np.random.default_rng(seed)
-    arrays = [np.asarray(t.data if isinstance(t, Tensor) else t, dtype=np.float64) for t in inputs]
+    arrays = [np.asarray(t._data if isinstance(t, Tensor) else t, dtype=np.float64) for t in inputs]
     leaves = [Tensor._wrap(a.copy()).requires_grad_() for a in arrays]
     with grad_mode.enable_grad():  # the check works inside no_grad too
         out = f(*leaves)
-    gy = rng.standard_normal(out.data.shape)
+    gy = rng.standard_normal(out._data.shape)
     analytic = autograd.grad([out], leaves, [gy], allow_unused=True)
     for i, (a, g) in enumerate(zip(arrays, analytic)):
-        g = np.zeros_like(a) if g is None else g.data
+        g = np.zeros_like(a) if g is None else g._data
         if a.size <= max_elements:
             consts = [Tensor._wrap(c) for c in arrays]
             numeric = numerical_grad(
                 lambda x, c=consts, i=i: f(*c[:i], x, *c[i + 1 :]), a, eps, gy
-            ).data
+            )._data
             pairs, where = (g, numeric), "at flat index"
         else:
             dirs = [rng.standard_normal(a.shape) for _ in range(3)]
@@ -128,16 +128,16 @@ def gradgradcheck(f, inputs, grad_outputs=None, eps: float = 1e-6, atol: float =
         True
     """
     inputs = inputs if isinstance(inputs, (list, tuple)) else [inputs]
-    arrays = [np.asarray(t.data if isinstance(t, Tensor) else t, dtype=np.float64) for t in inputs]
+    arrays = [np.asarray(t._data if isinstance(t, Tensor) else t, dtype=np.float64) for t in inputs]
     if grad_outputs is None:
         with grad_mode.enable_grad():
-            shape = f(*[Tensor._wrap(a.copy()).requires_grad_() for a in arrays]).data.shape
+            shape = f(*[Tensor._wrap(a.copy()).requires_grad_() for a in arrays])._data.shape
         grad_outputs = np.random.default_rng(seed + 1).standard_normal(shape)
-    gy = np.asarray(grad_outputs.data if isinstance(grad_outputs, Tensor) else grad_outputs)
+    gy = np.asarray(grad_outputs._data if isinstance(grad_outputs, Tensor) else grad_outputs)
 
     def first_order(*xs):
         """The gradients of f at xs[:-1] against the upstream gradient xs[-1], as one vector."""
-        xs = [x if x.requires_grad else Tensor._wrap(x.data).requires_grad_() for x in xs]
+        xs = [x if x.requires_grad else Tensor._wrap(x._data).requires_grad_() for x in xs]
         with grad_mode.enable_grad():
             out = f(*xs[:-1])
             grads = autograd.grad([out], xs[:-1], [xs[-1]], create_graph=True, allow_unused=True)

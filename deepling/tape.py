@@ -70,7 +70,7 @@ class GradientTape:
             _check_tensor(t, "tape.watch argument")
             self._ids.add(id(t))
             if not t.requires_grad:
-                check_differentiable(t.data.dtype)
+                check_differentiable(t._data.dtype)
                 t.requires_grad = True
                 self._watched.append(t)
 
@@ -115,7 +115,7 @@ class GradientTape:
                 g is None
                 and getattr(unconnected_gradients, "value", unconnected_gradients) == "zero"
             ):
-                g = _backend.array_module(s.data).zeros(s.data.shape, s.data.dtype)
+                g = _backend.array_module(s._data).zeros(s._data.shape, s._data.dtype)
             elif g is None:
                 warn_unconnected(i, s)
             grads.append(g if g is None or isinstance(g, Tensor) else Tensor._wrap(g))
@@ -129,7 +129,7 @@ class GradientTape:
         flat, rebuild = _flatten(sources)
         rows = []
         for i in range(target.numel()):
-            seed = np.zeros(target.numel(), target.data.dtype)
+            seed = np.zeros(target.numel(), target._data.dtype)
             seed[i] = 1
             rows.append(
                 self._seeded(target, seed.reshape(target.shape), flat, unconnected_gradients)
@@ -151,7 +151,7 @@ class GradientTape:
         batch, features = target.shape[0], target.numel() // max(target.shape[0], 1)
         rows = []
         for j in range(features):
-            seed = np.zeros((batch, features), target.data.dtype)
+            seed = np.zeros((batch, features), target._data.dtype)
             seed[:, j] = 1
             found = self._seeded(
                 target, seed.reshape(target.shape), [source], unconnected_gradients
@@ -181,7 +181,7 @@ def _stacked(rows, target_shape, source):
     if any(r is None for r in rows):
         return None
     if not rows:
-        return Tensor._wrap(np.zeros((*target_shape, *source.shape), source.data.dtype))
+        return Tensor._wrap(np.zeros((*target_shape, *source.shape), source._data.dtype))
     return stack(rows).reshape((*target_shape, *source.shape))
 
 
@@ -196,7 +196,7 @@ def _seeds(targets, output_gradients, as_tensors=False):
         if not t.requires_grad:
             continue  # a constant target adds nothing to any gradient
         if g is None:
-            seed = _backend.array_module(t.data).ones(t.data.shape, t.data.dtype)
+            seed = _backend.array_module(t._data).ones(t._data.shape, t._data.dtype)
             seeds.append(Tensor._wrap(seed) if as_tensors else seed)
         else:
             seeds.append(_seed_grads([t], [g], as_tensors)[0])
@@ -231,8 +231,8 @@ def _check_tensor(x, what: str, index=None) -> None:
 
 def warn_unconnected(index: int, source) -> None:
     warnings.warn(
-        f"GradientTape.gradient: source {index} (shape {tuple(source.data.shape)}, "
-        f"{source.data.dtype}) is not connected to the target, so its gradient is None. "
+        f"GradientTape.gradient: source {index} (shape {tuple(source._data.shape)}, "
+        f"{source._data.dtype}) is not connected to the target, so its gradient is None. "
         "Common causes: it is a constant that was not watched (use tf.Variable or "
         "tape.watch(x)); the computation ran outside the `with tf.GradientTape()` block; or it "
         "went through .numpy() or NumPy, which the tape cannot see.",

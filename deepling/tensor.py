@@ -41,7 +41,7 @@ def to_array(data, dtype=None):
     """An array from `data`: Python floats become float32, Python ints int64, arrays keep theirs."""
     dtype = _backend.to_dtype(dtype)
     if isinstance(data, Tensor):
-        data = data.data
+        data = data._data
     xp = _backend.array_module(data)
     if isinstance(data, (xp.ndarray, np.generic)):
         return xp.array(data, dtype=dtype)
@@ -66,11 +66,11 @@ class Tensor:
     # `_grad` behind the checked `.grad`; `_changed`: None, or a one-item list holding the tick of
     # this storage's last in-place change, shared with its views and detached copies (PyTorch's
     # version counter)
-    __slots__ = ("data", "_grad", "requires_grad", "grad_fn", "_changed", "__weakref__")
+    __slots__ = ("_data", "_grad", "requires_grad", "grad_fn", "_changed", "__weakref__")
     __array_priority__ = 1000  # `ndarray + Tensor` defers to Tensor.__radd__
 
     def __init__(self, data=(), requires_grad: bool = False):
-        self.data = to_array(data, _backend.default_float)
+        self._data = to_array(data, _backend.default_float)
         self._grad = self.grad_fn = self._changed = None
         self.requires_grad = False
         if requires_grad:
@@ -82,10 +82,24 @@ class Tensor:
         t = object.__new__(cls)
         if not isinstance(array, np.ndarray) and _backend.cupy is None:
             array = np.asarray(array)  # NumPy returns scalars from 0-d ops
-        t.data = array
+        t._data = array
         t._grad = t.grad_fn = t._changed = None
         t.requires_grad = requires_grad
         return t
+
+    @property
+    def data(self) -> Tensor:
+        """This tensor's values as a Tensor that shares its memory, outside the graph (as
+        PyTorch's `.data`: it does not require grad, and in-place changes made through it are
+        not seen by autograd). `w.data = t` makes `w` hold `t`'s values. The array itself is
+        `_data`, the core's name for it."""
+        return Tensor._wrap(self._data)
+
+    @data.setter
+    def data(self, value) -> None:
+        if not isinstance(value, Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
+        self._data = value._data
 
     @property
     def grad(self):
@@ -100,16 +114,16 @@ class Tensor:
                     f"assigned grad expected to be a Tensor or None but got grad of type "
                     f"{type(value).__name__}"
                 )
-            if value.data.shape != self.data.shape:
+            if value._data.shape != self._data.shape:
                 raise RuntimeError(
-                    f"attempting to assign a gradient of size '{list(value.data.shape)}' to a "
-                    f"tensor of size '{list(self.data.shape)}'. Please ensure that the gradient "
+                    f"attempting to assign a gradient of size '{list(value._data.shape)}' to a "
+                    f"tensor of size '{list(self._data.shape)}'. Please ensure that the gradient "
                     "and the tensor are the same size"
                 )
-            if value.data.dtype != self.data.dtype:
+            if value._data.dtype != self._data.dtype:
                 raise RuntimeError(
-                    f"attempting to assign a gradient with dtype '{value.data.dtype}' to a "
-                    f"tensor with dtype '{self.data.dtype}'. The gradient must match the "
+                    f"attempting to assign a gradient with dtype '{value._data.dtype}' to a "
+                    f"tensor with dtype '{self._data.dtype}'. The gradient must match the "
                     "tensor's dtype"
                 )
         self._grad = value
@@ -117,28 +131,28 @@ class Tensor:
     # --- metadata ---
     @property
     def shape(self) -> Size:
-        return Size(self.data.shape)
+        return Size(self._data.shape)
 
     def size(self, dim: int | None = None):
-        return Size(self.data.shape) if dim is None else self.data.shape[dim]
+        return Size(self._data.shape) if dim is None else self._data.shape[dim]
 
     @property
     def dtype(self):
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     def dim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     def numel(self) -> int:
-        return int(self.data.size)
+        return int(self._data.size)
 
     @property
     def device(self) -> str:
-        return "cpu" if _backend.array_module(self.data) is np else "cuda"
+        return "cpu" if _backend.array_module(self._data) is np else "cuda"
 
     @property
     def is_leaf(self) -> bool:
@@ -146,67 +160,67 @@ class Tensor:
 
     # --- conversions to Python and NumPy ---
     def item(self):
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise RuntimeError(
-                f"a Tensor with {self.data.size} elements cannot be converted to Scalar"
+                f"a Tensor with {self._data.size} elements cannot be converted to Scalar"
             )
-        return self.data.item()
+        return self._data.item()
 
     def tolist(self):
-        return self.data.tolist()
+        return self._data.tolist()
 
     def numpy(self) -> np.ndarray:
         """The array itself (shared memory). Unlike PyTorch this works on tensors that require
         grad too, as TensorFlow's `.numpy()` does; use `.detach()` to cut the graph."""
-        return self.data if _backend.array_module(self.data) is np else self.data.get()
+        return self._data if _backend.array_module(self._data) is np else self._data.get()
 
     def __array__(self, dtype=None, copy=None):
         a = self.numpy()
         return a if dtype is None else a.astype(dtype, copy=False)
 
     def __float__(self) -> float:
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
-        return float(self.data.item())
+        return float(self._data.item())
 
     def __int__(self) -> int:
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
-        return int(self.data.item())
+        return int(self._data.item())
 
     def __index__(self) -> int:
-        if self.data.dtype.kind not in "iub":
+        if self._data.dtype.kind not in "iub":
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self.item())
 
     def __bool__(self) -> bool:
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
-        return bool(self.data.item())
+        return bool(self._data.item())
 
     def __len__(self) -> int:
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
+        return self._data.shape[0]
 
     def __iter__(self):
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self.data.shape[0]))
+        return (self[i] for i in range(self._data.shape[0]))
 
     def __format__(self, spec: str) -> str:
         if not spec:
             return str(self)
-        if self.data.size != 1:  # PyTorch's error: a format code needs one number
+        if self._data.size != 1:  # PyTorch's error: a format code needs one number
             raise TypeError("unsupported format string passed to Tensor.__format__")
-        return format(self.data.item(), spec)
+        return format(self._data.item(), spec)
 
     __hash__ = object.__hash__  # `==` returns a tensor, so keep identity hashing explicitly
 
     # --- autograd (`backward` is the walk's, bound in tensor_methods.py) ---
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         if requires_grad:
-            check_differentiable(self.data.dtype)
+            check_differentiable(self._data.dtype)
         elif self.grad_fn is not None:
             raise RuntimeError(
                 "you can only change requires_grad flags of leaf variables. If you want to use "
@@ -225,7 +239,7 @@ class Tensor:
 
     def detach(self) -> Tensor:
         """The same data, cut from the graph (an in-place change to either is seen by both)."""
-        out = Tensor._wrap(self.data)
+        out = Tensor._wrap(self._data)
         out._changed = shared_changes(self)
         return out
 
@@ -246,8 +260,8 @@ class Tensor:
 
     def _inplace(self, value) -> Tensor:
         self._check_inplace()
-        value = value.data if isinstance(value, Tensor) else value
-        self.data[...] = value
+        value = value._data if isinstance(value, Tensor) else value
+        self._data[...] = value
         mark_changed(self)
         return self
 
@@ -261,18 +275,18 @@ class Tensor:
         return self._inplace(src)
 
     def add_(self, other, alpha=1) -> Tensor:
-        other = other.data if isinstance(other, Tensor) else other
-        return self._inplace(self.data + alpha * other)
+        other = other._data if isinstance(other, Tensor) else other
+        return self._inplace(self._data + alpha * other)
 
     def sub_(self, other, alpha=1) -> Tensor:
-        other = other.data if isinstance(other, Tensor) else other
-        return self._inplace(self.data - alpha * other)
+        other = other._data if isinstance(other, Tensor) else other
+        return self._inplace(self._data - alpha * other)
 
     def mul_(self, other) -> Tensor:
-        return self._inplace(self.data * (other.data if isinstance(other, Tensor) else other))
+        return self._inplace(self._data * (other._data if isinstance(other, Tensor) else other))
 
     def div_(self, other) -> Tensor:
-        return self._inplace(self.data / (other.data if isinstance(other, Tensor) else other))
+        return self._inplace(self._data / (other._data if isinstance(other, Tensor) else other))
 
     def _iop(self, op, other):
         """`x += y`: in place when nothing is recorded, else out of place (Python rebinds x),
@@ -300,10 +314,10 @@ class Tensor:
     def __setitem__(self, key, value) -> None:
         self._check_inplace()
         if isinstance(key, Tensor):
-            key = key.data
+            key = key._data
         elif isinstance(key, tuple):
-            key = tuple(k.data if isinstance(k, Tensor) else k for k in key)
-        self.data[key] = value.data if isinstance(value, Tensor) else value
+            key = tuple(k._data if isinstance(k, Tensor) else k for k in key)
+        self._data[key] = value._data if isinstance(value, Tensor) else value
         mark_changed(self)
 
 

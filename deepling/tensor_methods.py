@@ -80,7 +80,7 @@ _TYPE_NAMES = {
 def _type(self, dtype=None):
     """With no argument, the type's name ('deepling.FloatTensor'); else a cast."""
     if dtype is None:
-        return "deepling." + _TYPE_NAMES.get(str(self.data.dtype), "Tensor")
+        return "deepling." + _TYPE_NAMES.get(str(self._data.dtype), "Tensor")
     return _ops.cast(self, dtype)
 
 
@@ -128,7 +128,7 @@ _METHODS = {
     "type": _type, "to": _to, "__repr__": _repr, "backward": autograd.backward,
     "cpu": lambda self: self,
     "clone": lambda self: (
-        _ops.add(self, 0) if self.requires_grad else Tensor._wrap(self.data.copy())
+        _ops.add(self, 0) if self.requires_grad else Tensor._wrap(self._data.copy())
     ),
     "view_as": lambda self, other: _ops.reshape(self, other.shape),
     "reshape_as": lambda self, other: _ops.reshape(self, other.shape),

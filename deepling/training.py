@@ -91,7 +91,9 @@ class Trainer:
         grads = autograd.grad(loss, params, allow_unused=True)
         self.optimizer.apply_gradients(zip(grads, params))
         self._compiled.update_metrics(ys, outputs, sample_weight)
-        return float(loss.data), ({k: float(v.data) for k, v in parts.items()} if parts else parts)
+        return float(loss._data), (
+            {k: float(v._data) for k, v in parts.items()} if parts else parts
+        )
 
     def _step_lists(self) -> dict:
         """Trainable parameters and regularization terms, listed once per fit (after the build)."""
@@ -260,9 +262,9 @@ class Trainer:
                 ys, outputs = self._targets(yb), self._forward(xb)
                 loss, parts = self._loss(ys, outputs, swb)
                 self._compiled.update_metrics(ys, outputs, swb)
-                parts = {k: float(v.data) for k, v in parts.items()}
-                seen += _add(sums, float(loss.data), parts, len(ys[0]))
-                cbs.on_test_batch_end(step, {"loss": float(loss.data)})
+                parts = {k: float(v._data) for k, v in parts.items()}
+                seen += _add(sums, float(loss._data), parts, len(ys[0]))
+                cbs.on_test_batch_end(step, {"loss": float(loss._data)})
         self.train(was_training)
         logs = self._logs(sums, seen)
         cbs.on_test_end(logs)

@@ -119,7 +119,7 @@ def _link(cls, ctx, args, output) -> Tensor:
     """Make `output` the output of a graph node over the tensor arguments (as Function.__call__
     does), taking a fresh Tensor when forward returned one of its inputs."""
     if any(output is a for a in args):
-        output = Tensor._wrap(output.data)
+        output = Tensor._wrap(output._data)
     node = _Node(cls, ctx, args)
     node.seq = ctx._seq = next(clock.ticks)
     node.inputs = tuple(a if isinstance(a, Tensor) else None for a in args)
@@ -155,7 +155,7 @@ class _Node(_CoreFunction):
             elif recording:
                 out.append(g if isinstance(g, Tensor) else Tensor._wrap(g))
             else:
-                out.append(g.data if isinstance(g, Tensor) else g)
+                out.append(g._data if isinstance(g, Tensor) else g)
         return tuple(out)
 
 

@@ -105,7 +105,7 @@ def run_backward(roots, root_grads, *, retain_graph=False, sources=None, window=
         edges = []
         for x, need, gx in zip(fn.inputs, fn.needs_input_grad, grads):
             if need and gx is not None:
-                xd = x.data
+                xd = x._data
                 if gx.shape != xd.shape:
                     gx = _sum_to(gx, xd.shape, fn)
                 if gx.dtype is not xd.dtype and gx.dtype != xd.dtype:  # `is`: the usual case
@@ -128,7 +128,7 @@ def run_backward(roots, root_grads, *, retain_graph=False, sources=None, window=
         return {tid: _own(g, owned) for tid, (_, g) in found.items()}
     for t, g in retained + list(found.values()):
         if t is not None:  # None: a retained non-leaf that no longer exists
-            t._grad = Tensor._wrap(_own(g, owned) if t._grad is None else t._grad.data + g)
+            t._grad = Tensor._wrap(_own(g, owned) if t._grad is None else t._grad._data + g)
     return None
 
 
@@ -162,7 +162,7 @@ def _check_unchanged(fn, out) -> None:
     saved = fn.saved or ()
     for x in [x for x in fn.inputs if isinstance(x, Tensor)] + [out]:
         changed = x._changed
-        if changed is not None and changed[0] > fn.seq and any(a is x.data for a in saved):
+        if changed is not None and changed[0] > fn.seq and any(a is x._data for a in saved):
             raise RuntimeError(
                 "one of the variables needed for gradient computation has been modified by an "
                 f"inplace operation: [{x.type()} {list(x.shape)}], which {fn.name()} saved, "
@@ -184,8 +184,8 @@ def _backward_as_graph(fn, gy, out):
         return _composed_grads(fn, gy)
     from ..ops import xp as tensor_xp
 
-    by_array = {id(x.data): x for x in fn.inputs if isinstance(x, Tensor)}
-    by_array[id(out.data)] = out
+    by_array = {id(x._data): x for x in fn.inputs if isinstance(x, Tensor)}
+    by_array[id(out._data)] = out
     saved, own_xp = fn.saved, fn.__dict__.get("xp")
     if saved is not None:
         fn.saved = tuple(_as_saved_tensor(a, by_array) for a in saved)

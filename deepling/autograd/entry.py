@@ -52,7 +52,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                 "graph. Set allow_unused=True if this is the desired behavior."
             )
         if g is None and materialize_grads:
-            g = _backend.array_module(x.data).zeros_like(x.data)
+            g = _backend.array_module(x._data).zeros_like(x._data)
         result.append(None if g is None else g if isinstance(g, Tensor) else Tensor._wrap(g))
     return tuple(result)
 
@@ -87,22 +87,22 @@ def _seed_grads(outputs, grad_outputs, as_tensors=False):
             )
         g = None if grad_outputs is None else grad_outputs[i]
         if g is None:
-            if out.data.size != 1:
+            if out._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            xp = _backend.array_module(out.data)
-            seed = xp.array(1, out.data.dtype).reshape(out.data.shape)  # C-level, unlike ones
+            xp = _backend.array_module(out._data)
+            seed = xp.array(1, out._data.dtype).reshape(out._data.shape)  # C-level, unlike ones
             seeds.append(Tensor._wrap(seed) if as_tensors else seed)
             continue
-        array = g.data if isinstance(g, Tensor) else np.asarray(g)
-        if array.shape != out.data.shape:
+        array = g._data if isinstance(g, Tensor) else np.asarray(g)
+        if array.shape != out._data.shape:
             raise ShapeError(
                 f"Mismatch in shape: grad_output[{i}] has a shape of {Size(array.shape)} and "
-                f"output[{i}] has a shape of {Size(out.data.shape)}."
+                f"output[{i}] has a shape of {Size(out._data.shape)}."
             )
         if as_tensors and isinstance(g, Tensor):
-            seeds.append(g if array.dtype == out.data.dtype else g.to(out.data.dtype))
+            seeds.append(g if array.dtype == out._data.dtype else g.to(out._data.dtype))
         else:
-            seed = array.astype(out.data.dtype, copy=True)
+            seed = array.astype(out._data.dtype, copy=True)
             seeds.append(Tensor._wrap(seed) if as_tensors else seed)
     return seeds
 

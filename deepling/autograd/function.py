@@ -64,7 +64,7 @@ class Function:
         arrays, needs = [], []  # one plain loop: two comprehensions cost twice as much
         for x in inputs:
             if isinstance(x, Tensor):
-                arrays.append(x.data)
+                arrays.append(x._data)
                 needs.append(x.requires_grad)
             else:
                 arrays.append(x)
@@ -85,7 +85,7 @@ class Function:
                 self.saved = tuple(array if s is y else s for s in self.saved)
             y = array
         out = _new_tensor(Tensor)  # Tensor._wrap(y), inlined: this runs on every op
-        out.data, out.requires_grad = y, False
+        out._data, out.requires_grad = y, False
         out._grad = out.grad_fn = out._changed = None
         if True in needs:
             self.seq = next(_ticks)
@@ -118,6 +118,6 @@ class ViewFunction(Function):
 
     def __call__(self, x, *rest):
         out = Function.__call__(self, x, *rest)
-        if isinstance(x, Tensor) and out.data.base is not None:  # a copy (x[[0, 2]]) is not
+        if isinstance(x, Tensor) and out._data.base is not None:  # a copy (x[[0, 2]]) is not
             out._changed = shared_changes(x)
         return out

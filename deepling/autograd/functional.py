@@ -57,7 +57,7 @@ def _grads(outputs, inputs, v, create_graph, strict, what):
                     f"The output of the user-provided function is independent of input {i}. "
                     f"This is not allowed in strict mode ({what})."
                 )
-            g = Tensor._wrap(np.zeros_like(x.data))
+            g = Tensor._wrap(np.zeros_like(x._data))
         result.append(g if create_graph else g.detach())
     return tuple(result)
 
@@ -75,7 +75,7 @@ def _check_v(v, outputs, what):
                 f"The vector v can only be None if the user-provided function returns a single "
                 f"Tensor with a single element ({what})."
             )
-        return tuple(Tensor._wrap(np.ones_like(o.data)) for o in outputs)
+        return tuple(Tensor._wrap(np.ones_like(o._data)) for o in outputs)
     _, v = _as_tuple(v, "v")
     if len(v) != len(outputs) or any(tuple(a.shape) != tuple(o.shape) for a, o in zip(v, outputs)):
         raise RuntimeError(
@@ -107,11 +107,11 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
     if v is None:
         if any(x.numel() != 1 for x in inputs):
             raise RuntimeError("The vector v can only be None if the input to the user-provided function is a single Tensor with a single element.")  # fmt: skip
-        v = tuple(Tensor._wrap(np.ones_like(x.data)) for x in inputs)
+        v = tuple(Tensor._wrap(np.ones_like(x._data)) for x in inputs)
     else:
         v = _as_tuple(v, "v")[1]
     out_tuple, outputs = _call(func, inputs)
-    dummies = tuple(Tensor._wrap(np.zeros_like(o.data)).requires_grad_() for o in outputs)
+    dummies = tuple(Tensor._wrap(np.zeros_like(o._data)).requires_grad_() for o in outputs)
     g = _grads(outputs, inputs, dummies, True, strict, "jvp")  # linear in the dummies
     result = _grads(g, dummies, v, create_graph, strict, "jvp")
     return _out(outputs, out_tuple, create_graph), _out(result, out_tuple, create_graph)
@@ -142,7 +142,7 @@ def _stack(rows, output, x):
     from ..ops.shape import stack
 
     if not rows:
-        return Tensor._wrap(np.zeros((*output.shape, *x.shape), x.data.dtype))
+        return Tensor._wrap(np.zeros((*output.shape, *x.shape), x._data.dtype))
     return stack(rows).reshape((*output.shape, *x.shape))
 
 
@@ -174,7 +174,7 @@ def vhp(func, inputs, v=None, create_graph=False, strict=False):
     v = (
         _as_tuple(v, "v")[1]
         if v is not None
-        else tuple(Tensor._wrap(np.ones_like(x.data)) for x in inputs)
+        else tuple(Tensor._wrap(np.ones_like(x._data)) for x in inputs)
     )
     result = _grads(first, inputs, v, create_graph, strict, "vhp")
     return _out(outputs, False, create_graph), _out(result, in_tuple, create_graph)

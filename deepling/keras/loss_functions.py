@@ -26,10 +26,10 @@ _REDUCTIONS = ("sum_over_batch_size", "sum", "none", None, "mean", "mean_with_sa
 
 def _as_tensor(y, like=None) -> Tensor:
     """A Tensor from y; float data takes `like`'s dtype (Keras casts targets to the loss dtype)."""
-    array = y.data if isinstance(y, Tensor) else to_array(y)
+    array = y._data if isinstance(y, Tensor) else to_array(y)
     if like is not None and array.dtype.kind in "fb" and array.dtype != like.dtype:
         array = array.astype(like.dtype)
-    return y if isinstance(y, Tensor) and array is y.data else Tensor._wrap(array)
+    return y if isinstance(y, Tensor) and array is y._data else Tensor._wrap(array)
 
 
 def _prediction(y_pred) -> Tensor:
@@ -57,7 +57,7 @@ def _float_pair(y_true, y_pred, broadcast=False):
         y_true = (
             y_true.to(y_pred.dtype)
             if y_true.requires_grad
-            else Tensor._wrap(y_true.data.astype(y_pred.dtype))
+            else Tensor._wrap(y_true._data.astype(y_pred.dtype))
         )
     y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
     if y_true.shape != y_pred.shape and not (broadcast and _broadcasts(y_true, y_pred)):
@@ -214,7 +214,7 @@ def _check_labels(labels, num_classes, ignore_class):
 
 
 def _check_probabilities(y_true, name):
-    t = y_true.data
+    t = y_true._data
     if t.size and not ((t >= 0) & (t <= 1)).all():
         raise ValueError(
             f"{name}: targets must lie in [0, 1], got values from {t.min()} to {t.max()}"

@@ -66,7 +66,7 @@ def reduce_weighted_values(losses, sample_weight=None, reduction="sum_over_batch
         weight = _as_tensor(sample_weight).to(losses.dtype)
         losses, weight = squeeze_or_expand_to_same_rank(losses, weight)
         if reduction == "mean_with_sample_weight":
-            total = float(weight.data.sum())
+            total = float(weight._data.sum())
         weight = weight.reshape(*weight.shape, *(1,) * (losses.ndim - weight.ndim))
     return reduce_loss(losses, _MEAN.get(reduction, reduction), weight, total)
 

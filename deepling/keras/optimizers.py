@@ -135,7 +135,7 @@ class Optimizer(optim.Optimizer):
         for g, v in pairs:
             constraint = getattr(v, "constraint", None)
             if constraint is not None and g is not None:
-                v.data[...] = constraint(v.data)  # the update already marked v changed
+                v._data[...] = constraint(v._data)  # the update already marked v changed
         return self.iterations
 
     def _clip(self, grads: list) -> list:
@@ -144,7 +144,7 @@ class Optimizer(optim.Optimizer):
         `limit / max(norm, limit)`), into new arrays."""
         if self.clipnorm is None and self.global_clipnorm is None and self.clipvalue is None:
             return grads
-        arrays = [g.data if isinstance(g, Tensor) else g for g in grads if g is not None]
+        arrays = [g._data if isinstance(g, Tensor) else g for g in grads if g is not None]
         if self.clipnorm is not None:
             arrays = [_clip_norm([g], self.clipnorm)[0] for g in arrays]
         if self.global_clipnorm is not None:

@@ -1,6 +1,6 @@
 """torch.nn.init: fill a tensor in place (no graph is recorded) from deepling's one generator.
 
-Each function writes into `tensor.data` and returns `tensor`, as torch's do under no_grad.
+Each function writes into the tensor's array and returns `tensor`, as torch's do under no_grad.
 """
 
 from __future__ import annotations
@@ -51,8 +51,8 @@ def _fill(tensor, array):
     if np.size(tensor) == 0:
         warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=3)
         return tensor
-    # into the same array, so optimizers and views keep seeing it; `w.data` (an array) works too
-    target = tensor.data if isinstance(tensor, Tensor) else tensor
+    # into the same array, so optimizers and views keep seeing it; a NumPy array works too
+    target = tensor._data if isinstance(tensor, Tensor) else tensor
     target[...] = array
     if isinstance(tensor, Tensor):
         mark_changed(tensor)

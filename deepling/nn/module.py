@@ -34,7 +34,7 @@ class Parameter(Tensor):
     def __init__(self, data=None, requires_grad: bool = True):
         if data is None:
             data = np.zeros((0,), _backend.default_float)
-        self.data = data.data if isinstance(data, Tensor) else to_array(data)
+        self._data = data._data if isinstance(data, Tensor) else to_array(data)
         self._grad = self.grad_fn = self._changed = None
         self.requires_grad = False
         if requires_grad:
@@ -278,15 +278,15 @@ class Module:
             if set_to_none:
                 p._grad = None  # the slot behind `.grad`, without the setter's checks
             elif p._grad is not None:
-                p._grad.data[...] = 0
+                p._grad._data[...] = 0
 
     # --- dtype and device: arrays are replaced inside the same Parameter objects ---
     def _cast(self, dtype) -> Module:
         for t in list(self.parameters()) + list(self.buffers()):
-            if _backend.is_floating(t.data.dtype):
-                t.data = t.data.astype(dtype)
+            if _backend.is_floating(t._data.dtype):
+                t._data = t._data.astype(dtype)
                 if t.grad is not None:
-                    t.grad = Tensor._wrap(t.grad.data.astype(dtype))
+                    t.grad = Tensor._wrap(t.grad._data.astype(dtype))
         return self
 
     def to(self, *args, dtype=None, device=None, **kwargs) -> Module:
@@ -339,11 +339,11 @@ class Module:
             if key not in state_dict:
                 continue
             value = state_dict[key]
-            array = np.asarray(value.data if isinstance(value, Tensor) else value)
-            if array.shape != target.data.shape:
+            array = np.asarray(value._data if isinstance(value, Tensor) else value)
+            if array.shape != target._data.shape:
                 errors.append(
                     f"size mismatch for {key}: copying a param with shape {Size(array.shape)} "
-                    f"from checkpoint, the shape in current model is {Size(target.data.shape)}."
+                    f"from checkpoint, the shape in current model is {Size(target._data.shape)}."
                 )
             copies.append((target, array))
         if strict:
@@ -358,9 +358,9 @@ class Module:
             )
         for target, array in copies:
             if assign:
-                target.data = array
+                target._data = array
             else:
-                target.data[...] = array  # in place: optimizers keep holding the same arrays
+                target._data[...] = array  # in place: optimizers keep holding the same arrays
                 mark_changed(target)
         return _IncompatibleKeys(missing, unexpected)
 

@@ -55,10 +55,10 @@ class Cast(Function):
 
 def cast(x, dtype) -> Tensor:
     dtype = _backend.to_dtype(dtype)
-    if x.data.dtype == dtype:
+    if x._data.dtype == dtype:
         return x
     if not _backend.is_floating(dtype):  # integers and bools carry no gradient
-        return Tensor._wrap(x.data.astype(dtype))
+        return Tensor._wrap(x._data.astype(dtype))
     return Cast(dtype)(x)
 
 
@@ -118,35 +118,35 @@ def promote(a, b, wrap=True):
     # fast path for the common cases, which need no change (saves ~0.4 us of ~0.6 per op)
     if isinstance(a, Tensor):
         if isinstance(b, Tensor):
-            if a.data.dtype == b.data.dtype:
+            if a._data.dtype == b._data.dtype:
                 return a, b
-        elif type(b) is float and a.data.dtype.kind == "f":
+        elif type(b) is float and a._data.dtype.kind == "f":
             return a, b
-    elif type(a) is float and isinstance(b, Tensor) and b.data.dtype.kind == "f":
+    elif type(a) is float and isinstance(b, Tensor) and b._data.dtype.kind == "f":
         return a, b
     a, b = _operand(a), _operand(b)
     ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
     if not ta and not tb:  # two numbers (`dl.pow(0, -1)`): the first becomes a tensor
         a, ta = Tensor._wrap(to_array(a)), True
     if ta and tb:
-        da, db = a.data.dtype, b.data.dtype
+        da, db = a._data.dtype, b._data.dtype
         if da == db:
             return a, b
         ca, cb = _CATEGORY.get(da.kind, 2), _CATEGORY.get(db.kind, 2)
         if ca != cb:
             return (a, cast(b, da)) if ca > cb else (cast(a, db), b)
-        if (a.data.ndim == 0) != (b.data.ndim == 0):
-            return (a, cast(b, da)) if b.data.ndim == 0 else (cast(a, db), b)
+        if (a._data.ndim == 0) != (b._data.ndim == 0):
+            return (a, cast(b, da)) if b._data.ndim == 0 else (cast(a, db), b)
         dtype = np.result_type(da, db)
         return cast(a, dtype), cast(b, dtype)
-    if ta and isinstance(b, float) and a.data.dtype.kind in "biu":
+    if ta and isinstance(b, float) and a._data.dtype.kind in "biu":
         return cast(a, _backend.default_float), b
-    if tb and isinstance(a, float) and b.data.dtype.kind in "biu":
+    if tb and isinstance(a, float) and b._data.dtype.kind in "biu":
         return a, cast(b, _backend.default_float)
     if type(b) is int:  # bool is an int too, but always fits
-        b = _int_scalar(b, a.data.dtype if ta else np.dtype(np.int64), wrap)
+        b = _int_scalar(b, a._data.dtype if ta else np.dtype(np.int64), wrap)
     if type(a) is int:
-        a = _int_scalar(a, b.data.dtype if tb else np.dtype(np.int64), wrap)
+        a = _int_scalar(a, b._data.dtype if tb else np.dtype(np.int64), wrap)
     return a, b
 
 
@@ -269,28 +269,28 @@ def div(a, b) -> Tensor:
 
 
 def _is_bool(x) -> bool:
-    return x.data.dtype == np.bool_ if isinstance(x, Tensor) else type(x) is bool
+    return x._data.dtype == np.bool_ if isinstance(x, Tensor) else type(x) is bool
 
 
 def _kind(x) -> str:
-    return x.data.dtype.kind if isinstance(x, Tensor) else np.asarray(x).dtype.kind
+    return x._data.dtype.kind if isinstance(x, Tensor) else np.asarray(x).dtype.kind
 
 
 def pow(a, b) -> Tensor:
     """a ** b; as PyTorch, an integer tensor refuses a negative or out-of-range Python int
     exponent with a RuntimeError (never wrapped), while a Python int base is wrapped."""
-    if isinstance(a, Tensor) and a.data.dtype.kind in "iu" and type(b) is int:
+    if isinstance(a, Tensor) and a._data.dtype.kind in "iu" and type(b) is int:
         if b < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         if _int64_or_uint64(b) >= 2**63:
             raise RuntimeError("value cannot be converted to type int64_t without overflow")
     if type(a) is int and isinstance(b, Tensor):
-        a = _int_scalar(a, b.data.dtype)
+        a = _int_scalar(a, b._data.dtype)
     return Pow()(*promote(a, b, wrap=False))
 
 
 def neg(x) -> Tensor:
-    if x.data.dtype == np.bool_:
+    if x._data.dtype == np.bool_:
         raise RuntimeError(
             "Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
             "to invert a mask, use the `~` or `logical_not()` operator instead."
@@ -352,7 +352,7 @@ def minimum(a, b) -> Tensor:
 
 def where(condition, input=None, other=None) -> Tensor:
     """`where(cond, a, b)` picks elementwise; `where(cond)` alone gives the indices (no grad)."""
-    cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    cond = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
     if input is None and other is None:
         return tuple(Tensor._wrap(i) for i in cond.nonzero())
     a, b = input, other
@@ -368,8 +368,8 @@ def _compare(ufunc):
         if b is None:  # `t == None` is a question about identity, as in PyTorch
             return ufunc is np.not_equal
         a, b = promote(a, b)
-        a = a.data if isinstance(a, Tensor) else a
-        b = b.data if isinstance(b, Tensor) else b
+        a = a._data if isinstance(a, Tensor) else a
+        b = b._data if isinstance(b, Tensor) else b
         return Tensor._wrap(getattr(_backend.array_module(a, b), ufunc.__name__)(a, b))
 
     compare.__name__ = ufunc.__name__
@@ -389,4 +389,4 @@ logical_xor = _compare(np.logical_xor)
 
 
 def logical_not(x) -> Tensor:
-    return Tensor._wrap(~x.data if x.data.dtype == np.bool_ else x.data == 0)
+    return Tensor._wrap(~x._data if x._data.dtype == np.bool_ else x._data == 0)

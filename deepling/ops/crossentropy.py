@@ -161,4 +161,4 @@ def soft_cross_entropy(logp, target, *, dim=1, weight=None) -> Tensor:
 
 
 def _plain(x):
-    return x.data if isinstance(x, Tensor) else x
+    return x._data if isinstance(x, Tensor) else x

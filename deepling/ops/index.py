@@ -67,7 +67,7 @@ def _raw_key(key):
     """Tensors inside an index become their arrays; text is PyTorch's TypeError (NumPy's is an
     IndexError)."""
     if isinstance(key, Tensor):
-        return key.data
+        return key._data
     if isinstance(key, tuple):
         return tuple(_raw_key(k) if isinstance(k, (Tensor, str)) else k for k in key)
     if isinstance(key, str):
@@ -103,7 +103,7 @@ def along_axis(index, axis) -> tuple:
 def gather(x, dim: int, index) -> Tensor:
     """Pick values along `dim` by `index` (int64, same rank as x), as torch.gather."""
     tensor_input(x, "gather")
-    index = index.data if isinstance(index, Tensor) else index
+    index = index._data if isinstance(index, Tensor) else index
     if not hasattr(index, "ndim"):
         raise TypeError(f"gather(): argument 'index' must be Tensor, not {type(index).__name__}")
     if index.ndim != x.ndim:

@@ -36,7 +36,7 @@ def embedding(indices, weight, padding_idx=None) -> Tensor:
     Raises IndexError naming the first index outside [0, num_embeddings).
     """
     tensor_input(weight, "embedding")
-    idx = indices.data if isinstance(indices, Tensor) else indices
+    idx = indices._data if isinstance(indices, Tensor) else indices
     xp_idx = idx if hasattr(idx, "dtype") else np.asarray(idx)
     if xp_idx.dtype.kind not in "iu":
         raise RuntimeError(
@@ -61,7 +61,7 @@ def dropout(x, p: float, *, noise_shape=None, rng=None) -> Tensor:
     (x's shape by default; a 1 shares one draw along that dim, as Keras's noise_shape)."""
     if p == 1.0:
         return mul(x, 0.0)
-    array = x.data
+    array = x._data
     shape = array.shape if noise_shape is None else noise_shape
     keep = (rng or _backend.rng()).random(shape) >= p
     scale = np.asarray(1.0 / (1.0 - p), array.dtype)

@@ -384,7 +384,7 @@ def std(x, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=None
 def _arg(find, x, dim, keepdim, axis, keepdims):
     tensor_input(x, find)
     axes = _axes(x.ndim, dim, axis)  # checks the dim as PyTorch does
-    a, keep = x.data, _keep(keepdim, keepdims)
+    a, keep = x._data, _keep(keepdim, keepdims)
     if axes is None:
         index = getattr(a.reshape(-1), find)().astype(np.int64)
         return Tensor._wrap(index.reshape((1,) * a.ndim if keep else ()))

@@ -127,7 +127,7 @@ def reshape(x, *shape) -> Tensor:
     """A tensor with the same data and a new shape; one dim may be -1."""
     tensor_input(x, "reshape")
     shape = _sizes(shape)
-    if shape == x.data.shape:
+    if shape == x._data.shape:
         return x
     return Reshape(shape)(x)
 
@@ -197,7 +197,7 @@ def broadcast_to(x, *shape) -> Tensor:
     """`x` repeated along new leading dims and size-1 dims to fill `shape`."""
     tensor_input(x, "broadcast_to")
     shape = _sizes(shape)
-    if shape == x.data.shape:
+    if shape == x._data.shape:
         return x
     return BroadcastTo(shape)(x)
 

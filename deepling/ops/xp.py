@@ -30,7 +30,7 @@ where = arith.where
 
 def sign(x) -> Tensor:
     """A constant: the derivative of sign is 0 wherever it is defined."""
-    return Tensor._wrap(np.sign(x.data))
+    return Tensor._wrap(np.sign(x._data))
 
 
 def clip(x, low, high) -> Tensor:
@@ -42,7 +42,7 @@ def zeros(shape, dtype=float) -> Tensor:
 
 
 def ones_like(x) -> Tensor:
-    return Tensor._wrap(np.ones_like(x.data))
+    return Tensor._wrap(np.ones_like(x._data))
 
 
 broadcast_to = shape.broadcast_to

@@ -106,11 +106,11 @@ class Optimizer:
 
     # --- the update, shared by step() and apply_gradients() ---
     def _apply(self, p: Tensor, g, group: dict) -> None:
-        """Maximize and weight decay, then the algorithm's rule, on `p.data` in place."""
+        """Maximize and weight decay, then the algorithm's rule, on p's array in place."""
         state = self.state.get(p)
         if state is None:
             state = self.state[p] = {}
-        x = p.data
+        x = p._data
         if group["maximize"]:
             g = -g
         wd = group["weight_decay"]
@@ -147,16 +147,16 @@ class Optimizer:
             for p in group["params"]:
                 g = p._grad  # the slot behind `.grad`: its setter's checks are for users
                 if g is not None:
-                    g = g.data if isinstance(g, Tensor) else g
+                    g = g._data if isinstance(g, Tensor) else g
                     if not hasattr(g, "shape") or not hasattr(g, "dtype"):
                         raise TypeError(
                             "assigned grad expected to be a Tensor or None but got grad of type "
                             f"{type(g).__name__} (parameter {index})"
                         )
-                    if g.shape != p.data.shape or g.dtype != p.data.dtype:
+                    if g.shape != p._data.shape or g.dtype != p._data.dtype:
                         raise RuntimeError(
                             f"{type(self).__name__}.step(): parameter {index} has shape "
-                            f"{list(p.data.shape)} and dtype {p.data.dtype}, but its gradient "
+                            f"{list(p._data.shape)} and dtype {p._data.dtype}, but its gradient "
                             f"has shape {list(g.shape)} and dtype {g.dtype}; the gradient and "
                             "the parameter must be the same size and dtype. Nothing was updated."
                         )
@@ -172,7 +172,7 @@ class Optimizer:
                 if g is not None and set_to_none:
                     p._grad = None
                 elif g is not None:
-                    p._grad = Tensor._wrap(array_module(g.data).zeros_like(g.data))
+                    p._grad = Tensor._wrap(array_module(g._data).zeros_like(g._data))
 
     def apply_gradients(self, grads_and_vars, name=None, **kwargs) -> int:
         """Keras's update: `apply_gradients(zip(grads, variables))`; returns `iterations`.
@@ -288,15 +288,15 @@ def _check_grad(g, v, index: int):
     """Gradient `index` as an array of its variable's shape and dtype, or a clear error."""
     if not isinstance(v, Tensor):
         raise TypeError(f"apply_gradients expects variables (Tensors), got {type(v).__name__}")
-    g = g.data if isinstance(g, Tensor) else array_module(v.data).asarray(g)
+    g = g._data if isinstance(g, Tensor) else array_module(v._data).asarray(g)
     if g.dtype.kind not in "biuf":
         raise TypeError(f"gradient {index} holds {g.dtype} values, not numbers")
-    if g.shape != v.data.shape:
+    if g.shape != v._data.shape:
         raise ValueError(
             f"gradient {index} of shape {g.shape} and dtype {g.dtype} does not match its variable "
-            f"of shape {v.data.shape} and dtype {v.data.dtype}; nothing was updated"
+            f"of shape {v._data.shape} and dtype {v._data.dtype}; nothing was updated"
         )
-    return g.astype(v.data.dtype, copy=False)
+    return g.astype(v._data.dtype, copy=False)
 
 
 def _names(variables) -> list:
@@ -334,10 +334,10 @@ def _loaded(key: str, value, p: Tensor, index):
     """A saved state entry as this optimizer keeps it: counters as numbers, arrays as p's."""
     if key in _SCALAR_STATE:
         return float(value) if key == "mu_product" else int(float(value))
-    value = value.data if isinstance(value, Tensor) else np.asarray(value)
-    if value.shape != p.data.shape:
+    value = value._data if isinstance(value, Tensor) else np.asarray(value)
+    if value.shape != p._data.shape:
         raise ValueError(
             f"loaded state of parameter {index}: {key!r} has shape {list(value.shape)}, but the "
-            f"parameter has shape {list(p.data.shape)}"
+            f"parameter has shape {list(p._data.shape)}"
         )
-    return array_module(p.data).array(value, dtype=p.data.dtype)
+    return array_module(p._data).array(value, dtype=p._data.dtype)

@@ -33,7 +33,7 @@ def reduce_mean(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     """
     x = _t(input_tensor)
     if not _backend.is_floating(x.dtype):
-        y = np.mean(x.data, axis=None if axis is None else _axis(axis), keepdims=keepdims)
+        y = np.mean(x._data, axis=None if axis is None else _axis(axis), keepdims=keepdims)
         return Tensor._wrap(np.asarray(y).astype(x.dtype))
     return ops.mean(x, axis=axis, keepdims=keepdims)
 
@@ -62,13 +62,13 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None) -> Tens
 def argmax(input, axis=None, output_type=_backend.int64, name=None) -> Tensor:
     """Index of the largest value along `axis` (TF's default is axis 0, not the flattened array)."""
     found = ops.argmax(_t(input), axis=0 if axis is None else axis)
-    return Tensor._wrap(found.data.astype(output_type, copy=False))
+    return Tensor._wrap(found._data.astype(output_type, copy=False))
 
 
 def argmin(input, axis=None, output_type=_backend.int64, name=None) -> Tensor:
     """Index of the smallest value along `axis` (default axis 0)."""
     found = ops.argmin(_t(input), axis=0 if axis is None else axis)
-    return Tensor._wrap(found.data.astype(output_type, copy=False))
+    return Tensor._wrap(found._data.astype(output_type, copy=False))
 
 
 # --- elementwise ---

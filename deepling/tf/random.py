@@ -64,4 +64,4 @@ def uniform(shape, minval=0, maxval=None, dtype=_backend.float32, seed=None, nam
 
 
 def _value(x):
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
+    return x._data if isinstance(x, Tensor) else np.asarray(x)

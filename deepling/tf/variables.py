@@ -16,7 +16,7 @@ def _tf_array(value, dtype=None):
     """An array from `value` by TensorFlow's rule: Python ints -> int32, floats -> float32."""
     dtype = _backend.to_dtype(dtype)
     if isinstance(value, Tensor):
-        return value.data.astype(dtype) if dtype is not None else value.data
+        return value._data.astype(dtype) if dtype is not None else value._data
     array = to_array(value, dtype)
     if (
         dtype is None
@@ -37,10 +37,10 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> Tensor:
     """
     dtype = _backend.to_dtype(dtype)
     if isinstance(value, Tensor):
-        if dtype is not None and value.data.dtype != dtype:
+        if dtype is not None and value._data.dtype != dtype:
             raise ValueError(
                 f"Tensor conversion requested dtype {dtype} for Tensor with dtype "
-                f"{value.data.dtype}: {value!r}"
+                f"{value._data.dtype}: {value!r}"
             )
         return value
     array = _tf_array(value, dtype)
@@ -96,16 +96,16 @@ class Variable(Tensor):
             raise ValueError("initial_value must be specified.")
         if callable(initial_value):
             initial_value = initial_value()
-        self.data = np.array(_tf_array(initial_value, dtype))  # own copy of the value
-        if shape is not None and tuple(shape) != self.data.shape:
+        self._data = np.array(_tf_array(initial_value, dtype))  # own copy of the value
+        if shape is not None and tuple(shape) != self._data.shape:
             raise ValueError(
-                f"Shape mismatch: initial_value has shape {self.data.shape}, `shape` is "
+                f"Shape mismatch: initial_value has shape {self._data.shape}, `shape` is "
                 f"{tuple(shape)}"
             )
         self._grad = self.grad_fn = self._changed = None
         self._trainable = True if trainable is None else bool(trainable)
         # TF accepts trainable integer variables; the tape simply never watches them
-        self.requires_grad = self._trainable and _backend.is_floating(self.data.dtype)
+        self.requires_grad = self._trainable and _backend.is_floating(self._data.dtype)
         self._name = "Variable" if name is None else str(name)
 
     @property
@@ -121,24 +121,24 @@ class Variable(Tensor):
         return np.array(super().numpy())
 
     def value(self) -> Tensor:
-        return Tensor._wrap(self.data.copy())
+        return Tensor._wrap(self._data.copy())
 
     read_value = value
 
     def _checked(self, value, op):
         """`value` as an array of this variable's shape and a dtype it can take (TF's rules)."""
-        array = value.data if isinstance(value, Tensor) else np.asarray(_tf_array(value))
-        if array.shape != self.data.shape:
+        array = value._data if isinstance(value, Tensor) else np.asarray(_tf_array(value))
+        if array.shape != self._data.shape:
             raise ValueError(
                 f"Cannot {op} to variable '{self.name}': shape mismatch. The variable shape "
-                f"{self.data.shape} and the value shape {array.shape} are incompatible."
+                f"{self._data.shape} and the value shape {array.shape} are incompatible."
             )
-        if array.dtype != self.data.dtype and not np.can_cast(
-            array.dtype, self.data.dtype, casting="same_kind"
+        if array.dtype != self._data.dtype and not np.can_cast(
+            array.dtype, self._data.dtype, casting="same_kind"
         ):
             raise TypeError(
                 f"Cannot {op} a value of dtype {array.dtype} to variable '{self.name}' of "
-                f"dtype {self.data.dtype}."
+                f"dtype {self._data.dtype}."
             )
         return array
 
@@ -146,19 +146,19 @@ class Variable(Tensor):
     def assign(self, value, use_locking=False, name=None, read_value=True) -> Variable:
         """Set the value in place (same shape; no gradient is recorded); returns the variable,
         or None with `read_value=False`."""
-        self.data[...] = self._checked(value, "assign")
+        self._data[...] = self._checked(value, "assign")
         mark_changed(self)
         return self if read_value else None
 
     def assign_add(self, delta, use_locking=False, name=None, read_value=True) -> Variable:
         """Add `delta` in place: `v.assign_add(d)` is TF's `v += d`."""
-        self.data += self._checked(delta, "assign_add")  # in place: NumPy casts same_kind
+        self._data += self._checked(delta, "assign_add")  # in place: NumPy casts same_kind
         mark_changed(self)
         return self if read_value else None
 
     def assign_sub(self, delta, use_locking=False, name=None, read_value=True) -> Variable:
         """Subtract `delta` in place: `w.assign_sub(lr * dw)` is one gradient-descent step."""
-        self.data -= self._checked(delta, "assign_sub")
+        self._data -= self._checked(delta, "assign_sub")
         mark_changed(self)
         return self if read_value else None
 

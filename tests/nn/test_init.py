@@ -44,9 +44,9 @@ def test_calculate_gain_values_and_errors():
 def _filled(fn, shape=(200, 300), **kwargs):
     dl.manual_seed(0)
     t = dl.nn.Parameter(dl.zeros(*shape))
-    data = t.data
+    data = t._data
     assert fn(t, **kwargs) is t
-    assert t.data is data and t.requires_grad and t.grad_fn is None  # in place, no graph
+    assert t._data is data and t.requires_grad and t.grad_fn is None  # in place, no graph
     return t.numpy()
 
 

@@ -28,7 +28,7 @@ def test_parameter_is_a_tensor_sharing_the_array():
     t = dl.zeros(2, 3)
     p = nn.Parameter(t)
     assert isinstance(p, dl.Tensor) and p.requires_grad and p.is_leaf
-    assert p.data is t.data
+    assert p._data is t._data
     assert not nn.Parameter(t, requires_grad=False).requires_grad
     assert type(p * 2) is dl.Tensor  # results of ops are plain tensors, as in torch
 
@@ -144,7 +144,7 @@ def test_state_dict_keys_values_detached():
     keys = ["scale", "steps", "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"]
     assert list(sd) == keys
     assert all(not v.requires_grad and not isinstance(v, nn.Parameter) for v in sd.values())
-    assert sd["fc1.weight"].data is net.fc1.weight.data  # shares memory, as torch
+    assert sd["fc1.weight"]._data is net.fc1.weight._data  # shares memory, as torch
 
 
 def test_load_state_dict_round_trip_copies_in_place():
@@ -193,16 +193,16 @@ def test_load_state_dict_assign_takes_the_state_dicts_arrays():
     weight = net.weight
     net.load_state_dict(sd, assign=True)
     assert net.weight is weight and net.weight.requires_grad  # the Parameter stays
-    assert net.weight.data is sd["weight"].data and net.weight.dtype == np.float64
+    assert net.weight._data is sd["weight"]._data and net.weight.dtype == np.float64
     assert net.bias.dtype == np.float64
 
 
 def test_load_state_dict_without_assign_copies_into_the_existing_arrays():
     net = nn.Linear(3, 2)
     sd = _float64_state(net)
-    array = net.weight.data
+    array = net.weight._data
     net.load_state_dict(sd)
-    assert net.weight.data is array and net.weight.dtype == np.float32
+    assert net.weight._data is array and net.weight.dtype == np.float32
     np.testing.assert_allclose(net.weight.numpy(), sd["weight"].numpy(), rtol=1e-6)
 
 

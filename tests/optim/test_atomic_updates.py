@@ -42,7 +42,7 @@ def _stepped(name):
 def test_step_with_a_bad_gradient_changes_nothing(name, bad, words):
     a, b, opt = _stepped(name)
     a.grad, b.grad = dl.tensor([1.0, 1.0, 1.0]), dl.tensor([1.0, 1.0])
-    b.grad.data = bad  # behind any .grad setter's back, as PyTorch allows through .data
+    b.grad._data = bad  # behind the .grad setter's back (PyTorch allows it through .data)
     before = _snapshot([a, b], opt)
     with pytest.raises(RuntimeError, match=words):
         opt.step()

@@ -92,7 +92,7 @@ def test_maximize_climbs(cls):
 
 def test_updates_are_in_place_and_keep_dtype_and_identity():
     p = dl.tensor([1.0, 2.0], requires_grad=True)  # float32
-    array = p.data
+    array = p._data
     opt = optim.Adam([p], lr=0.1)
     with pytest.raises(RuntimeError, match="dtype 'float64' to a tensor with dtype 'float32'"):
         p.grad = dl.tensor(np.array([1.0, 1.0]))  # a float64 gradient: PyTorch refuses it
@@ -100,7 +100,7 @@ def test_updates_are_in_place_and_keep_dtype_and_identity():
     assert p.tolist() == [1.0, 2.0] and not opt.state
     p.grad = dl.tensor([1.0, 1.0])
     opt.step()
-    assert p.data is array and p.dtype == np.float32 and p.requires_grad and p.is_leaf
+    assert p._data is array and p.dtype == np.float32 and p.requires_grad and p.is_leaf
     np.testing.assert_allclose(p.numpy(), [0.9, 1.9], rtol=1e-6)
 
 

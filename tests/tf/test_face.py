@@ -126,11 +126,11 @@ def test_variable_name_trainable_and_repr():
 
 def test_assign_methods_update_in_place_and_return_the_variable():
     v = tf.Variable([1.0, 2.0])
-    data = v.data
+    data = v._data
     assert v.assign([5.0, 6.0]) is v and v.numpy().tolist() == [5.0, 6.0]
     assert v.assign_add(tf.constant([1.0, 1.0])) is v and v.numpy().tolist() == [6.0, 7.0]
     assert v.assign_sub(np.array([0.5, 0.5])) is v and v.numpy().tolist() == [5.5, 6.5]
-    assert v.data is data and v.dtype == np.float32
+    assert v._data is data and v.dtype == np.float32
     assert v.grad_fn is None and v.requires_grad  # no graph recorded, still a leaf
 
 

@@ -115,7 +115,7 @@ class Layer(Module):
                 return symbolic_call(self, inputs, args, kwargs)
             inputs = _as_tensor(inputs)
         if isinstance(inputs, Tensor):  # float inputs take the layer's dtype, as in Keras
-            dtype = inputs.data.dtype
+            dtype = inputs._data.dtype
             if dtype is not self.dtype and dtype != self.dtype and dtype.kind == "f":
                 inputs = inputs.to(self.dtype)
         if not self.built:
@@ -213,7 +213,7 @@ class Layer(Module):
                     f"Layer {self.name} weight shape {tuple(w.shape)} is not compatible with provided weight shape {a.shape}."
                 )
         for w, a in zip(mine, arrays):
-            w.data[...] = a
+            w._data[...] = a
             mark_changed(w)
 
     def count_params(self) -> int:

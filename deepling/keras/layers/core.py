@@ -70,13 +70,13 @@ class Dense(Layer):
             )
 
     def call(self, inputs):
-        kernel, x = self.kernel, inputs.data
+        kernel, x = self.kernel, inputs._data
         if x.dtype.kind != "f":  # integer features (e.g. seed programs' Python ints)
             inputs = inputs.float()
-        if x.shape[-1] != kernel.data.shape[0]:
+        if x.shape[-1] != kernel._data.shape[0]:
             raise ValueError(
                 f'Input 0 of layer "{self.name}" is incompatible with the layer: expected axis -1 '
-                f"of input shape to have value {kernel.data.shape[0]}, but received input with "
+                f"of input shape to have value {kernel._data.shape[0]}, but received input with "
                 f"shape {(None, *x.shape[1:])}"
             )
         y = ops.affine(inputs, kernel, self.bias if self.use_bias else None)

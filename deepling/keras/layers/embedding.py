@@ -59,7 +59,7 @@ class Embedding(Layer):
 
     def _indices(self, inputs):
         """Integer indices as an array, checked: whole numbers within [0, input_dim)."""
-        idx = inputs.data if isinstance(inputs, Tensor) else np.asarray(inputs)
+        idx = inputs._data if isinstance(inputs, Tensor) else np.asarray(inputs)
         if idx.dtype.kind == "f":
             if (idx != idx.round()).any():
                 bad = idx[idx != idx.round()].reshape(-1)[0]

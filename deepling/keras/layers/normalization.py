@@ -120,14 +120,14 @@ class BatchNormalization(_Norm):
         self._check(x)
         training = self.training if training is None else bool(training)
         if not (training and self.trainable):  # a frozen layer runs in inference mode (Keras)
-            mean = Tensor._wrap(self.moving_mean.data.reshape(self._bshape))
-            inv_std = 1 / np.sqrt(self.moving_variance.data.reshape(self._bshape) + self.epsilon)
+            mean = Tensor._wrap(self.moving_mean._data.reshape(self._bshape))
+            inv_std = 1 / np.sqrt(self.moving_variance._data.reshape(self._bshape) + self.epsilon)
             return self._scale_shift(arith.mul(arith.sub(x, mean), Tensor._wrap(inv_std)))
         reduce = tuple(d for d in range(x.ndim) if d not in self._feature_axes)
         fn = Normalize(reduce, self.epsilon)
         y = fn(x)
         m = self.momentum  # the op kept the batch's mean and biased variance
-        mm, mv = self.moving_mean.data, self.moving_variance.data
+        mm, mv = self.moving_mean._data, self.moving_variance._data
         mm[...] = mm * m + fn.mean.reshape(mm.shape) * (1 - m)
         mv[...] = mv * m + fn.var.reshape(mv.shape) * (1 - m)
         return self._scale_shift(y)

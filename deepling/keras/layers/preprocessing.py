@@ -112,19 +112,19 @@ class Normalization(Layer):
                 f"with data with an incompatible shape, data.shape={x.shape}"
             )
         reduce = tuple(d for d in range(x.ndim) if d not in self._keep)
-        self.mean.data[...] = x.mean(axis=reduce)
-        self.variance.data[...] = x.var(axis=reduce)
-        self.count.data[...] = x.size // max(1, self.mean.numel())
+        self.mean._data[...] = x.mean(axis=reduce)
+        self.variance._data[...] = x.var(axis=reduce)
+        self.count._data[...] = x.size // max(1, self.mean.numel())
 
     def _statistics(self):
         if self.input_mean is not None:
             return self._given
-        if int(self.count.data) == 0:
+        if int(self.count._data) == 0:
             raise ValueError(
                 f"Normalization layer '{self.name}' has no mean and variance yet: call "
                 "`layer.adapt(data)` before using it, or pass `mean=` and `variance=`."
             )
-        return self.mean.data.reshape(self._bshape), self.variance.data.reshape(self._bshape)
+        return self.mean._data.reshape(self._bshape), self.variance._data.reshape(self._bshape)
 
     def call(self, inputs):
         from ..backend import epsilon  # backend imports layers: load it on use

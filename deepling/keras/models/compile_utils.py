@@ -52,10 +52,11 @@ class Compiled:
             loss = losses.get(pick(self.loss_spec, i, name))
             weight = 1.0 if self.loss_weights is None else pick(self.loss_weights, i, name)
             found = [
-                (get_metric(m, yi, out.data), False) for m in metric_ids(self.metric_spec, i, name)
+                (get_metric(m, yi, out._data), False) for m in metric_ids(self.metric_spec, i, name)
             ]
             found += [
-                (get_metric(m, yi, out.data), True) for m in metric_ids(self.weighted_spec, i, name)
+                (get_metric(m, yi, out._data), True)
+                for m in metric_ids(self.weighted_spec, i, name)
             ]
             if len(outputs) > 1:  # Keras 2 names them '<output>_<metric>'
                 for m, _ in found:
@@ -77,14 +78,14 @@ class Compiled:
         for (_, _, _, found), yi, out in zip(self.heads, ys, outputs):
             for m, weighted in found:
                 m.update_state(
-                    yi, out.data, **({"sample_weight": sample_weight} if weighted else {})
+                    yi, out._data, **({"sample_weight": sample_weight} if weighted else {})
                 )
 
     def check(self, ys, outputs) -> None:
         """Score every target against a dummy prediction of its output's shape, so that wrong
         labels or shapes fail before any weight changes."""
         for (_, loss_fn, _, _), yi, out in zip(self.heads, ys, outputs):
-            probe = np.full((len(yi), *out.shape[1:]), 0.5, dtype=out.data.dtype)
+            probe = np.full((len(yi), *out.shape[1:]), 0.5, dtype=out._data.dtype)
             loss_fn(yi, Tensor._wrap(probe))
 
 

@@ -27,7 +27,7 @@ def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False)
 
 def one_hot(tensor, num_classes: int = -1) -> Tensor:
     """int64 tensor of shape (*tensor.shape, num_classes) with a 1 at each class index."""
-    idx = np.asarray(tensor.data if isinstance(tensor, Tensor) else tensor)
+    idx = np.asarray(tensor._data if isinstance(tensor, Tensor) else tensor)
     if idx.dtype.kind not in "iu":
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     if idx.size and idx.min() < 0:
@@ -80,8 +80,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     shape = (1, c) + (1,) * (input.ndim - 2)
     axes = (0,) + tuple(range(2, input.ndim))
     if not training:
-        mean = running_mean.data.reshape(shape)
-        inv_std = 1 / np.sqrt(running_var.data.reshape(shape) + eps)
+        mean = running_mean._data.reshape(shape)
+        inv_std = 1 / np.sqrt(running_var._data.reshape(shape) + eps)
         y = _arith.mul(_arith.sub(input, Tensor._wrap(mean)), Tensor._wrap(inv_std))
         return _affine(y, weight, bias, shape)
     n = input.numel() // c if c else 0
@@ -94,7 +94,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     fn = _Normalize(axes, eps)
     y = fn(input)
     if running_mean is not None:
-        rm, rv = running_mean.data, running_var.data
+        rm, rv = running_mean._data, running_var._data
         rm[...] = (1 - momentum) * rm + momentum * fn.mean.reshape(-1)
         rv[...] = (1 - momentum) * rv + momentum * fn.var.reshape(-1) * (n / (n - 1))
     return _affine(y, weight, bias, shape)

@@ -25,7 +25,7 @@ def _dtype_name(dtype) -> str:
 
 
 def _array(x):
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
+    return x._data if isinstance(x, Tensor) else np.asarray(x)
 
 
 def _sum(weight):

@@ -33,7 +33,7 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
         >>> dl.nn.utils.clip_grad_norm_([w], 1.0)
         tensor(5.)
     """
-    grads = [g.data for g in _grads(parameters)]
+    grads = [g._data for g in _grads(parameters)]
     if not grads:
         return Tensor._wrap(np.asarray(0.0, np.float32))
     norm_type = float(norm_type)
@@ -50,7 +50,7 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
 
 def clip_grad_value_(parameters, clip_value: float, foreach=None) -> None:
     """Clamp every gradient element into [-clip_value, clip_value], in place."""
-    clip.clip_value([g.data for g in _grads(parameters)], float(clip_value), in_place=True)
+    clip.clip_value([g._data for g in _grads(parameters)], float(clip_value), in_place=True)
 
 
 def parameters_to_vector(parameters) -> Tensor:
@@ -60,9 +60,9 @@ def parameters_to_vector(parameters) -> Tensor:
 
 def vector_to_parameters(vec, parameters) -> None:
     """Copy consecutive slices of the 1-D `vec` into the parameters, in place."""
-    data = vec.data if isinstance(vec, Tensor) else np.asarray(vec)
+    data = vec._data if isinstance(vec, Tensor) else np.asarray(vec)
     start = 0
     for p in parameters:
         n = p.numel()
-        p.data[...] = data[start : start + n].reshape(p.shape)
+        p._data[...] = data[start : start + n].reshape(p.shape)
         start += n

@@ -14,7 +14,7 @@ from ...tensor import Tensor
 def _stack_tensors(batch) -> Tensor:
     if any(t.requires_grad for t in batch):
         return stack(batch)
-    return Tensor._wrap(np.stack([t.data for t in batch]))
+    return Tensor._wrap(np.stack([t._data for t in batch]))
 
 
 def _collate_sequence(batch, elem):

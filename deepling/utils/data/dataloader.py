@@ -19,7 +19,7 @@ _IGNORED |= {"prefetch_factor", "persistent_workers", "pin_memory_device", "in_o
 def _array_gather(dataset):
     """A function from an index array to a whole batch, when `dataset` is array-backed."""
     if isinstance(dataset, Tensor):
-        return lambda idx: Tensor._wrap(dataset.data[idx])
+        return lambda idx: Tensor._wrap(dataset._data[idx])
     if isinstance(dataset, np.ndarray) and dataset.dtype.kind not in "OSU":
         return lambda idx: Tensor._wrap(dataset[idx])
     return getattr(dataset, "_gather", None)

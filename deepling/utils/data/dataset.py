@@ -14,7 +14,7 @@ from ...tensor import Tensor
 
 def _take(t: Tensor, index) -> Tensor:
     """t[index]; recorded for autograd only when t requires grad (datasets rarely do)."""
-    return t[index] if t.requires_grad else Tensor._wrap(t.data[index])
+    return t[index] if t.requires_grad else Tensor._wrap(t._data[index])
 
 
 class Dataset:
