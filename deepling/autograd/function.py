@@ -81,8 +81,10 @@ class Function:
             raise ShapeError(f"{type(self).__name__}: {e} (input shapes: {shapes})") from None
         if type(y) is not np.ndarray and _backend.cupy is None:  # NumPy gives 0-d results as
             array = np.asarray(y)  # scalars: keep one array, so the saved one is the output's
-            if self.saved is not None:
-                self.saved = tuple(array if s is y else s for s in self.saved)
+            for s in self.saved or ():
+                if s is y:
+                    self.saved = tuple(array if t is y else t for t in self.saved)
+                    break
             y = array
         out = _new_tensor(Tensor)  # Tensor._wrap(y), inlined: this runs on every op
         out._data, out.requires_grad = y, False

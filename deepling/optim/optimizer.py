@@ -145,14 +145,9 @@ class Optimizer:
         updates, index = [], 0
         for group in self.param_groups:
             for p in group["params"]:
-                g = p._grad  # the slot behind `.grad`: its setter's checks are for users
+                g = p._grad  # the slot behind `.grad`, whose setter takes only Tensors
                 if g is not None:
-                    g = g._data if isinstance(g, Tensor) else g
-                    if not hasattr(g, "shape") or not hasattr(g, "dtype"):
-                        raise TypeError(
-                            "assigned grad expected to be a Tensor or None but got grad of type "
-                            f"{type(g).__name__} (parameter {index})"
-                        )
+                    g = g._data  # its array may still have been changed behind the setter
                     if g.shape != p._data.shape or g.dtype != p._data.dtype:
                         raise RuntimeError(
                             f"{type(self).__name__}.step(): parameter {index} has shape "
