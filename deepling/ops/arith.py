@@ -239,7 +239,8 @@ def add(a, b) -> Tensor:
 def sub(a, b) -> Tensor:
     """a - b; as PyTorch, a bool operand (tensor or Python bool) is refused: use `^` or `~`."""
     a, b = promote(a, b)
-    if _is_bool(a) or _is_bool(b):
+    float_a = isinstance(a, Tensor) and a._data.dtype.kind == "f"  # the usual case, cheaply
+    if not float_a and (_is_bool(a) or _is_bool(b)):
         if _is_bool(a) and _is_bool(b):
             raise RuntimeError(
                 "Subtraction, the `-` operator, with two bool tensors is not supported. "

@@ -5,6 +5,8 @@ and soft_cross_entropy (of class probabilities, a composition). Class scores sit
 
 from __future__ import annotations
 
+import builtins
+
 import numpy as np
 
 from .. import _backend
@@ -51,8 +53,9 @@ class CrossEntropy(Function):
             n = x.shape[0]
             self.shape, self.denom = x.shape, (1 if self.reduction == "sum" else n)
             self.save_for_backward(e / total[:, None], t)
-            with np.errstate(invalid="ignore"):  # an empty batch's mean is 0/0 = nan, silently
-                return (xp.log(total).sum() - shifted[xp.arange(n), t].sum()) / self.denom
+            if not n:  # an empty batch's mean is 0/0 = nan, silently
+                return xp.asarray(np.nan if self.reduction == "mean" else 0.0, x.dtype)
+            return (xp.log(total).sum() - shifted[xp.arange(n), t].sum()) / self.denom
         rows = _rows(x, xp)
         n, c = rows.shape
         shifted = rows - rows.max(axis=1, keepdims=True)  # exp cannot overflow
@@ -94,13 +97,13 @@ class CrossEntropy(Function):
         return total if self.reduction == "sum" else total / wt.sum()
 
     def backward(self, gy):
+        if len(self.saved) == 2:  # the plain case: (softmax - onehot) * gy / n (n > 0 here:
+            p, t = self.saved  # an empty batch's gradient is empty)
+            g = gy / builtins.max(self.denom, 1)
+            gx = p * g
+            gx[self.xp.arange(len(t)), t] -= g
+            return gx, None, None
         with np.errstate(invalid="ignore", divide="ignore"):  # 0/0 = nan as PyTorch, silently
-            if len(self.saved) == 2:  # the plain case: (softmax - onehot) * gy / n
-                p, t = self.saved
-                g = gy / self.denom
-                gx = p * g
-                gx[self.xp.arange(len(t)), t] -= g
-                return gx, None, None
             return self._masked_grad(gy)
 
     def _masked_grad(self, gy):
