@@ -14,7 +14,7 @@ LAYERS = {
     "_backend": 0,
     "grad_mode": 1, "tensor": 1, "tensor_methods": 1, "autograd": 1, "tape": 1, "ops": 1,
     "creation": 1, "gradcheck": 1,
-    "nn": 2, "optim": 2, "utils": 2, "callbacks": 2, "datasets": 2, "serialization": 2,
+    "nn": 2, "optim": 2, "utils": 2, "callbacks": 2, "datasets": 2, "serialization": 2, "io": 2,
     "cuda": 2, "progress": 2,
     "training": 3, "training_data": 3,
     "tf": 4, "keras": 4,

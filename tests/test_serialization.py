@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import deepling as dl
-from deepling import serialization
+from deepling.io import files
 
 
 def _checkpoint():
@@ -107,7 +107,7 @@ def test_crash_mid_save_leaves_old_file_and_no_temp(tmp_path, monkeypatch):
         out.write(data[: len(data) // 2])
         raise OSError("disk full")
 
-    monkeypatch.setattr(serialization, "_write", torn_write)
+    monkeypatch.setattr(files, "write_chunks", torn_write)
     with pytest.raises(OSError, match="disk full"):
         dl.save({"w": dl.zeros(1000)}, path)
     assert path.read_bytes() == before
@@ -117,12 +117,12 @@ def test_crash_mid_save_leaves_old_file_and_no_temp(tmp_path, monkeypatch):
 _DIES_MID_SAVE = """
 import os, sys
 import deepling as dl
-from deepling import serialization
+from deepling.io import files
 def dies(out, data):
     out.write(data[: len(data) // 2])
     out.flush()
     os._exit(9)  # as a kill: no cleanup runs
-serialization._write = dies
+files.write_chunks = dies
 dl.save({"w": dl.zeros(1000)}, sys.argv[1])
 """
 
@@ -191,9 +191,13 @@ def test_unsavable_objects_are_named(tmp_path):
     with pytest.raises(TypeError, match="model.act of type object"):
         dl.save({"model": {"act": object()}}, tmp_path / "f")
     with pytest.raises(TypeError, match="complex"):
-        dl.save({"z": np.ones(2, np.complex64)}, tmp_path / "f")
+        dl.save({"z": np.ones(2, np.complex64)}, tmp_path / "f.safetensors")
+    with pytest.raises(TypeError, match=r"z of type ndarray.*deepling.tensor"):
+        dl.save({"z": np.ones(2)}, tmp_path / "f")
     with pytest.raises(TypeError, match="dict key"):
-        dl.save({(1, 2): 3}, tmp_path / "f")
+        dl.save({(1, 2): 3}, tmp_path / "f.safetensors")
+    with pytest.raises(TypeError, match="dict key of type object"):
+        dl.save({object(): 3}, tmp_path / "f")
     with pytest.raises(TypeError, match=r"state_dict\(\) instead"):
         dl.save(dl.nn.Linear(2, 1), tmp_path / "f")
     assert not os.listdir(tmp_path)  # nothing written when encoding fails

@@ -1,0 +1,1 @@
+"""File formats: PyTorch zip, safetensors, and whole-or-nothing writes."""
