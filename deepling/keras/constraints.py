@@ -71,7 +71,6 @@ class UnitNorm(Constraint):
 
 
 max_norm, min_max_norm, non_neg, unit_norm = MaxNorm, MinMaxNorm, NonNeg, UnitNorm
-_BY_CLASS_NAME = {cls.__name__: cls for cls in CONSTRAINTS.values()}
 
 
 def get(identifier):
@@ -80,14 +79,12 @@ def get(identifier):
         return identifier
     if isinstance(identifier, type):
         return identifier()
-    if isinstance(identifier, dict) and identifier.get("class_name") in _BY_CLASS_NAME:
-        return _BY_CLASS_NAME[identifier["class_name"]](**identifier.get("config", {}))
-    if isinstance(identifier, str) and identifier in _BY_CLASS_NAME:
-        return _BY_CLASS_NAME[identifier]()
+    if isinstance(identifier, dict) and "class_name" in identifier:
+        return CONSTRAINTS.deserialize(identifier)
+    if isinstance(identifier, str) and CONSTRAINTS.class_named(identifier):
+        return CONSTRAINTS.class_named(identifier)()
     return CONSTRAINTS.lookup(identifier)()
 
 
 def serialize(constraint) -> dict | None:
-    if constraint is None:
-        return None
-    return {"class_name": type(constraint).__name__, "config": constraint.get_config()}
+    return CONSTRAINTS.serialize(constraint)

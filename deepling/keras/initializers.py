@@ -11,7 +11,11 @@ from .. import _backend
 from .registry import Registry
 
 
-def _fans(shape):
+def _fans(shape, input_axes=None, output_axes=None):
+    """(fan_in, fan_out): products over the given axes, else Keras's rule for dense and
+    convolution kernels (..., in, out): the receptive field times `in` and times `out`."""
+    if input_axes is not None:
+        return math.prod(shape[a] for a in input_axes), math.prod(shape[a] for a in output_axes)
     if len(shape) < 1:
         return 1, 1
     if len(shape) == 1:
@@ -75,7 +79,8 @@ class TruncatedNormal(RandomNormal):
 class VarianceScaling(Initializer):
     """Draws with variance scale / fan (fan_in, fan_out or their average)."""
 
-    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None,
+                 input_axes=None, output_axes=None):  # fmt: skip
         if scale <= 0.0:
             raise ValueError(f"Argument `scale` must be positive float. Received: scale={scale}")
         if mode not in ("fan_in", "fan_out", "fan_avg"):
@@ -83,10 +88,13 @@ class VarianceScaling(Initializer):
         if distribution not in ("truncated_normal", "untruncated_normal", "uniform", "normal"):
             raise ValueError(f"Invalid `distribution` argument: {distribution!r}")
         distribution = "truncated_normal" if distribution == "normal" else distribution
+        if (input_axes is None) != (output_axes is None):
+            raise ValueError("input_axes and output_axes are given together, or neither")
         self.scale, self.mode, self.distribution, self.seed = scale, mode, distribution, seed
+        self.input_axes, self.output_axes = input_axes, output_axes
 
     def sample(self, shape):
-        fan_in, fan_out = _fans(shape)
+        fan_in, fan_out = _fans(shape, self.input_axes, self.output_axes)
         fan = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
         variance = self.scale / max(1.0, fan)
         rng = _rng(self.seed)
@@ -103,11 +111,15 @@ def _named(scale, mode, distribution, doc):
     class Named(VarianceScaling):
         __doc__ = doc
 
-        def __init__(self, seed=None):
-            super().__init__(scale, mode, distribution, seed)
+        def __init__(self, seed=None, input_axes=None, output_axes=None):
+            super().__init__(scale, mode, distribution, seed, input_axes, output_axes)
 
         def get_config(self) -> dict:
-            return {"seed": self.seed}
+            return {
+                "seed": self.seed,
+                "input_axes": self.input_axes,
+                "output_axes": self.output_axes,
+            }
 
     return Named
 
@@ -198,16 +210,16 @@ INITIALIZERS.update(
     identity=Identity,
     variance_scaling=VarianceScaling,
 )
-_BY_CLASS_NAME = {cls.__name__: cls for cls in INITIALIZERS.values()}
 
 
 def get(identifier) -> Initializer:
-    """An initializer from a name ('glorot_uniform'), a class, an instance or a function."""
+    """An initializer from a name ('glorot_uniform', 'GlorotUniform'), a class, an instance,
+    a function, or a config dict (Keras 3's or tf.keras 2's form)."""
     if isinstance(identifier, str):
-        cls = _BY_CLASS_NAME.get(identifier)
+        cls = INITIALIZERS.class_named(identifier)
         return (cls or INITIALIZERS.lookup(identifier.lower()))()
     if isinstance(identifier, dict):
-        return deserialize(identifier)
+        return INITIALIZERS.deserialize(identifier)
     if isinstance(identifier, type):
         return identifier()
     if callable(identifier):
@@ -216,17 +228,12 @@ def get(identifier) -> Initializer:
 
 
 def serialize(init) -> str | dict:
-    """The name when `init` is a named initializer with default settings, else a config dict."""
-    if not isinstance(init, Initializer):  # a plain function
-        return getattr(init, "__name__", repr(init))
-    config = init.get_config()
-    for name, cls in INITIALIZERS.items():
-        if type(init) is cls and config == cls().get_config():
-            return name
-    return {"class_name": type(init).__name__, "config": config}
+    """Keras 3's form `{'module': 'keras.initializers', 'class_name', 'config', ...}` (a plain
+    function: its name)."""
+    return INITIALIZERS.serialize(init)
 
 
-def deserialize(config):
+def deserialize(config, custom_objects=None):
     if isinstance(config, dict):
-        return _BY_CLASS_NAME[config["class_name"]](**config["config"])
+        return INITIALIZERS.deserialize(config, custom_objects)
     return get(config)

@@ -20,7 +20,9 @@ from ..tensor import Tensor, to_array
 from .registry import Registry
 
 EPSILON = 1e-7
-LOSSES = Registry("loss")  # the names compile(loss=...) and losses.get() accept
+LOSSES = Registry(
+    "loss", module="keras.losses"
+)  # the names compile(loss=...) and losses.get() accept
 _REDUCTIONS = ("sum_over_batch_size", "sum", "none", None, "mean", "mean_with_sample_weight")
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import inspect
 import warnings
+from typing import NamedTuple
 
 from .. import optim
 from ..optim import clip
@@ -24,6 +25,18 @@ from ..tensor import Tensor
 from .registry import Registry
 
 _IGNORED = ("jit_compile", "is_legacy_optimizer")
+
+
+class Slot(NamedTuple):
+    """One of Keras's per-variable optimizer variables (`momentum`, `velocity`, ...) as the
+    deepling rule keeps it: its state key, the sign between the two, and its starting value."""
+
+    keras_name: str
+    key: str
+    sign: float = 1.0
+    fill: float = 0.0
+
+
 OPTIMIZERS = Registry("optimizer")  # lower-case names, filled by Optimizer.__init_subclass__
 
 
@@ -58,6 +71,14 @@ class Optimizer(optim.Optimizer):
     @classmethod
     def from_config(cls, config: dict):
         return cls(**config)
+
+    def keras_slots(self) -> list:
+        """Keras's optimizer variables after `iteration` and `learning_rate` (what `.keras`
+        files hold): groups of Slots, each group made for every trainable variable in turn
+        (interleaved within a group), one group after another, as Keras's `build` makes them."""
+        return []
+
+    keras_scalars: tuple = ()  # Slots Keras keeps once, after the per-variable ones
 
     def __init__(self, learning_rate, weight_decay, common: tuple, kwargs: dict, **rule):
         lr = self._common(learning_rate, *common, **kwargs)
@@ -207,6 +228,9 @@ class SGD(Optimizer, optim.SGD):
         rule = dict(momentum=momentum, nesterov=nesterov and momentum > 0)
         super().__init__(learning_rate, weight_decay, common, kwargs, **rule)
 
+    def keras_slots(self):  # Keras's m = -lr * g + momentum * m is minus deepling's buffer
+        return [[Slot("momentum", "momentum_buffer", -1.0)]] if self.defaults["momentum"] else []
+
 
 class Adam(Optimizer, optim.Adam):
     """Keras Adam: `p -= lr * sqrt(1 - b2**t) / (1 - b1**t) * m / (sqrt(v) + epsilon)`."""
@@ -217,6 +241,10 @@ class Adam(Optimizer, optim.Adam):
                  weight_decay=None, *common, **kwargs):  # fmt: skip
         rule = dict(betas=(beta_1, beta_2), eps=epsilon, amsgrad=amsgrad)
         super().__init__(learning_rate, weight_decay, common, kwargs, **rule)
+
+    def keras_slots(self):
+        slots = [[Slot("momentum", "exp_avg"), Slot("velocity", "exp_avg_sq")]]
+        return slots + ([[Slot("velocity_hat", "max_exp_avg_sq")]] if self.defaults["amsgrad"] else [])  # fmt: skip
 
 
 class AdamW(Optimizer, optim.Adam):
@@ -233,6 +261,8 @@ class AdamW(Optimizer, optim.Adam):
         rule = dict(betas=(beta_1, beta_2), eps=epsilon, amsgrad=amsgrad)
         super().__init__(learning_rate, weight_decay, common, kwargs, **rule)
 
+    keras_slots = Adam.keras_slots
+
 
 class Adagrad(Optimizer, optim.Adagrad):
     """Keras Adagrad: `s += g**2; p -= lr * g / sqrt(s + epsilon)`, `s` starting at 0.1."""
@@ -243,6 +273,9 @@ class Adagrad(Optimizer, optim.Adagrad):
                  weight_decay=None, *common, **kwargs):  # fmt: skip
         rule = dict(initial_accumulator_value=initial_accumulator_value, eps=epsilon)
         super().__init__(learning_rate, weight_decay, common, kwargs, **rule)
+
+    def keras_slots(self):
+        return [[Slot("accumulator", "sum", fill=self.defaults["initial_accumulator_value"])]]
 
 
 class RMSprop(Optimizer, optim.RMSprop):
@@ -256,6 +289,12 @@ class RMSprop(Optimizer, optim.RMSprop):
         rule = dict(alpha=rho, eps=epsilon, momentum=momentum, centered=centered)
         super().__init__(learning_rate, weight_decay, common, kwargs, **rule)
 
+    def keras_slots(self):
+        slots = [[Slot("velocity", "square_avg")]]
+        if self.defaults["momentum"]:
+            slots.append([Slot("momentum", "momentum_buffer")])
+        return slots + ([[Slot("average_gradient", "grad_avg")]] if self.defaults["centered"] else [])  # fmt: skip
+
 
 class Adadelta(Optimizer, optim.Adadelta):
     """Keras Adadelta: PyTorch's formula with Keras's defaults (lr 0.001, rho 0.95)."""
@@ -264,6 +303,9 @@ class Adadelta(Optimizer, optim.Adadelta):
         self, learning_rate=0.001, rho=0.95, epsilon=1e-7, weight_decay=None, *common, **kwargs
     ):
         super().__init__(learning_rate, weight_decay, common, kwargs, rho=rho, eps=epsilon)
+
+    def keras_slots(self):
+        return [[Slot("accumulated_grad", "square_avg"), Slot("accumulated_delta_var", "acc_delta")]]  # fmt: skip
 
 
 class Adamax(Optimizer, optim.Adamax):
@@ -276,6 +318,9 @@ class Adamax(Optimizer, optim.Adamax):
         rule = dict(betas=(beta_1, beta_2), eps=epsilon)
         super().__init__(learning_rate, weight_decay, common, kwargs, **rule)
 
+    def keras_slots(self):
+        return [[Slot("momentum", "exp_avg"), Slot("norm", "exp_inf")]]
+
 
 class Nadam(Optimizer, optim.NAdam):
     """Keras Nadam: PyTorch's NAdam rule with momentum schedule `b1 (1 - 0.96**t / 2)`."""
@@ -286,6 +331,11 @@ class Nadam(Optimizer, optim.NAdam):
                  weight_decay=None, *common, **kwargs):  # fmt: skip
         rule = dict(betas=(beta_1, beta_2), eps=epsilon)
         super().__init__(learning_rate, weight_decay, common, kwargs, **rule)
+
+    def keras_slots(self):  # then one scalar, the product of the momentum schedule
+        return [[Slot("momentum", "exp_avg"), Slot("velocity", "exp_avg_sq")]]
+
+    keras_scalars = (Slot("u_product", "mu_product", fill=1.0),)
 
 
 def get(identifier):

@@ -60,7 +60,6 @@ class L2(L1L2):
 l1, l2, l1_l2 = L1, L2, L1L2
 REGULARIZERS = Registry("regularizer", sort_names=False)  # what get() accepts by name
 REGULARIZERS.update(l1=L1, l2=L2, l1_l2=L1L2)
-_BY_CLASS_NAME = {cls.__name__: cls for cls in REGULARIZERS.values()}
 
 
 def get(identifier) -> Regularizer | None:
@@ -68,16 +67,14 @@ def get(identifier) -> Regularizer | None:
     config dict {'class_name': 'L2', 'config': {'l2': 0.1}}."""
     if identifier is None or isinstance(identifier, Regularizer):
         return identifier
-    if isinstance(identifier, dict) and identifier.get("class_name") in _BY_CLASS_NAME:
-        return _BY_CLASS_NAME[identifier["class_name"]](**identifier.get("config", {}))
+    if isinstance(identifier, dict) and "class_name" in identifier:
+        return REGULARIZERS.deserialize(identifier)
     if isinstance(identifier, str):
-        return (_BY_CLASS_NAME.get(identifier) or REGULARIZERS.lookup(identifier))()
+        return (REGULARIZERS.class_named(identifier) or REGULARIZERS.lookup(identifier))()
     if callable(identifier) and not isinstance(identifier, dict):
         return identifier
     return REGULARIZERS.lookup(identifier)
 
 
 def serialize(regularizer) -> dict | None:
-    if regularizer is None:
-        return None
-    return {"class_name": type(regularizer).__name__, "config": regularizer.get_config()}
+    return REGULARIZERS.serialize(regularizer)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .serialization_lib import register_keras_serializable as register_keras_serializable
+
 
 def to_categorical(x, num_classes: int | None = None) -> np.ndarray:
     """One-hot float32 rows from integer class labels: [0, 2] -> [[1, 0, 0], [0, 0, 1]].

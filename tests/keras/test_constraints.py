@@ -39,12 +39,16 @@ def test_get_by_name_class_and_config_round_trip():
     assert constraints.get(None) is None
     original = constraints.MinMaxNorm(0.1, 2.0, rate=0.5, axis=1)
     config = constraints.serialize(original)
-    assert config == {
+    assert config == {  # Keras 3's form
+        "module": "keras.constraints",
         "class_name": "MinMaxNorm",
         "config": {"min_value": 0.1, "max_value": 2.0, "rate": 0.5, "axis": 1},
+        "registered_name": None,
     }
-    again = constraints.get(config)
-    assert type(again) is constraints.MinMaxNorm and again.get_config() == original.get_config()
+    for form in (config, {"class_name": config["class_name"], "config": config["config"]}):
+        again = constraints.get(form)  # and tf.keras 2's
+        assert type(again) is constraints.MinMaxNorm
+        assert again.get_config() == original.get_config()
 
 
 def test_unknown_constraint_lists_the_valid_names():
@@ -83,8 +87,10 @@ def test_dense_config_keeps_its_constraints():
     dense = layers.Dense(3, kernel_constraint=constraints.MaxNorm(1.5), bias_constraint="non_neg")
     config = dense.get_config()
     assert config["kernel_constraint"] == {
+        "module": "keras.constraints",
         "class_name": "MaxNorm",
         "config": {"max_value": 1.5, "axis": 0},
+        "registered_name": None,
     }
     again = layers.Dense.from_config(config)
     assert isinstance(again.kernel_constraint, constraints.MaxNorm)

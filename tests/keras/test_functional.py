@@ -83,7 +83,7 @@ def test_single_output_functional_model_has_plain_keys():
     inputs = keras.Input(shape=(4,))
     x = layers.Dense(8, activation="relu")(inputs)
     model = keras.Model(inputs, layers.Dense(1)(x))
-    assert model.name == "model" and inputs.layer.name == "input_1"  # Keras 2's names
+    assert model.name == "functional" and inputs.layer.name == "input_layer"  # Keras 3
     model.compile("adam", "mse", metrics=["mae"])
     h = model.fit(XA, Y_REG, epochs=2, verbose=0, validation_data=(XA[:10], Y_REG[:10]))
     assert list(h.history) == ["loss", "mae", "val_loss", "val_mae"]

@@ -71,7 +71,12 @@ def test_layer_dtype_mixed_precision_is_refused():
 
 def test_layer_dtype_survives_config_and_saving(tmp_path):
     dense = layers.Dense(3, dtype="float64")
-    assert dense.get_config()["dtype"] == "float64"
+    assert dense.get_config()["dtype"]["config"] == {"name": "float64"}  # a DTypePolicy
+    assert dense.get_config()["dtype"]["class_name"] == "DTypePolicy"
+    assert (
+        layers.Dense(3, dtype={"class_name": "DTypePolicy", "config": {"name": "float64"}}).dtype
+        == np.float64
+    )
     assert layers.Dense.from_config(dense.get_config()).dtype == np.float64
     model = keras.Sequential([layers.Dense(2, input_shape=(3,), dtype="float64")])
     model.save(tmp_path / "m.keras")

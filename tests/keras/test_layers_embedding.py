@@ -75,12 +75,24 @@ def test_input_length_and_mask_zero_are_accepted_and_build_at_once():
 
 
 def test_config_round_trip():
-    emb = layers.Embedding(7, 3, embeddings_initializer="zeros", input_length=4, name="emb_x")
+    with pytest.warns(UserWarning, match="input_length` is deprecated"):  # as Keras 3
+        emb = layers.Embedding(7, 3, embeddings_initializer="zeros", input_length=4, name="emb_x")
+    assert emb.built  # tf.keras 2's meaning kept: built for (batch, 4) at once
     config = emb.get_config()
     again = layers.Embedding.from_config(config)
     assert again.get_config() == config
-    assert config["input_dim"] == 7 and config["output_dim"] == 3 and config["input_length"] == 4
+    assert config["input_dim"] == 7 and config["output_dim"] == 3 and "input_length" not in config
+    again.build((None, 4))
     assert np.all(again.embeddings.numpy() == 0)
+
+
+def test_constraint_and_initial_weights():
+    table = np.arange(6, dtype=np.float32).reshape(3, 2)
+    emb = layers.Embedding(3, 2, weights=[table], embeddings_constraint="non_neg")
+    np.testing.assert_array_equal(emb(np.array([[2, 0]])).numpy(), table[[[2, 0]]])
+    assert isinstance(emb.embeddings_constraint, keras.constraints.NonNeg)
+    with pytest.raises(NotImplementedError, match="lora_rank"):
+        layers.Embedding(3, 2, lora_rank=4)
 
 
 def test_embedding_model_learns_a_token_rule():

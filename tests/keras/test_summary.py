@@ -61,7 +61,7 @@ def test_functional_with_branches_has_connected_to():
     h = layers.Concatenate()([a, b])
     model = keras.Model([a, b], [layers.Dense(1, name="reg")(h), layers.Dense(2, name="cls")(h)])
     out = lines_of(model)
-    assert out[0] == 'Model: "model"' and len(out[1]) == 98
+    assert out[0] == 'Model: "functional"' and len(out[1]) == 98
     assert out[2].split() == ["Layer", "(type)", "Output", "Shape", "Param", "#", "Connected", "to"]
     row = next(line for line in out if line.startswith(" a (InputLayer)"))
     assert "[(None, 4)]" in row and row.rstrip().endswith("[]")
@@ -77,7 +77,7 @@ def test_chain_functional_model_uses_the_plain_table():
     model = keras.Model(inputs, layers.Dense(2)(inputs))
     out = lines_of(model)
     assert len(out[1]) == 65 and "Connected to" not in out[2]
-    assert out[4].startswith(" input_1 (InputLayer)        [(None, 3)]")
+    assert out[4].startswith(" input_layer (InputLayer)    [(None, 3)]")
 
 
 def test_subclassed_model_after_a_call():

@@ -7,6 +7,7 @@ layer on a symbolic `Input` records a node for the functional API instead of com
 from __future__ import annotations
 
 import inspect
+import re
 
 import numpy as np
 
@@ -35,16 +36,11 @@ def clear_session() -> None:
 
 
 def snake_case(name: str) -> str:
-    out = []
-    for i, c in enumerate(name):
-        if (
-            c.isupper()
-            and i
-            and (not name[i - 1].isupper() or (i + 1 < len(name) and name[i + 1].islower()))
-        ):
-            out.append("_")
-        out.append(c.lower())
-    return "".join(out)
+    """Keras's `to_snake_case`: 'BatchNormalization' -> 'batch_normalization', 'Conv2D' ->
+    'conv2d', 'LSTM' -> 'lstm', 'RMSprop' -> 'rm_sprop' (layer names and file paths)."""
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 class Layer(Module):
@@ -56,8 +52,8 @@ class Layer(Module):
         input_shape: the shape of one sample, e.g. `(13,)`; builds the layer at once.
     """
 
-    def __init__(self, trainable=True, name=None, dtype=None, input_shape=None,
-                 batch_input_shape=None, **kwargs):  # fmt: skip
+    def __init__(self, activity_regularizer=None, trainable=True, name=None, dtype=None,
+                 input_shape=None, batch_input_shape=None, **kwargs):  # fmt: skip
         super().__init__()
         if kwargs:
             raise TypeError(
@@ -69,6 +65,7 @@ class Layer(Module):
         self._trainable = trainable
         self._weight_trainable: dict[str, bool] = {}
         self._regularizers: dict[str, object] = {}
+        self.activity_regularizer = regularizers.get(activity_regularizer)
         self._inbound = None  # functional API: the node that produced this layer's output
         if batch_input_shape is not None:
             self.input_spec_shape = tuple(batch_input_shape)
@@ -124,14 +121,18 @@ class Layer(Module):
         if training is None and _training_context:
             training = _training_context[-1]
         if training is None:  # the usual case: layers follow their train()/eval() mode
-            return self.call(inputs, *args, **kwargs)
-        if _takes_training(type(self)):
-            kwargs["training"] = training
-        _training_context.append(training)  # `model(x, training=True)` reaches every layer
-        try:
-            return self.call(inputs, *args, **kwargs)
-        finally:
-            _training_context.pop()
+            out = self.call(inputs, *args, **kwargs)
+        else:
+            if _takes_training(type(self)):
+                kwargs["training"] = training
+            _training_context.append(training)  # `model(x, training=True)` reaches all layers
+            try:
+                out = self.call(inputs, *args, **kwargs)
+            finally:
+                _training_context.pop()
+        if self.activity_regularizer is not None:
+            self._activity_loss = _activity_penalty(self.activity_regularizer, out)
+        return out
 
     def call(self, inputs, *args, **kwargs):
         return inputs
@@ -185,7 +186,15 @@ class Layer(Module):
 
     @property
     def weights(self) -> list:
-        return self.trainable_weights + self.non_trainable_weights
+        """Every weight, layer by layer as Keras 3 lists them: each layer's own (those made
+        trainable first, in creation order), then its sub-layers'."""
+        found, seen = [], set()
+        for module in self.modules():
+            for w in own_weights(module):
+                if id(w) not in seen:
+                    seen.add(id(w))
+                    found.append(w)
+        return found
 
     @property
     def trainable_weights(self) -> list:
@@ -196,7 +205,7 @@ class Layer(Module):
         return self._own_weights(trainable=False)
 
     def get_weights(self) -> list:
-        """Copies of the weights as NumPy arrays (kernel before bias, trainable first)."""
+        """Copies of the weights as NumPy arrays, in `weights`' order (kernel before bias)."""
         return [w.numpy().copy() for w in self.weights]
 
     def set_weights(self, weights) -> None:
@@ -229,17 +238,22 @@ class Layer(Module):
         return [reg(weight) for reg, weight in self._regularization_terms()]
 
     def _regularization_terms(self) -> list:
-        """(regularizer, weight) pairs of this layer and its sub-layers."""
-        return [
-            (reg, layer._parameters[name])
-            for layer in self.modules()
-            if isinstance(layer, Layer)
-            for name, reg in layer._regularizers.items()
-        ]
+        """(penalty, argument) pairs of this layer and its sub-layers: each weight regularizer
+        with its weight, and each activity regularizer's last penalty (read from its layer)."""
+        terms = []
+        for layer in self.modules():
+            if isinstance(layer, Layer):
+                terms += [(reg, layer._parameters[name]) for name, reg in layer._regularizers.items()]  # fmt: skip
+                if layer.activity_regularizer is not None:
+                    terms.append((_last_activity_loss, layer))
+        return terms
 
     # --- config ---
     def get_config(self) -> dict:
-        return {"name": self.name, "trainable": self.trainable, "dtype": self.dtype.name}
+        config = {"name": self.name, "trainable": self.trainable, "dtype": dtype_policy(self.dtype)}
+        if self.activity_regularizer is not None:
+            config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        return config
 
     @classmethod
     def from_config(cls, config: dict):
@@ -250,6 +264,17 @@ class Layer(Module):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def own_weights(owner) -> list:
+    """A layer's own weights (not its sub-layers'): those made trainable first, each in creation
+    order, as Keras keeps them. A PyTorch-style module: its parameters, then its buffers."""
+    params = [(n, p) for n, p in owner._parameters.items() if p is not None]
+    if not isinstance(owner, Layer):
+        return [p for _, p in params] + [b for b in owner._buffers.values() if b is not None]
+    made_trainable = owner._weight_trainable
+    trainable = [p for n, p in params if made_trainable.get(n, True)]
+    return trainable + [p for n, p in params if not made_trainable.get(n, True)]
 
 
 _training_context: list = []  # `training` of the calls in progress (Keras's call context)
@@ -272,10 +297,42 @@ class ConstrainedWeight(Parameter):
 
 
 def _layer_dtype(dtype) -> np.dtype:
-    """A layer's dtype (float32 by default); Keras's mixed-precision policies are not here."""
+    """A layer's dtype (float32 by default), from a name, a NumPy dtype or a DTypePolicy's
+    config; Keras's mixed-precision policies are not here."""
+    if isinstance(dtype, dict):  # {'class_name': 'DTypePolicy', 'config': {'name': 'float32'}}
+        dtype = dtype.get("config", {}).get("name")
     if isinstance(dtype, str) and dtype.startswith("mixed_"):
         raise NotImplementedError(f"dtype policy {dtype!r}: mixed precision is not supported")
     return np.dtype(getattr(dtype, "name", dtype) or "float32")
+
+
+def only_off(owner: str, **settings) -> None:
+    """Refuse Keras features deepling does not have unless they are off (None or False), so a
+    config that names them in their off state (as every Keras 3 config does) still loads."""
+    on = {k: v for k, v in settings.items() if v not in (None, False)}
+    if on:
+        raise NotImplementedError(f"{owner}: {on} is not supported in deepling")
+
+
+def dtype_policy(dtype: np.dtype) -> dict:
+    """Keras 3's serialized dtype policy, as layer configs hold it."""
+    config = {"name": np.dtype(dtype).name}
+    return {"module": "keras", "class_name": "DTypePolicy", "config": config, "registered_name": None}  # fmt: skip
+
+
+def _activity_penalty(regularizer, outputs):
+    """Keras's activity regularization: the penalty of each output, divided by its batch size."""
+    total = 0.0
+    for out in outputs if isinstance(outputs, (list, tuple)) else [outputs]:
+        if isinstance(out, Tensor):
+            penalty = regularizer(out)
+            total = total + (penalty / out.shape[0] if out.ndim and out.shape[0] else penalty)
+    return total
+
+
+def _last_activity_loss(layer):
+    """The activity penalty of the layer's last call (0 before its first)."""
+    return layer.__dict__.get("_activity_loss", 0.0)
 
 
 def _as_tensor(inputs):

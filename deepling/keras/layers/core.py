@@ -9,7 +9,7 @@ import numpy as np
 from ... import ops
 from ...ops import nn_ops
 from .. import activations, constraints, initializers, regularizers
-from .base import Layer
+from .base import Layer, only_off
 
 
 class Dense(Layer):
@@ -33,7 +33,9 @@ class Dense(Layer):
 
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, input_dim=None, **kwargs):  # fmt: skip
+                 kernel_constraint=None, bias_constraint=None, input_dim=None, lora_rank=None,
+                 lora_alpha=None, quantization_config=None, **kwargs):  # fmt: skip
+        only_off("Dense", lora_rank=lora_rank, quantization_config=quantization_config)
         if input_dim is not None and "input_shape" not in kwargs:
             kwargs["input_shape"] = (input_dim,)
         super().__init__(**kwargs)
@@ -97,6 +99,7 @@ class Dense(Layer):
             "bias_regularizer": regularizers.serialize(self.bias_regularizer),
             "kernel_constraint": constraints.serialize(self.kernel_constraint),
             "bias_constraint": constraints.serialize(self.bias_constraint),
+            "quantization_config": None,
         }
 
 
@@ -157,10 +160,25 @@ class Dropout(Layer):
 
 
 class Flatten(Layer):
-    """(N, d1, d2, ...) -> (N, d1 * d2 * ...)."""
+    """(N, d1, d2, ...) -> (N, d1 * d2 * ...); with `data_format="channels_first"` the channels
+    axis 1 is moved last first, so the order of features is the channels-last one (Keras)."""
+
+    def __init__(self, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        if data_format not in (None, "channels_last", "channels_first"):
+            raise ValueError(
+                'The `data_format` argument must be one of "channels_first", "channels_last". '
+                f"Received: {data_format}"
+            )
+        self.data_format = data_format or "channels_last"
 
     def call(self, inputs):
+        if self.data_format == "channels_first" and inputs.ndim > 2:
+            inputs = inputs.permute(0, *range(2, inputs.ndim), 1)
         return inputs.reshape(inputs.shape[0], -1)
+
+    def get_config(self):
+        return {**super().get_config(), "data_format": self.data_format}
 
     def compute_output_shape(self, input_shape):
         rest = input_shape[1:]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from ...ops.nn_ops import embedding
 from ...tensor import Tensor
-from .. import initializers, regularizers
-from .base import Layer
+from .. import constraints, initializers, regularizers
+from .base import Layer, only_off
 
 
 class Embedding(Layer):
@@ -17,9 +19,11 @@ class Embedding(Layer):
         input_dim: vocabulary size (largest index + 1).
         output_dim: size of each vector.
         embeddings_initializer: 'uniform' (±0.05) by default, as Keras.
+        embeddings_regularizer, embeddings_constraint: as Dense's kernel ones.
         mask_zero: accepted for compatibility; no mask is propagated.
-        input_length: old Keras 2 argument; builds the layer for inputs of shape
-            (batch, input_length), so `summary()` works before the first call.
+        weights: optional initial matrix (input_dim, output_dim), e.g. pretrained vectors.
+        input_length: old Keras 2 argument (Keras 3 warns and drops it); here it builds the
+            layer for inputs of shape (batch, input_length), so `summary()` works at once.
 
     Example:
         >>> import numpy as np
@@ -29,7 +33,10 @@ class Embedding(Layer):
     """
 
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform",
-                 embeddings_regularizer=None, mask_zero=False, input_length=None, **kwargs):  # fmt: skip
+                 embeddings_regularizer=None, embeddings_constraint=None, mask_zero=False,
+                 weights=None, lora_rank=None, lora_alpha=None, quantization_config=None,
+                 input_length=None, **kwargs):  # fmt: skip
+        only_off("Embedding", lora_rank=lora_rank, quantization_config=quantization_config)
         if input_length is not None and "input_shape" not in kwargs:
             kwargs.setdefault("batch_input_shape", (None, input_length))
         super().__init__(**kwargs)
@@ -42,9 +49,15 @@ class Embedding(Layer):
         self.input_dim, self.output_dim = int(input_dim), int(output_dim)
         self.embeddings_initializer = initializers.get(embeddings_initializer)
         self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
+        self.embeddings_constraint = constraints.get(embeddings_constraint)
         self.mask_zero, self.input_length = mask_zero, input_length
-        if self.input_spec_shape is not None:
+        if weights is not None:  # Keras builds at once and sets them
+            self.maybe_build((None,) if self.input_spec_shape is None else self.input_spec_shape)
+            self.set_weights(weights if isinstance(weights, (list, tuple)) else [weights])
+        elif self.input_spec_shape is not None:
             self.maybe_build(self.input_spec_shape)
+        if input_length is not None:
+            warnings.warn("Argument `input_length` is deprecated. Just remove it.", stacklevel=2)
 
     def build(self, input_shape):
         self.add_weight(
@@ -52,6 +65,7 @@ class Embedding(Layer):
             (self.input_dim, self.output_dim),
             initializer=self.embeddings_initializer,
             regularizer=self.embeddings_regularizer,
+            constraint=self.embeddings_constraint,
         )
 
     def call(self, inputs):
@@ -90,6 +104,9 @@ class Embedding(Layer):
             "input_dim": self.input_dim,
             "output_dim": self.output_dim,
             "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
+            "embeddings_regularizer": regularizers.serialize(self.embeddings_regularizer),
+            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
+            "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
             "mask_zero": self.mask_zero,
-            "input_length": self.input_length,
+            "quantization_config": None,
         }

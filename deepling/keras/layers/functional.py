@@ -7,20 +7,23 @@ replays those calls in order on real tensors.
 
 from __future__ import annotations
 
-from .base import Layer, unique_name
+import numpy as np
+
+from .base import Layer, only_off, unique_name
 
 
 class KerasTensor:
     """A placeholder with a shape (batch dim None) and the layer call that produced it."""
 
     def __init__(self, shape, dtype="float32", layer=None, parents=(), args=(), kwargs=None,
-                 index=None, name=None, multi_input=False):  # fmt: skip
+                 index=None, name=None, multi_input=False, node_index=0):  # fmt: skip
         self.shape = tuple(shape)
         self.multi_input = multi_input  # the layer was called on a list (Concatenate, Add)
         self.dtype = dtype
         self.layer, self.parents = layer, list(parents)
         self.args, self.kwargs = tuple(args), dict(kwargs or {})
         self.index = index  # which output of a multi-output layer call
+        self.node_index = node_index  # which call of `layer` made it (Keras's keras_history)
         self.name = name or (layer.name if layer is not None else "keras_tensor")
 
     @property
@@ -32,17 +35,26 @@ class KerasTensor:
 
 
 class InputLayer(Layer):
-    """The entry point of a model: holds the shape of one batch (batch dim None)."""
+    """The entry point of a model: holds the shape of one batch (batch dim None).
 
-    def __init__(
-        self, input_shape=None, batch_size=None, dtype=None, name=None, shape=None, **kwargs
-    ):
+    Keras 3's arguments (`shape`, `batch_size`, `batch_shape`, `dtype`, `name`) and tf.keras
+    2's (`input_shape`, `batch_input_shape`); sparse, ragged and optional inputs are not here.
+    """
+
+    def __init__(self, shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None,
+                 input_tensor=None, optional=False, name=None, ragged=False, input_shape=None,
+                 batch_input_shape=None, **kwargs):  # fmt: skip
+        only_off("InputLayer", sparse=sparse, ragged=ragged, optional=optional)
+        only_off("InputLayer", input_tensor=input_tensor)
+        batch_shape = batch_shape if batch_shape is not None else batch_input_shape
+        if batch_shape is not None:
+            batch_size, shape = batch_shape[0], batch_shape[1:]
         shape = shape if shape is not None else input_shape
         if shape is None:
             raise ValueError("InputLayer needs a shape, e.g. InputLayer(shape=(784,))")
-        super().__init__(name=name or unique_name("input", zero_based=False), **kwargs)
+        super().__init__(name=name or unique_name("input_layer"), **kwargs)
         self.batch_shape = (batch_size, *tuple(shape))
-        self.input_dtype = dtype or "float32"
+        self.input_dtype = _dtype_name(dtype)
         self.output = KerasTensor(self.batch_shape, self.input_dtype, layer=self, name=self.name)
         self.built = True
 
@@ -54,20 +66,30 @@ class InputLayer(Layer):
 
     def get_config(self):
         return {
-            "name": self.name,
-            "shape": self.batch_shape[1:],
-            "batch_size": self.batch_shape[0],
+            "batch_shape": self.batch_shape,
             "dtype": self.input_dtype,
+            "sparse": False,
+            "ragged": False,
+            "name": self.name,
+            "optional": False,
         }
 
 
+def _dtype_name(dtype) -> str:
+    if isinstance(dtype, dict):  # a DTypePolicy's config
+        dtype = dtype.get("config", {}).get("name")
+    return np.dtype(getattr(dtype, "name", dtype) or "float32").name
+
+
 def Input(  # noqa: N802 (Keras's name)
-    shape=None, batch_size=None, name=None, dtype=None, batch_shape=None, **kwargs
-) -> KerasTensor:
+    shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None, name=None,
+    tensor=None, optional=False, **kwargs
+) -> KerasTensor:  # fmt: skip
     """A symbolic input: `inputs = Input(shape=(784,))`, then `Dense(64)(inputs)`."""
-    if batch_shape is not None:
-        batch_size, shape = batch_shape[0], batch_shape[1:]
-    return InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, name=name).output
+    layer = InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, sparse=sparse,
+                       batch_shape=batch_shape, input_tensor=tensor, optional=optional,
+                       name=name, **kwargs)  # fmt: skip
+    return layer.output
 
 
 def is_symbolic(x) -> bool:
@@ -83,22 +105,13 @@ def symbolic_call(layer, inputs, args, kwargs):
     layer.maybe_build(shapes)
     out_shape = layer.compute_output_shape(shapes)
     multi = isinstance(inputs, (list, tuple))
+    node_index = layer.__dict__.get("_symbolic_calls", 0)  # Keras counts a layer's calls
+    layer.__dict__["_symbolic_calls"] = node_index + 1
+    common = dict(layer=layer, parents=parents, args=args, kwargs=kwargs, multi_input=multi,
+                  node_index=node_index)  # fmt: skip
     if isinstance(out_shape, list):
-        return [
-            KerasTensor(
-                s,
-                layer=layer,
-                parents=parents,
-                args=args,
-                kwargs=kwargs,
-                index=i,
-                multi_input=multi,
-            )
-            for i, s in enumerate(out_shape)
-        ]
-    return KerasTensor(
-        out_shape, layer=layer, parents=parents, args=args, kwargs=kwargs, multi_input=multi
-    )
+        return [KerasTensor(s, index=i, **common) for i, s in enumerate(out_shape)]
+    return KerasTensor(out_shape, **common)
 
 
 def topological_nodes(outputs) -> list:

@@ -3,14 +3,16 @@ the moving statistics follow Keras rather than torch: momentum 0.99 on the biase
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from ...creation import as_tensor
-from ...ops import arith
+from ...ops import arith, moments
 from ...ops.norm import Normalize
 from ...tensor import Tensor
-from .. import initializers, regularizers
-from .base import Layer
+from .. import constraints, initializers, regularizers
+from .base import Layer, only_off
 
 
 def as_float_tensor(x) -> Tensor:
@@ -23,13 +25,17 @@ class _Norm(Layer):
     """Shared parts: axis checks, gamma/beta weights, config; builds at once given a shape."""
 
     def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, beta_initializer="zeros",
-                 gamma_initializer="ones", beta_regularizer=None, gamma_regularizer=None, **kwargs):  # fmt: skip
+                 gamma_initializer="ones", beta_regularizer=None, gamma_regularizer=None,
+                 beta_constraint=None, gamma_constraint=None, **kwargs):  # fmt: skip
         super().__init__(**kwargs)
         self.axis, self.epsilon = axis if isinstance(axis, int) else list(axis), epsilon
         self.center, self.scale = center, scale
         self.beta_initializer = initializers.get(beta_initializer)
         self.gamma_initializer = initializers.get(gamma_initializer)
-        self._weight_regs = regularizers.get(beta_regularizer), regularizers.get(gamma_regularizer)
+        self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
         if self.input_spec_shape is not None:
             self.maybe_build(self.input_spec_shape)
 
@@ -46,13 +52,22 @@ class _Norm(Layer):
             )
         self._bshape = tuple(input_shape[d] if d in self._feature_axes else 1 for d in range(ndim))
         shape = tuple(input_shape[a] for a in self._feature_axes)
-        for name, on, init, reg in (
-            ("gamma", self.scale, self.gamma_initializer, 1),
-            ("beta", self.center, self.beta_initializer, 0),
-        ):
+        for name, on in (("gamma", self._has_gamma()), ("beta", self._has_beta())):
             if on:
-                self.add_weight(name, shape, initializer=init, regularizer=self._weight_regs[reg])
+                self.add_weight(
+                    name,
+                    shape,
+                    initializer=getattr(self, name + "_initializer"),
+                    regularizer=getattr(self, name + "_regularizer"),
+                    constraint=getattr(self, name + "_constraint"),
+                )
         return shape
+
+    def _has_gamma(self) -> bool:
+        return self.scale
+
+    def _has_beta(self) -> bool:
+        return self.center
 
     def _check(self, x) -> None:
         if x.ndim != self._ndim or any(x.shape[a] != self._bshape[a] for a in self._feature_axes):
@@ -64,8 +79,8 @@ class _Norm(Layer):
 
     def _scale_shift(self, y):
         """y * gamma + beta, the weights broadcast against the inputs."""
-        y = arith.mul(y, self.gamma.reshape(self._bshape)) if self.scale else y
-        return arith.add(y, self.beta.reshape(self._bshape)) if self.center else y
+        y = arith.mul(y, self.gamma.reshape(self._bshape)) if self._has_gamma() else y
+        return arith.add(y, self.beta.reshape(self._bshape)) if self._has_beta() else y
 
     def compute_output_shape(self, input_shape):
         return input_shape
@@ -79,6 +94,10 @@ class _Norm(Layer):
             "scale": self.scale,
             "beta_initializer": initializers.serialize(self.beta_initializer),
             "gamma_initializer": initializers.serialize(self.gamma_initializer),
+            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
+            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
+            "beta_constraint": constraints.serialize(self.beta_constraint),
+            "gamma_constraint": constraints.serialize(self.gamma_constraint),
         }
 
 
@@ -101,7 +120,14 @@ class BatchNormalization(_Norm):
 
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
                  beta_initializer="zeros", gamma_initializer="ones",
-                 moving_mean_initializer="zeros", moving_variance_initializer="ones", **kwargs):  # fmt: skip
+                 moving_mean_initializer="zeros", moving_variance_initializer="ones",
+                 synchronized=False, renorm=False, renorm_clipping=None, renorm_momentum=0.99,
+                 **kwargs):  # fmt: skip
+        # synchronized: one process holds the whole batch, so its statistics are the global ones
+        only_off(type(self).__name__, renorm=renorm)
+        self.synchronized, self.renorm_clipping, self.renorm_momentum = (
+            synchronized, renorm_clipping, renorm_momentum,
+        )  # fmt: skip
         self.momentum = momentum  # set before the base class, which may build at once
         self.moving_mean_initializer = initializers.get(moving_mean_initializer)
         self.moving_variance_initializer = initializers.get(moving_variance_initializer)
@@ -135,7 +161,9 @@ class BatchNormalization(_Norm):
     def get_config(self):
         names = ("moving_mean_initializer", "moving_variance_initializer")
         inits = {k: initializers.serialize(getattr(self, k)) for k in names}
-        return {**super().get_config(), "momentum": self.momentum, **inits}
+        renorm = {"renorm": False, "renorm_clipping": self.renorm_clipping, "renorm_momentum": self.renorm_momentum}  # fmt: skip
+        extra = {"synchronized": self.synchronized, **renorm}
+        return {**super().get_config(), "momentum": self.momentum, **inits, **extra}
 
 
 class LayerNormalization(_Norm):
@@ -150,7 +178,30 @@ class LayerNormalization(_Norm):
         array([[-0.9995,  0.9995]], dtype=float32)
     """
 
+    def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, rms_scaling=False,
+                 **kwargs):  # fmt: skip
+        if rms_scaling:
+            warnings.warn(
+                "You passed `rms_scaling=True`, which is deprecated. This argument incorrectly "
+                "scales the input by the variance, not the root mean square.",
+                stacklevel=2,
+            )
+        self.rms_scaling = rms_scaling
+        super().__init__(axis, epsilon, center, scale, **kwargs)
+
+    def _has_gamma(self) -> bool:
+        return self.scale or self.rms_scaling
+
+    def _has_beta(self) -> bool:
+        return self.center and not self.rms_scaling
+
     def call(self, inputs):
         x = as_float_tensor(inputs)
         self._check(x)
+        if self.rms_scaling:  # Keras's (deprecated) formula: x / sqrt(var + eps) * gamma
+            var = moments.var(x, self._feature_axes, keepdim=True, correction=0)
+            return self._scale_shift(x * (var + self.epsilon) ** -0.5)
         return self._scale_shift(Normalize(self._feature_axes, self.epsilon)(x))
+
+    def get_config(self):
+        return {**super().get_config(), "rms_scaling": self.rms_scaling}

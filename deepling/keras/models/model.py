@@ -18,6 +18,8 @@ from .compile_utils import COMPILE_IGNORED, Compiled
 class Model(Trainer, Layer):
     """A trainable stack of layers with `compile`, `fit`, `evaluate`, `predict` and `summary`."""
 
+    optimizer = None  # until compile()
+
     def __new__(cls, *args, **kwargs):
         if cls is Model and (args or "inputs" in kwargs):
             from .functional import Functional, is_graph_input
@@ -89,6 +91,16 @@ class Model(Trainer, Layer):
         from ..saving import save_model
 
         save_model(self, filepath, overwrite)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """A functional config (`layers`, `input_layers`, ...) makes a functional model, as
+        Keras's `Model.from_config` does; a subclass's config goes to its constructor."""
+        if "input_layers" in config and "layers" in config:
+            from .functional_config import functional_from_config
+
+            return functional_from_config(config, custom_objects)
+        return cls(**config)
 
     def get_config(self) -> dict:
         raise NotImplementedError(

@@ -18,6 +18,7 @@ class Sequential(Model):
     def __init__(self, layers=None, name=None, trainable=True):
         super().__init__(name=name, trainable=trainable)
         self._stack = []
+        self._input_layer = None
         self._output_shape = None
         for layer in layers or []:
             self.add(layer)
@@ -26,6 +27,7 @@ class Sequential(Model):
         if isinstance(layer, KerasTensor):
             layer = layer.layer
         if isinstance(layer, InputLayer):
+            self.__dict__["_input_layer"] = layer  # kept for get_config, not a sub-layer
             self.input_spec_shape = layer.batch_shape
             self._output_shape = layer.batch_shape
             return
@@ -77,25 +79,31 @@ class Sequential(Model):
         return shape
 
     def get_config(self) -> dict:
-        from ..saving import layer_config
+        """Keras 3's: the layers (an InputLayer first when the input shape is known) and the
+        shape the model was built for."""
+        from ..layers.base import dtype_policy
+        from ..serialization_lib import serialize_keras_object
 
-        config = {"name": self.name, "layers": [layer_config(layer) for layer in self._stack]}
+        layers = [serialize_keras_object(layer) for layer in self._stack]
+        config = {"name": self.name, "trainable": self.trainable, "dtype": dtype_policy(self.dtype)}
         known = self.input_spec_shape or getattr(self, "built_input_shape", None)
-        if known is not None:  # so that load_model can build the layers before loading weights
-            config["input_shape"] = known
-        return config
+        if known is not None:  # so that load_model builds the layers before loading weights
+            first = self._input_layer or InputLayer(batch_shape=known, name="input_layer")
+            layers.insert(0, serialize_keras_object(first))
+            config["build_input_shape"] = list(known)
+        return {**config, "layers": layers}
 
     @classmethod
-    def from_config(cls, config):
-        from ..saving import layer_from_config
+    def from_config(cls, config, custom_objects=None):
+        """From Keras 3's config or tf.keras 2's (layers without 'module', 'input_shape')."""
+        from ..serialization_lib import as_shape, deserialize_keras_object
 
-        model = cls(name=config.get("name"))
-        if config.get("input_shape") is not None:
-            model.add(
-                InputLayer(batch_size=config["input_shape"][0], shape=config["input_shape"][1:])
-            )
-        for layer_cfg in config["layers"]:
-            model.add(layer_from_config(layer_cfg))
+        model = cls(name=config.get("name"), trainable=config.get("trainable", True))
+        for entry in config["layers"]:
+            model.add(deserialize_keras_object(entry, custom_objects))
+        shape = config.get("build_input_shape") or config.get("input_shape")
+        if shape is not None and not model.built and model._stack:
+            model.build(as_shape(shape))
         return model
 
 
