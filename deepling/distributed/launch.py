@@ -2,13 +2,16 @@
 when its ranks stop making progress.
 
     deepling-run -n 4 [--hostfile hosts] [--max-restarts 3] [--timeout 300] train.py args...
+    deepling-run -n 4 -m deepling.examples.mnist_ddp     (a module, as python -m)
 
 runs `mpiexec -n 4 python -m mpi4py -m deepling.distributed.rank train.py args...`: an
 exception on one rank aborts the whole job instead of hanging it. A failed job is started
 again, whole, up to --max-restarts times (DEEPLING_RESTART_COUNT tells the program which
 start it is); with `keras.callbacks.BackupAndRestore`, or a checkpoint the program reloads,
 training resumes where it stopped. --timeout ends a job when no rank has completed one of
-deepling's collectives for that many seconds (MPI itself never times out).
+deepling's collectives for that many seconds (MPI itself never times out). Without a host
+file all ranks share this machine, and each gets OMP_NUM_THREADS = cores / ranks (unless it is
+set), so their BLAS threads do not fight over the cores.
 """
 
 from __future__ import annotations
@@ -40,8 +43,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="abort when no rank made progress for this many seconds")  # fmt: skip
     p.add_argument("--mpiexec", default=os.environ.get("DEEPLING_MPIEXEC"),
                    help="the mpiexec to use (default: the one beside this Python, or on PATH)")  # fmt: skip
-    p.add_argument("program", help="the Python program to run")
-    p.add_argument("args", nargs=argparse.REMAINDER, help="the program's arguments")
+    p.add_argument("-m", dest="module", help="run a module as a program (as python -m)")
+    p.add_argument(
+        "args", nargs=argparse.REMAINDER, help="the program (unless -m) and its arguments"
+    )
     return p
 
 
@@ -67,8 +72,8 @@ def _flavour(mpiexec: str) -> str:
     return "openmpi" if "open mpi" in (out.stdout + out.stderr).lower() else "hydra"
 
 
-def command(mpiexec: str, n: int, program: str, args, hostfile=None) -> list:
-    """The mpiexec command line of one job."""
+def command(mpiexec: str, n: int, program, args, hostfile=None) -> list:
+    """The mpiexec command line of one job (`program`: a path, or ['-m', module])."""
     flavour = _flavour(mpiexec)
     cmd = [mpiexec]
     if hostfile:
@@ -76,7 +81,7 @@ def command(mpiexec: str, n: int, program: str, args, hostfile=None) -> list:
     if flavour == "openmpi":  # Open MPI passes on only the variables it is told to
         cmd += ["-x", HEARTBEAT, "-x", RESTART_COUNT, "-x", "PYTHONPATH"]
     cmd += ["-n", str(n), sys.executable, "-m", "mpi4py", "-m", "deepling.distributed.rank"]
-    return cmd + [program, *args]
+    return cmd + [*([program] if isinstance(program, str) else program), *args]
 
 
 def _stop(job: subprocess.Popen) -> None:
@@ -136,16 +141,23 @@ def main(argv=None) -> int:
     options = _parser().parse_args(argv)
     if options.nproc < 1 or options.max_restarts < 0:
         _parser().error("-n must be at least 1 and --max-restarts at least 0")
+    if options.module is None and not options.args:
+        _parser().error("give the program to run (a .py file, or -m module)")
+    program = ["-m", options.module] if options.module else options.args.pop(0)
     try:
         mpiexec = find_mpiexec(options.mpiexec)
     except FileNotFoundError as e:
         print(f"deepling-run: {e}", file=sys.stderr)
         return 2
-    cmd = command(mpiexec, options.nproc, options.program, options.args, options.hostfile)
+    cmd = command(mpiexec, options.nproc, program, options.args, options.hostfile)
     signal.signal(signal.SIGTERM, _terminated)
     code = 1
+    base = dict(os.environ)
+    if options.hostfile is None and "OMP_NUM_THREADS" not in base:
+        # as torchrun: ranks sharing this machine share its cores (BLAS threads would fight)
+        base["OMP_NUM_THREADS"] = str(max(1, (os.cpu_count() or 1) // options.nproc))
     for attempt in range(options.max_restarts + 1):
-        env = {**os.environ, RESTART_COUNT: str(attempt)}
+        env = {**base, RESTART_COUNT: str(attempt)}
         try:
             code = run_job(cmd, env, options.timeout)
         except KeyboardInterrupt:

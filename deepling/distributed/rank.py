@@ -38,14 +38,19 @@ def _abort(MPI, code: int) -> None:  # noqa: N803
 def main(argv=None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
-        sys.exit("usage: python -m mpi4py -m deepling.distributed.rank program.py [args...]")
+        sys.exit("usage: python -m mpi4py -m deepling.distributed.rank program.py|-m module [args]")
     from mpi4py import MPI
 
     _torchrun_variables(MPI)
-    sys.argv = list(argv)
-    sys.path[0] = os.path.dirname(os.path.abspath(argv[0]))  # as `python program.py` sets it
+    module = argv[1] if argv[0] == "-m" and len(argv) > 1 else None
+    sys.argv = [module, *argv[2:]] if module else list(argv)
+    # sys.path[0] as `python program.py` (the program's folder) or `python -m` (here) sets it
+    sys.path[0] = os.getcwd() if module else os.path.dirname(os.path.abspath(argv[0]))
     try:
-        runpy.run_path(argv[0], run_name="__main__")
+        if module:
+            runpy.run_module(module, run_name="__main__", alter_sys=True)
+        else:
+            runpy.run_path(argv[0], run_name="__main__")
     except SystemExit as e:
         code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
         if code:
@@ -57,7 +62,7 @@ def main(argv=None) -> None:
         rank = MPI.COMM_WORLD.Get_rank()
         print(f"deepling-run: rank {rank} failed:", file=sys.stderr)
         tb = e.__traceback__
-        while tb is not None and tb.tb_frame.f_code.co_filename != argv[0]:
+        while module is None and tb is not None and tb.tb_frame.f_code.co_filename != argv[0]:
             tb = tb.tb_next  # the program's frames, not this runner's
         traceback.print_exception(type(e), e, tb or e.__traceback__)
         _abort(MPI, 1)
