@@ -9,6 +9,8 @@ prints. BackupAndRestore backs up the training state each epoch: under
 Needs the [mpi] extra: `pip install "deepling[mpi]"`.
 """
 
+import os
+
 import deepling.tf as tf
 from deepling import keras
 from deepling.examples._common import epochs, samples
@@ -29,7 +31,8 @@ def main():
                                   keras.layers.Dense(10, activation="softmax")])  # fmt: skip
         model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
                       metrics=["accuracy"])  # fmt: skip
-    backup = keras.callbacks.BackupAndRestore("mnist_multiworker_backup")
+    backup_dir = os.environ.get("MNIST_MULTIWORKER_BACKUP", "mnist_multiworker_backup")
+    backup = keras.callbacks.BackupAndRestore(backup_dir)  # removed when fit completes
     model.fit(x_train, y_train, batch_size=128, epochs=epochs(3), verbose=2, callbacks=[backup])
     loss, accuracy = model.evaluate(x_test, y_test, batch_size=1000, verbose=0)
     if strategy.num_replicas_in_sync == 1 or strategy._replicas.chief:
