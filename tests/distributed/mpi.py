@@ -3,7 +3,6 @@ behind. Skips cleanly where mpi4py or mpiexec is missing."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import signal
 import subprocess
@@ -12,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from deepling.distributed._mpi import available
+
 REPO = Path(__file__).resolve().parents[2]
 SCRIPTS = Path(__file__).resolve().parent / "scripts"
-HAS_MPI = importlib.util.find_spec("mpi4py") is not None
+HAS_MPI = available()
 
 requires_mpi = pytest.mark.skipif(not HAS_MPI, reason='needs mpi4py: pip install "deepling[mpi]"')
 
