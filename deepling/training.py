@@ -36,6 +36,7 @@ class Trainer:
     """Keras's training API for a Module whose forward maps input tensors to output tensors."""
 
     _compiled = None  # set by the face's compile()
+    _replicas = None  # set by compile inside a distribution strategy's scope (data parallelism)
     stop_training = False
 
     def _check_compiled(self):
@@ -56,6 +57,10 @@ class Trainer:
         heads = (self._compiled and self._compiled.heads) or []
         parts = [f"{h[0]}_loss" for h in heads] if len(heads) > 1 else []
         return ["loss", *parts, *(m.name for m in self.metrics)]
+
+    def _verbosity(self, verbose):
+        """`verbose`, or 0 on every rank but the first when training data-parallel."""
+        return verbose if self._replicas is None or self._replicas.chief else 0
 
     def _output_names(self, count):
         names = getattr(self, "output_names", None)
@@ -85,6 +90,8 @@ class Trainer:
 
     def _train_step(self, x, ys, sample_weight):
         """One update on a batch (`ys`: the targets as a list, one per output)."""
+        if self._replicas is not None:  # each rank trains on its share; gradients averaged
+            return self._replicas.train_step(self, x, ys, sample_weight)
         outputs = self._forward(x)
         loss, parts = self._loss(ys, outputs, sample_weight)
         params = self._step_lists()["params"]
@@ -149,12 +156,14 @@ class Trainer:
         data, val = self._fit_data(data, validation_data, validation_split)
         batch_size = batch_size or 32
         steps = steps_per_epoch or data.steps(batch_size)
+        verbose = self._verbosity(verbose)
         history, cbs, progress, hooks = self._fit_callbacks(callbacks, epochs, steps, verbose)
         self.stop_training, self._nan_warned, logs = False, False, {}
-        self.__dict__.update(_fitting=True, _step_cache=None)
+        self.__dict__.update(_fitting=True, _step_cache=None, _initial_epoch=None)
         self.train()
         try:
             cbs.on_train_begin()
+            initial_epoch = self.__dict__.pop("_initial_epoch", None) or initial_epoch  # restored
             for epoch in range(initial_epoch, epochs):
                 cbs.on_epoch_begin(epoch)
                 progress.epoch_begin(epoch)
@@ -243,7 +252,7 @@ class Trainer:
         self._dry_run(data)
         cbs = CallbackList.wrap(callbacks, self)
         logs, done = self._evaluate(data, batch_size or 32, steps, cbs)
-        if verbose not in (0, "0"):
+        if self._verbosity(verbose) not in (0, "0"):
             print(one_line(done, time.perf_counter() - start, logs))
         return _result(logs, return_dict)
 
@@ -290,7 +299,7 @@ class Trainer:
                 cbs.on_predict_batch_end(step, {"outputs": outs[-1]})
         self.train(was_training)
         cbs.on_predict_end()
-        if verbose not in (0, "0"):
+        if self._verbosity(verbose) not in (0, "0"):
             print(one_line(step + 1, time.perf_counter() - start, {}))
         if not outs:
             return np.zeros((0,), np.float32)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import threading
 
 import numpy as np
 
@@ -50,8 +51,41 @@ _FREED = (
 )
 
 
+# --- callbacks queued during a walk, run once it has committed its gradients ---
+_walks = threading.local()  # .queue: the current walk's callbacks; .fills_grad: a backward()
+
+
+def queue_callback(callback) -> None:
+    """Run `callback()` when the current walk ends, after the leaves' `.grad` are committed
+    (PyTorch's `Variable._execution_engine.queue_callback`); call it from a backward rule.
+    DistributedDataParallel averages the gradients across processes this way."""
+    queue = getattr(_walks, "queue", None)
+    if queue is None:
+        raise RuntimeError("queue_callback can only be called during the backward pass")
+    queue.append(callback)
+
+
+def walk_fills_grad() -> bool:
+    """Whether the walk in progress fills `.grad` (`backward()`), not returns gradients."""
+    return getattr(_walks, "fills_grad", False)
+
+
 def run_backward(roots, root_grads, *, retain_graph=False, sources=None, window=(0, math.inf),
                  create_graph=False):  # fmt: skip
+    """The walk below, then the callbacks its backward rules queued (see queue_callback)."""
+    outer = getattr(_walks, "queue", None), getattr(_walks, "fills_grad", False)
+    _walks.queue, _walks.fills_grad = [], sources is None
+    try:
+        result = _walk(roots, root_grads, retain_graph, sources, window, create_graph)
+        queue, _walks.queue = _walks.queue, None
+        for callback in queue:
+            callback()
+    finally:
+        _walks.queue, _walks.fills_grad = outer
+    return result
+
+
+def _walk(roots, root_grads, retain_graph, sources, window, create_graph):
     """Walk the graph from `roots` (seeded with `root_grads`) in reverse topological order.
 
     With `sources=None` the leaves' `.grad` are filled (PyTorch's `backward`); otherwise a dict

@@ -1,5 +1,6 @@
 """Callbacks: hooks into the training loop (`fit`, `evaluate`, `predict`), with Keras's names."""
 
+from .backup import BackupAndRestore as BackupAndRestore
 from .base import Callback as Callback
 from .base import CallbackList as CallbackList
 from .base import History as History

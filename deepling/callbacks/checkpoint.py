@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import warnings
 
+from .backup import writes_files
 from .monitor import _Monitor
 
 
@@ -34,6 +35,8 @@ class ModelCheckpoint(_Monitor):
                 f"not among the logs ({', '.join(logs)})"
             ) from None
         if self.save_best_only and not self._should_save(epoch, logs, path):
+            return
+        if not writes_files(self.model):  # data-parallel: rank 0 writes, the others agree
             return
         if self.verbose > 0:
             print(f"\nEpoch {epoch + 1}: saving model to {path}")

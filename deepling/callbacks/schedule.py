@@ -9,6 +9,7 @@ import os
 
 import numpy as np
 
+from .backup import writes_files
 from .base import Callback
 
 
@@ -63,6 +64,8 @@ class CSVLogger(Callback):
         self.csv_file = self.writer = self.keys = None
 
     def on_train_begin(self, logs=None):
+        if not writes_files(self.model):  # data-parallel: rank 0 writes the log
+            return
         header = not (
             self.append and os.path.exists(self.filename) and os.path.getsize(self.filename)
         )
@@ -73,6 +76,8 @@ class CSVLogger(Callback):
         self.writer = self.keys = None
 
     def on_epoch_end(self, epoch, logs=None):
+        if not writes_files(self.model):
+            return
         logs = logs or {}
         if self.keys is None:
             self.keys = sorted(logs)

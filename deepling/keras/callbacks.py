@@ -1,5 +1,6 @@
 """keras.callbacks: the training loop's callbacks under tf.keras's import path."""
 
+from ..callbacks import BackupAndRestore as BackupAndRestore
 from ..callbacks import Callback as Callback
 from ..callbacks import CallbackList as CallbackList
 from ..callbacks import CSVLogger as CSVLogger

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from ...distributed.scope import current_replicas
 from ...nn.module import Module
 from ...tensor import Tensor
 from ...training import Trainer
@@ -55,6 +56,7 @@ class Model(Trainer, Layer):
         optimizer = optimizers.get(optimizer)
         self._compiled = Compiled(loss, metrics, loss_weights, weighted_metrics)
         self.optimizer = optimizer
+        self._replicas = current_replicas()  # compiled in a strategy's scope: data-parallel fit
 
     @property
     def layers(self) -> list:

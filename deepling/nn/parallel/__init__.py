@@ -1,0 +1,3 @@
+"""torch.nn.parallel's names: DistributedDataParallel (data parallelism over MPI)."""
+
+from .distributed import DistributedDataParallel as DistributedDataParallel
