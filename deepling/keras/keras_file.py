@@ -23,7 +23,7 @@ KERAS_VERSION = "3.15.0"  # the Keras whose format this is
 _CONFIG, _METADATA, _WEIGHTS = "config.json", "metadata.json", "model.weights.h5"
 
 
-def dumps(model) -> bytes:
+def dumps(model, include_optimizer: bool = True) -> bytes:
     config = serialize_keras_object(model)
     compiled = compile_config(model)
     if compiled is not None:
@@ -33,7 +33,7 @@ def dumps(model) -> bytes:
         "date_saved": time.strftime("%Y-%m-%d@%H:%M:%S"),
         "deepling_version": __version__,
     }
-    weights = weights_file.dumps(model)
+    weights = weights_file.dumps(model, with_optimizer=include_optimizer)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         archive.writestr(_METADATA, json.dumps(metadata))

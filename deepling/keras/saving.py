@@ -3,16 +3,18 @@
 `model.save("m.keras")` writes Keras 3's zip (keras_file.py), which real Keras loads;
 `save_weights("m.weights.h5")` writes Keras 3's HDF5 weights layout (weights_file.py). The
 names tf.keras 2 tutorials use (`model.save("m.h5")`, `save_weights("ckpt")`) write the same
-files under those names. Loading tells the formats apart by their first bytes, and never
-unpickles or evaluates anything: classes are looked up by name.
+files under those names. Loading tells the formats apart by their first bytes, and also reads
+the legacy HDF5 files of tf.keras 2 (legacy_h5.py); it never unpickles or evaluates anything:
+classes are looked up by name.
 """
 
 from __future__ import annotations
 
 import os
+import warnings
 
 from ..io import files
-from . import keras_file, weights_file
+from . import keras_file, legacy_h5, weights_file
 from .layers.base import only_off
 from .serialization_lib import deserialize_keras_object as deserialize_keras_object
 from .serialization_lib import get_registered_name as get_registered_name
@@ -57,17 +59,28 @@ def load_weights(model, filepath, skip_mismatch=False) -> None:
         data = keras_file.read_archive(data, where)["weights"]
     elif data[:8] != _HDF5:
         raise ValueError(f"{where}: neither a Keras weights file (HDF5) nor a .keras file")
+    elif legacy_h5.is_legacy(data, where):
+        only_off("load_weights of a legacy HDF5 file", skip_mismatch=skip_mismatch)
+        return legacy_h5.load_weights(model, data, where)
     weights_file.load_into(model, data, where, skip_mismatch=skip_mismatch)
 
 
-def save_model(model, filepath, overwrite=True, zipped=None, **kwargs) -> None:
+def save_model(model, filepath, overwrite=True, zipped=None, include_optimizer=True,
+               save_format=None) -> None:  # fmt: skip
     """Architecture, weights, compile() settings and optimizer state in one Keras 3 `.keras`
-    file (real Keras's `load_model` opens it), e.g. `model.save('m.keras')`."""
-    only_off("save", zipped=zipped is False)
-    unknown = set(kwargs) - {"include_optimizer", "save_format"}
-    if unknown:
-        raise TypeError(f"save() got unexpected keyword arguments {sorted(unknown)}")
-    data = keras_file.dumps(model)
+    file (real Keras's `load_model` opens it), e.g. `model.save('m.keras')`.
+
+    `include_optimizer=False` (tf.keras 2) leaves the optimizer's state out; `save_format`
+    may be 'keras' or 'h5' (both write the .keras zip), not 'tf' (a SavedModel directory).
+    """
+    only_off("save", zipped=zipped is False, save_format=save_format not in (None, "keras", "h5"))
+    if str(filepath).endswith((".h5", ".hdf5")):
+        warnings.warn(
+            f"{filepath}: deepling writes Keras 3's .keras format (a zip), not the legacy HDF5 "
+            "one; load_model reads it under any name, Keras once it is named .keras",
+            stacklevel=3,
+        )
+    data = keras_file.dumps(model, include_optimizer)
     if proceed_with_overwrite(filepath, overwrite):
         files.write_atomic(os.fspath(filepath), data)
 
@@ -79,6 +92,6 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):  # 
     data, where = files.read_bytes(filepath)
     if data[:4] == _ZIP:
         return keras_file.loads(data, where, custom_objects, compile)
-    raise ValueError(
-        f"{where} is not a .keras file (a zip): {'a legacy HDF5 model' if data[:8] == _HDF5 else 'unknown format'}"
-    )
+    if data[:8] == _HDF5:
+        return legacy_h5.load_model(data, where, custom_objects, compile)
+    raise ValueError(f"{where} is neither a .keras file (a zip) nor a legacy HDF5 model file")

@@ -181,7 +181,7 @@ def test_unknown_classes_and_other_files_are_refused(tmp_path):
         out.writestr("hello.txt", "hi")
     with pytest.raises(ValueError, match="without the config.json"):
         keras.models.load_model(tmp_path / "other.keras")
-    with pytest.raises(ValueError, match="legacy HDF5"):
+    with pytest.raises(ValueError, match="a weights file: use load_weights"):
         keras.models.load_model(FILES / "mlp.weights.h5")
 
 
@@ -236,3 +236,43 @@ def test_shared_layers_keep_their_calls_apart(tmp_path):
     loaded = keras.models.load_model(tmp_path / "shared.keras")
     x, y = np.ones((1, 3), "float32"), np.arange(3, dtype="float32")[None]
     np.testing.assert_allclose(loaded.predict([x, y], verbose=0), model.predict([x, y], verbose=0), rtol=1e-6)  # fmt: skip
+
+
+def test_legacy_hdf5_model_files_load():
+    """Keras 3's `model.save("m.h5")` (tf.keras 2's format): model, weights, compile, optimizer."""
+    ref, x = _reference("mlp")
+    model = keras.models.load_model(FILES / "mlp.h5")
+    np.testing.assert_allclose(model.predict(x, verbose=0), ref["y"], atol=2e-6)
+    assert type(model.optimizer) is keras.optimizers.Adam and model.optimizer.iterations == 4
+    same = keras.models.load_model(FILES / "mlp.keras")
+    kernel = model.layers[0].kernel
+    np.testing.assert_allclose(
+        model.optimizer.state[kernel]["exp_avg_sq"],
+        same.optimizer.state[same.layers[0].kernel]["exp_avg_sq"],
+    )
+    target = keras.Sequential([
+        keras.Input((4,)), layers.Dense(8, activation="relu"), layers.BatchNormalization(),
+        layers.Dropout(0.1), layers.Dense(3, activation="softmax"),
+    ])  # fmt: skip
+    target.load_weights(FILES / "mlp.h5")  # the model_weights part, layer by layer in order
+    np.testing.assert_allclose(target.predict(x, verbose=0), ref["y"], atol=2e-6)
+
+
+def test_saving_under_an_h5_name_warns_and_round_trips(tmp_path):
+    model, x, _ = _trained_mlp()
+    with pytest.warns(UserWarning, match="Keras 3's .keras format"):
+        model.save(tmp_path / "m.h5")
+    loaded = keras.models.load_model(tmp_path / "m.h5")
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+def test_save_options(tmp_path):
+    model, _, _ = _trained_mlp()
+    model.save(tmp_path / "bare.keras", include_optimizer=False)
+    with zipfile.ZipFile(tmp_path / "bare.keras") as archive:
+        assert "optimizer" not in h5py.File(io.BytesIO(archive.read("model.weights.h5")), "r")
+    assert keras.models.load_model(tmp_path / "bare.keras").optimizer.iterations == 0
+    with pytest.raises(NotImplementedError, match="save_format"):
+        model.save(tmp_path / "saved_model", save_format="tf")
+    with pytest.raises(TypeError):
+        model.save(tmp_path / "x.keras", no_such_option=1)

@@ -94,7 +94,7 @@ def test_loading_into_other_shapes_names_them(tmp_path):
 def test_load_model_rejects_a_weights_file(tmp_path):
     path = str(tmp_path / "w.weights.h5")
     sequential().save_weights(path)
-    with pytest.raises(ValueError, match="not a .keras file"):
+    with pytest.raises(ValueError, match="a weights file: use load_weights"):
         keras.models.load_model(path)
 
 

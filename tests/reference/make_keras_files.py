@@ -6,7 +6,7 @@ Run once in a side virtualenv (TensorFlow is too big for CI):
     /tmp/tfenv/bin/python tests/reference/make_keras_files.py
 
 Each model is built, compiled, trained a few steps on fixed random data (so optimizer state
-exists), saved as `<name>.keras` (and the first also as `<name>.weights.h5`); its
+exists), saved as `<name>.keras` (and the first also as `<name>.weights.h5` and as a legacy `.h5`); its
 predictions on fixed inputs go to `<name>.npz` (`x0`, `x1`, ..., `y`, `target`), with, for
 models without dropout, the weights after one more full-batch step (`w0`, `w1`, ...), which
 deepling must reach from the optimizer state it reads.
@@ -79,6 +79,7 @@ def main():
         model.save(os.path.join(HERE, f"{name}.keras"))
         if name == "mlp":
             model.save_weights(os.path.join(HERE, f"{name}.weights.h5"))
+            model.save(os.path.join(HERE, f"{name}.h5"))  # the legacy whole-model HDF5 file
         probe = model.predict(x if len(x) > 1 else x[0], verbose=0)
         arrays = {"y": probe, "target": y, **{f"x{i}": a for i, a in enumerate(x)}}
         if name != "mlp":  # (its Dropout draws differ between frameworks) one more step

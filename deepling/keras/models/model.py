@@ -92,7 +92,7 @@ class Model(Trainer, Layer):
     def save(self, filepath, overwrite=True, **kwargs) -> None:
         from ..saving import save_model
 
-        save_model(self, filepath, overwrite)
+        save_model(self, filepath, overwrite, **kwargs)
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
