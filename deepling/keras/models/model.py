@@ -90,6 +90,14 @@ class Model(Trainer, Layer):
 
         save_model(self, filepath, overwrite)
 
+    def export(self, filepath, format="tf_saved_model", verbose=None, input_signature=None,  # noqa: A002 (Keras)
+               **kwargs) -> None:  # fmt: skip
+        """Export the forward pass for inference; deepling writes `format="onnx"` (run it with
+        onnxruntime). None dims of the inputs (the batch) stay dynamic. Other formats raise."""
+        from ..export import export_model
+
+        export_model(self, filepath, format, verbose, input_signature, **kwargs)
+
     def get_config(self) -> dict:
         raise NotImplementedError(
             f"{type(self).__name__} has no get_config(); subclassed models cannot be re-created from a config"
