@@ -60,13 +60,14 @@ def _replaced(obj, path, new):
 
 
 def perturbed(array, rng):
-    """Another array of the same shape and dtype: floats scaled by 0.5 to 1.5 with random signs
-    (so a comparison with 0 changes; zeros become normal draws), integers redrawn between the
-    example's smallest and largest (indices stay in range), booleans redrawn."""
+    """Another array of the same shape and dtype: floats scaled by 0.5 to 1.5, every other one
+    negated (so comparisons with 0 change; zeros become normal draws), integers redrawn between
+    the example's smallest and largest (indices stay in range), booleans redrawn."""
     a = np.asarray(array)
     if a.dtype.kind == "f":
-        scale = rng.uniform(0.5, 1.5, a.shape) * rng.choice([-1.0, 1.0], a.shape)
-        return np.where(a == 0, rng.normal(size=a.shape), a * scale).astype(a.dtype)
+        sign = np.where(np.arange(a.size).reshape(a.shape) % 2 == 0, -1.0, 1.0)
+        scaled = a * rng.uniform(0.5, 1.5, a.shape) * sign
+        return np.where(a == 0, rng.normal(size=a.shape), scaled).astype(a.dtype)
     if a.dtype.kind in "iu" and a.size:
         return rng.integers(a.min(), a.max(), a.shape, endpoint=True).astype(a.dtype)
     if a.dtype.kind == "b":

@@ -4,9 +4,10 @@ under their names, shapes with the dynamic axes."""
 from __future__ import annotations
 
 from .. import __version__
+from ..compile import trace
 from .graph import Graph
 from .names import node_word
-from .ops import row_for
+from .ops import ROWS, row_for
 
 
 def _value_info(helper, g, name, array, dims):
@@ -16,12 +17,15 @@ def _value_info(helper, g, name, array, dims):
 
 
 def _emit(g, node) -> str:
-    """Write one traced node with its row; its output takes the name of its op ('linear_1')."""
-    row = row_for(node.fn)
+    """Write one traced node: with its row, or, for a fused Function without one, as the ops
+    of its `compose`. Its output takes the name of its op ('linear_1')."""
     dtype = node.output.dtype
     names = [None if v is None else g.value_name(v, dtype) for v in node.inputs]
     before = len(g.nodes)
-    out = row(g, node, *names)
+    if type(node.fn) not in ROWS and hasattr(node.fn, "compose"):
+        out = _emit_composed(g, node, names)
+    else:
+        out = row_for(node.fn)(g, node, *names)
     made = g.nodes[before:]
     if not any(out in n.output for n in made):  # the row passed a value through unchanged
         return out
@@ -29,6 +33,25 @@ def _emit(g, node) -> str:
     for n in made:
         _rename_in(n, out, final)
     return final
+
+
+def _emit_composed(g, node, names) -> str:
+    """A fused Function's `compose(*inputs)` (its forward written with ops) traced on the
+    node's own input arrays, and those ops written in its place."""
+    slots = [i for i, v in enumerate(node.inputs) if v is not None and hasattr(v.array, "shape")]
+
+    def composed(*tensors):
+        args = [None if v is None else v.array for v in node.inputs]
+        for i, t in zip(slots, tensors):
+            args[i] = t
+        return node.fn.compose(*args)
+
+    sub = trace(composed, *[node.inputs[i].array.copy() for i in slots])
+    for i, v in zip(slots, sub.inputs):
+        g.names[id(v)] = names[i]
+    for inner in sub.nodes:
+        g.names[id(inner.output)] = _emit(g, inner)
+    return g.value_name(sub.outputs[0])
 
 
 def _rename_in(n, old, new) -> None:

@@ -15,6 +15,8 @@ import numpy as np
 
 from ..ops import activation, arith, index, linalg, moments, nn_ops, norm, reduce, shape, unary
 from .indexing import getitem
+from .ops_conv import CONV_ROWS
+from .ops_sequences import SEQUENCE_ROWS
 
 
 def _cast_inputs(g, node, names):
@@ -223,6 +225,9 @@ ROWS = {
     norm.Normalize: _normalize,
     nn_ops.Embedding: _embedding,
 }
+
+ROWS.update(CONV_ROWS)  # rows kept in other files, one dict each
+ROWS.update(SEQUENCE_ROWS)
 
 
 def row_for(fn):
