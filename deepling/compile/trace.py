@@ -288,6 +288,8 @@ def named_arrays(model) -> dict:
     `named_parameters()`/`named_buffers()` ('fc1.weight'), and for Keras layers Keras's
     variable paths ('dense/kernel')."""
     names = {}
+    if not hasattr(model, "named_parameters"):  # a plain function: nothing is named
+        return names
     for name, t in [*model.named_parameters(), *model.named_buffers()]:
         names.setdefault(name, t)
     keras = {}

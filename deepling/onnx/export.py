@@ -89,7 +89,11 @@ def export(model, args=(), f=None, *, kwargs=None, verbose=None, input_names=Non
             f"{onnx.defs.onnx_opset_version()} (the installed onnx package's newest)"
         )
     call, examples, slots, keywords = _model_call(model, args, kwargs)
-    with export_mode(model, TrainingMode(training).name), grad_mode.no_grad():
+    # traced with gradients on and float inputs requiring them: code that takes a NumPy
+    # shortcut when nothing needs a gradient (slicing a sequence into steps, clone) then takes
+    # its recorded path; the examples are new Tensors over the same arrays
+    examples = [Tensor._wrap(t._data, t._data.dtype.kind == "f") for t in examples]
+    with export_mode(model, TrainingMode(training).name), grad_mode.enable_grad():
         recorded = trace(call, *examples, names=named_arrays(model))
         check_replay(recorded, call)
     defaults = default_input_names(model, slots, keywords)

@@ -21,7 +21,7 @@ def node_word(fn) -> str:
 
 def _parameters(model) -> list:
     """The positional parameter names of `forward` (or a Keras model's `call`)."""
-    method = getattr(model, "call" if is_keras(model) else "forward", None)
+    method = getattr(model, "call" if is_keras(model) else "forward", model)
     try:
         params = inspect.signature(method).parameters.values()
     except (TypeError, ValueError):
