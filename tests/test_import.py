@@ -12,7 +12,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ["torch", "scipy", "matplotlib", "tqdm", "safetensors", "mpi4py", "cupy", "PIL", "pandas"]
 HEAVY += ["sklearn", "requests", "urllib.request", "h5py", "tensorflow", "keras"]
+HEAVY += ["onnx", "onnxruntime"]
 LAZY_PARTS = ["nn", "optim", "utils", "tf", "keras", "tape", "training", "datasets", "plot"]
+LAZY_PARTS += ["onnx", "compile"]
 
 
 def _modules_after(code: str) -> set:
@@ -67,3 +69,9 @@ def test_faces_load_on_first_attribute_access():
 def test_tf_optimizers_load_lazily():
     added = _modules_after("import deepling.tf as tf; tf.optimizers.SGD")
     assert "deepling.tf.optimizers" in added
+
+
+def test_deepling_onnx_loads_the_onnx_package_only_when_exporting():
+    added = _modules_after("import deepling; deepling.onnx.export")
+    assert "deepling.onnx" in added
+    assert [m for m in ("onnx", "onnxruntime") if m in added] == []

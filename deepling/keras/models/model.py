@@ -104,6 +104,14 @@ class Model(Trainer, Layer):
             return functional_from_config(config, custom_objects)
         return cls(**config)
 
+    def export(self, filepath, format="tf_saved_model", verbose=None, input_signature=None,  # noqa: A002 (Keras)
+               **kwargs) -> None:  # fmt: skip
+        """Export the forward pass for inference; deepling writes `format="onnx"` (run it with
+        onnxruntime). None dims of the inputs (the batch) stay dynamic. Other formats raise."""
+        from ..export import export_model
+
+        export_model(self, filepath, format, verbose, input_signature, **kwargs)
+
     def get_config(self) -> dict:
         raise NotImplementedError(
             f"{type(self).__name__} has no get_config(); subclassed models cannot be re-created from a config"
