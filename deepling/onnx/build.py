@@ -4,7 +4,7 @@ under their names, shapes with the dynamic axes."""
 from __future__ import annotations
 
 from .. import __version__
-from ..compile import trace
+from ..compiler import trace
 from .graph import Graph
 from .names import node_word
 from .ops import ROWS, row_for

@@ -9,7 +9,7 @@ import os
 import numpy as np
 
 from .. import grad_mode
-from ..compile import check_replay, named_arrays, trace
+from ..compiler import check_replay, named_arrays, trace
 from ..tensor import Tensor
 from .modes import export_mode, is_keras
 from .names import default_input_names, default_output_names, dynamic_dims
@@ -73,7 +73,7 @@ def export(model, args=(), f=None, *, kwargs=None, verbose=None, input_names=Non
     Raises:
         ImportError: without the onnx package (`pip install "deepling[onnx]"`).
         NotImplementedError: an op without an ONNX row, named.
-        deepling.compile.TraceError: an output computed outside deepling's ops.
+        deepling.compiler.TraceError: an output computed outside deepling's ops.
 
     Example:
         >>> import deepling as dl

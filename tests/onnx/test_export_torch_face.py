@@ -178,7 +178,7 @@ def test_export_params_false_makes_parameters_inputs():
 
 
 def test_an_output_computed_outside_the_ops_is_refused():
-    from deepling.compile import TraceError
+    from deepling.compiler import TraceError
 
     class Sneaky(nn.Module):
         def forward(self, x):

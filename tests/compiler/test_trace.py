@@ -11,7 +11,7 @@ import deepling as dl
 import deepling.nn as nn
 import deepling.nn.functional as F
 from deepling.autograd.function import Function
-from deepling.compile import TraceError, check_replay, named_arrays, replay, trace
+from deepling.compiler import TraceError, check_replay, named_arrays, replay, trace
 from deepling.tensor import Tensor
 
 ORIGINAL_CALL = Function.__call__
