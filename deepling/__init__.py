@@ -59,7 +59,18 @@ from .tensor import Tensor as Tensor
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("nn", "optim", "utils", "tf", "keras", "cuda", "datasets", "plot", "distributed", "onnx")
+_SUBMODULES = (
+    "nn",
+    "optim",
+    "utils",
+    "tf",
+    "keras",
+    "cuda",
+    "datasets",
+    "plot",
+    "distributed",
+    "onnx",
+)
 
 
 def __getattr__(name: str):
