@@ -52,10 +52,12 @@ from .grad_mode import set_grad_enabled as set_grad_enabled
 from .gradcheck import gradcheck as gradcheck
 from .gradcheck import numerical_grad as numerical_grad
 from .ops import *  # noqa: F403  (every op, listed in ops/__init__.py)
-from .serialization import load as load  # safetensors loads inside, on first use
+from .serialization import load as load  # PyTorch's format; safetensors on first use
 from .serialization import save as save
 from .tensor import Size as Size
 from .tensor import Tensor as Tensor
+from .threads import get_num_threads as get_num_threads
+from .threads import set_num_threads as set_num_threads
 
 __version__ = "0.1.0"
 

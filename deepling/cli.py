@@ -188,7 +188,12 @@ def info(args) -> int:
         f"python   {platform.python_version()} ({platform.python_implementation()}, "
         f"{platform.system()} {platform.machine()})"
     )
-    print(f"numpy    {np.__version__} (BLAS: {_blas()})")
+    blas = dl.threads.blas_info()
+    print(f"numpy    {np.__version__} (BLAS: {_blas()}, {blas['num_threads']} threads)")
+    print(
+        "  on a small or busy machine one BLAS thread is often fastest for small models: "
+        "set OPENBLAS_NUM_THREADS=1 (or OMP_NUM_THREADS=1), or call deepling.set_num_threads(1)"
+    )
     print("optional packages:")
     for package in _OPTIONAL:
         print(f"  {package:13} {_version(package) or '-'}")
