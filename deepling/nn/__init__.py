@@ -33,4 +33,12 @@ from .module import Parameter as Parameter
 from .normalization import BatchNorm1d as BatchNorm1d
 from .normalization import BatchNorm2d as BatchNorm2d
 from .normalization import LayerNorm as LayerNorm
+from .rnn import GRU as GRU
+from .rnn import LSTM as LSTM
+from .rnn import RNN as RNN
+from .rnn import RNNBase as RNNBase
+from .rnn_cells import GRUCell as GRUCell
+from .rnn_cells import LSTMCell as LSTMCell
+from .rnn_cells import RNNCell as RNNCell
+from .rnn_cells import RNNCellBase as RNNCellBase
 from .sparse import Embedding as Embedding
