@@ -10,6 +10,7 @@ from .embedding import Embedding as Embedding
 from .functional import Input as Input
 from .functional import InputLayer as InputLayer
 from .functional import KerasTensor as KerasTensor
+from .masking import Masking as Masking
 from .merging import Add as Add
 from .merging import Average as Average
 from .merging import Concatenate as Concatenate
@@ -23,3 +24,13 @@ from .merging import subtract as subtract
 from .normalization import BatchNormalization as BatchNormalization
 from .normalization import LayerNormalization as LayerNormalization
 from .preprocessing import Normalization as Normalization
+from .recurrent import GRU as GRU
+from .recurrent import LSTM as LSTM
+from .recurrent import RNN as RNN
+from .recurrent import SimpleRNN as SimpleRNN
+from .recurrent import StackedRNNCells as StackedRNNCells
+from .rnn_cells import GRUCell as GRUCell
+from .rnn_cells import LSTMCell as LSTMCell
+from .rnn_cells import SimpleRNNCell as SimpleRNNCell
+from .wrappers import Bidirectional as Bidirectional
+from .wrappers import TimeDistributed as TimeDistributed

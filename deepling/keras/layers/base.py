@@ -7,6 +7,7 @@ layer on a symbolic `Input` records a node for the functional API instead of com
 from __future__ import annotations
 
 import inspect
+from functools import partial
 
 import numpy as np
 
@@ -15,6 +16,7 @@ from ...creation import zeros
 from ...nn.module import Module, Parameter
 from ...tensor import Tensor, mark_changed, to_array
 from .. import constraints, initializers, regularizers
+from . import masks
 
 _name_counts: dict = {}
 
@@ -123,18 +125,29 @@ class Layer(Module):
         training = kwargs.pop("training", None) if kwargs else None
         if training is None and _training_context:
             training = _training_context[-1]
+        call = self.call
+        if masks.MASKS or self.makes_masks or (kwargs and "mask" in kwargs):  # see masks.py
+            call = partial(masks.call_with_masks, self, call)
         if training is None:  # the usual case: layers follow their train()/eval() mode
-            return self.call(inputs, *args, **kwargs)
+            return call(inputs, *args, **kwargs)
         if _takes_training(type(self)):
             kwargs["training"] = training
         _training_context.append(training)  # `model(x, training=True)` reaches every layer
         try:
-            return self.call(inputs, *args, **kwargs)
+            return call(inputs, *args, **kwargs)
         finally:
             _training_context.pop()
 
     def call(self, inputs, *args, **kwargs):
         return inputs
+
+    # --- masks (masks.py): Keras's supports_masking and compute_mask ---
+    supports_masking = False  # True: the output carries compute_mask's mask (the input's)
+    makes_masks = False  # True: compute_mask makes a mask from the input (Embedding, Masking)
+
+    def compute_mask(self, inputs, mask=None):
+        """The mask of the output, from the input and its mask: the input's, by default."""
+        return mask
 
     def forward(self, *args, **kwargs):
         return self.call(*args, **kwargs)

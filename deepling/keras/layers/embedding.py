@@ -17,7 +17,9 @@ class Embedding(Layer):
         input_dim: vocabulary size (largest index + 1).
         output_dim: size of each vector.
         embeddings_initializer: 'uniform' (±0.05) by default, as Keras.
-        mask_zero: accepted for compatibility; no mask is propagated.
+        mask_zero: index 0 is padding: the output carries a mask (indices != 0) that the
+            layers after it read (recurrent layers keep their state on masked steps); then
+            input_dim must leave room for index 0.
         input_length: old Keras 2 argument; builds the layer for inputs of shape
             (batch, input_length), so `summary()` works before the first call.
 
@@ -43,6 +45,7 @@ class Embedding(Layer):
         self.embeddings_initializer = initializers.get(embeddings_initializer)
         self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
         self.mask_zero, self.input_length = mask_zero, input_length
+        self.supports_masking = self.makes_masks = bool(mask_zero)
         if self.input_spec_shape is not None:
             self.maybe_build(self.input_spec_shape)
 
@@ -80,6 +83,11 @@ class Embedding(Layer):
                 f"in [0, {self.input_dim}); every index must be below input_dim={self.input_dim}"
             )
         return idx
+
+    def compute_mask(self, inputs, mask=None):
+        if not self.mask_zero:
+            return None
+        return (inputs._data if isinstance(inputs, Tensor) else np.asarray(inputs)) != 0
 
     def compute_output_shape(self, input_shape):
         return (*input_shape, self.output_dim)
