@@ -30,6 +30,7 @@ from .loss import NLLLoss as NLLLoss
 from .loss import SmoothL1Loss as SmoothL1Loss
 from .module import Module as Module
 from .module import Parameter as Parameter
+from .multihead_attention import MultiheadAttention as MultiheadAttention
 from .normalization import BatchNorm1d as BatchNorm1d
 from .normalization import BatchNorm2d as BatchNorm2d
 from .normalization import LayerNorm as LayerNorm
@@ -42,3 +43,5 @@ from .rnn_cells import LSTMCell as LSTMCell
 from .rnn_cells import RNNCell as RNNCell
 from .rnn_cells import RNNCellBase as RNNCellBase
 from .sparse import Embedding as Embedding
+from .transformer import TransformerEncoder as TransformerEncoder
+from .transformer import TransformerEncoderLayer as TransformerEncoderLayer
