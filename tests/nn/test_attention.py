@@ -91,7 +91,10 @@ def test_multihead_attention_matches_pytorch(name):
     _copy(ours, theirs)
     rng = np.random.default_rng(4)
     bf = ctor.get("batch_first", False)
-    shape = lambda n: (N, n) if bf else (n, N)
+
+    def shape(n):
+        return (N, n) if bf else (n, N)
+
     arrays = [rng.standard_normal((*shape(L), E)), rng.standard_normal((*shape(S), ctor.get("kdim", E))),
               rng.standard_normal((*shape(S), ctor.get("vdim", E)))]  # fmt: skip
     ours_in, theirs_in = _leaves(*arrays)
