@@ -1,5 +1,7 @@
 """keras.layers: layers that build their weights on first use."""
 
+from .attention import Attention as Attention
+from .attention import MultiHeadAttention as MultiHeadAttention
 from .base import Layer as Layer
 from .core import Activation as Activation
 from .core import Dense as Dense

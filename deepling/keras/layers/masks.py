@@ -47,9 +47,14 @@ def set_mask(x, mask) -> None:
 
 
 def as_mask(mask):
-    """A mask given by a user (tensor, array, list) as a bool array, or None."""
+    """A mask given by a user (tensor, array, nested list) as a bool array, or None; a list
+    of masks (one per input: Attention, Concatenate) as a list of them."""
     if mask is None:
         return None
+    if isinstance(mask, (list, tuple)) and any(
+        m is None or isinstance(m, (Tensor, np.ndarray)) for m in mask
+    ):
+        return [as_mask(m) for m in mask]
     return np.asarray(mask._data if isinstance(mask, Tensor) else mask).astype(bool, copy=False)
 
 
@@ -60,10 +65,6 @@ def _takes_mask(cls) -> bool:
     return found
 
 
-def first_tensor(inputs):
-    return inputs[0] if isinstance(inputs, (list, tuple)) and inputs else inputs
-
-
 def call_with_masks(layer, call, inputs, *args, **kwargs):
     """Run `call(inputs, *args, **kwargs)` carrying masks as the module docstring says."""
     if "mask" in kwargs:
@@ -71,10 +72,12 @@ def call_with_masks(layer, call, inputs, *args, **kwargs):
         if _takes_mask(type(layer)):
             kwargs["mask"] = previous
     else:
-        previous = get_mask(first_tensor(inputs))
-        if isinstance(inputs, (list, tuple)) and _takes_mask(type(layer)):
-            kwargs["mask"] = [get_mask(x) for x in inputs]  # Concatenate, Attention
-        elif previous is not None and _takes_mask(type(layer)):
+        if isinstance(inputs, (list, tuple)):  # one mask per input (Add, Attention)
+            previous = [get_mask(x) for x in inputs]
+            previous = None if all(m is None for m in previous) else previous
+        else:
+            previous = get_mask(inputs)
+        if previous is not None and _takes_mask(type(layer)):
             kwargs["mask"] = previous
     out = call(inputs, *args, **kwargs)
     if layer.supports_masking:
