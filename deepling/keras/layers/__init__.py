@@ -12,6 +12,8 @@ from .embedding import Embedding as Embedding
 from .functional import Input as Input
 from .functional import InputLayer as InputLayer
 from .functional import KerasTensor as KerasTensor
+from .lookup import IntegerLookup as IntegerLookup
+from .lookup import StringLookup as StringLookup
 from .masking import Masking as Masking
 from .merging import Add as Add
 from .merging import Average as Average
@@ -34,5 +36,6 @@ from .recurrent import StackedRNNCells as StackedRNNCells
 from .rnn_cells import GRUCell as GRUCell
 from .rnn_cells import LSTMCell as LSTMCell
 from .rnn_cells import SimpleRNNCell as SimpleRNNCell
+from .text_vectorization import TextVectorization as TextVectorization
 from .wrappers import Bidirectional as Bidirectional
 from .wrappers import TimeDistributed as TimeDistributed
