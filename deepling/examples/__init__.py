@@ -21,6 +21,10 @@ NAMES = (
     "losses_and_gradients",
     "boston_scaling",
     "mnist_mlp",
+    "sine_forecast_torch",
+    "sine_forecast_keras",
+    "text_classification",
+    "transformer_classifier",
 )
 
 
