@@ -171,6 +171,7 @@ def functional_config(model) -> dict:
                 "parents": [ids[id(p)] for p in n.parents],
                 "multi_input": n.multi_input,
                 "index": n.index,
+                **_call_arguments(n, ids),
             }
             for n in nodes
         ],
@@ -196,7 +197,9 @@ def functional_from_config(config: dict, custom_objects=None):
         key = cfg["config"]["name"]
         layer = layers.get(key) or layers.setdefault(key, layer_from_config(cfg, custom_objects))
         parents = [tensors[i] for i in node["parents"]]
-        out = layer(parents if node["multi_input"] else parents[0])
+        args = _decode(node.get("args", []), tensors)
+        kwargs = _decode(node.get("kwargs", {}), tensors)
+        out = layer(parents if node["multi_input"] else parents[0], *args, **kwargs)
         tensors.append(out if node["index"] is None else out[node["index"]])
     outputs = [tensors[i] for i in config["outputs"]]
     return Model(
@@ -204,6 +207,38 @@ def functional_from_config(config: dict, custom_objects=None):
         outputs[0] if config["single_output"] else outputs,
         name=config["name"],
     )
+
+
+def _call_arguments(node, ids) -> dict:
+    """A node's other call arguments (MultiHeadAttention's value, an RNN's initial_state), with
+    symbolic tensors saved as {"node": index}."""
+    from .layers.functional import KerasTensor
+
+    def encode(v):
+        if isinstance(v, KerasTensor):
+            return {"node": ids[id(v)]}
+        if isinstance(v, (list, tuple)):
+            return [encode(x) for x in v]
+        if isinstance(v, dict):
+            return {k: encode(x) for k, x in v.items()}
+        return v
+
+    found = {}
+    if node.args:
+        found["args"] = encode(list(node.args))
+    if node.kwargs:
+        found["kwargs"] = encode(dict(node.kwargs))
+    return found
+
+
+def _decode(value, tensors):
+    if isinstance(value, dict):
+        if set(value) == {"node"}:
+            return tensors[value["node"]]
+        return {k: _decode(v, tensors) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v, tensors) for v in value]
+    return value
 
 
 def _jsonable(value):

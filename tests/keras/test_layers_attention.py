@@ -61,3 +61,18 @@ def test_transformer_block_in_the_functional_api_learns():
 def test_attention_needs_a_list():
     with pytest.raises(ValueError, match="must be called on a list of inputs"):
         layers.Attention()(np.ones((1, 2, 3), "float32"))
+
+
+def test_functional_model_with_symbolic_call_arguments_saves_and_loads(tmp_path):
+    inputs = layers.Input(shape=(6,))
+    x = layers.Embedding(20, 8, mask_zero=True)(inputs)
+    x = layers.Add()([x, layers.MultiHeadAttention(num_heads=2, key_dim=4)(x, x)])
+    _, h, c = layers.LSTM(8, return_state=True)(x)  # the sequence output is not used
+    y = layers.LSTM(4)(x, initial_state=[layers.Dense(4)(h), layers.Dense(4)(c)])
+    model = dl.keras.Model(inputs, layers.Dense(1)(y))
+    model.summary(print_fn=lambda *a, **k: None)
+    tokens = np.random.default_rng(0).integers(0, 20, (3, 6))
+    before = model(tokens).numpy()
+    model.save(tmp_path / "m.keras")
+    loaded = dl.keras.models.load_model(tmp_path / "m.keras")
+    np.testing.assert_allclose(loaded(tokens).numpy(), before, atol=1e-6)
