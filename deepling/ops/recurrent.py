@@ -88,8 +88,8 @@ class _Cell(Function):
             gw_hh = h.T @ gh_pre if kernel else gh_pre.T @ h
         if needs[4]:
             gb_ih = gx_pre.sum(axis=0)
-        if needs[5]:
-            gb_hh = gh_pre.sum(axis=0)
+        if needs[5]:  # PyTorch's two biases get the same sum: take it once
+            gb_hh = gb_ih if gh_pre is gx_pre and gb_ih is not None else gh_pre.sum(axis=0)
         return gx, gh, gw_ih, gw_hh, gb_ih, gb_hh
 
 
