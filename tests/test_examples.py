@@ -62,7 +62,7 @@ def numbers_after(label: str, text: str) -> list[float]:
 
 def test_every_example_is_listed_described_and_runnable():
     files = {p.stem for p in (REPO / "deepling" / "examples").glob("*.py")}
-    assert files - {"__init__", "_common"} == set(examples.NAMES)
+    assert {f for f in files if not f.startswith("_")} == set(examples.NAMES)  # _ : helpers
     readme = (REPO / "examples" / "README.md").read_text(encoding="utf-8")
     for name in examples.NAMES:
         tree = ast.parse(examples.source(name))
@@ -194,3 +194,18 @@ def test_common_caps_and_plot_switch(monkeypatch, capsys):
     assert "pip install matplotlib" in capsys.readouterr().out
     monkeypatch.setenv(_common.SAMPLES_ENV, "1000")
     assert _common.samples(60000) == 1000
+
+
+def test_sine_forecasts_follow_the_wave(run):
+    out = run("sine_forecast_torch", epochs=4)
+    assert value("test MSE one step ahead:", out) < 0.05  # the wave's variance is 0.5
+    out = run("sine_forecast_keras", epochs=4)
+    assert value("test MSE one step ahead:", out) < 0.05
+
+
+def test_text_classifiers_read_english_and_korean(run):
+    out = run("text_classification", epochs=6)
+    assert value("test accuracy:", out) > 0.9
+    assert "이 영화는 정말 최고다" in out
+    out = run("transformer_classifier", epochs=6)
+    assert value("test accuracy:", out) > 0.85

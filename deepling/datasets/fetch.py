@@ -53,12 +53,18 @@ class _NoBar:
         return False
 
 
-def _stream(url: str, out, desc: str) -> str:
-    """Copy `url` into the open binary file `out`; return the sha256 of what was written."""
+def _hasher(expected: str):
+    """sha256, or md5 for a 32-digit value (the checksums Keras pins for a few small files)."""
+    return hashlib.md5() if len(expected) == 32 else hashlib.sha256()
+
+
+def _stream(url: str, out, desc: str, expected: str = "") -> str:
+    """Copy `url` into the open binary file `out`; return the digest of what was written
+    (sha256, or md5 when `expected` is an md5)."""
     import http.client  # both loaded on first download only
     import urllib.request
 
-    digest = hashlib.sha256()
+    digest = _hasher(expected)
     try:
         with urllib.request.urlopen(url, timeout=60) as response:
             total = int(response.headers.get("Content-Length") or 0) or None
@@ -81,10 +87,10 @@ def download(url: str, dest: Path, sha256: str) -> Path:
     fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
     try:
         with os.fdopen(fd, "wb") as out:
-            got = _stream(url, out, desc=dest.name)
+            got = _stream(url, out, desc=dest.name, expected=sha256)
         if got != sha256:
             raise ChecksumError(
-                f"{dest.name} downloaded from {url} has sha256 {got}, expected {sha256}; "
+                f"{dest.name} downloaded from {url} has {_hasher(sha256).name} {got}, expected {sha256}; "
                 "the file was discarded (a damaged transfer or a changed mirror)"
             )
         os.replace(tmp, dest)  # atomic on one file system: `dest` is whole or absent
@@ -110,13 +116,13 @@ def _fetch_one(fname: str, sha256: str, folder: Path, mirrors) -> Path:
 
 def verify(path: Path, sha256: str) -> None:
     """A file already in place must be the published one too: a wrong file fails here, early."""
-    digest = hashlib.sha256()
+    digest = _hasher(sha256)
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     if digest.hexdigest() != sha256:
         raise ChecksumError(
-            f"{path} has sha256 {digest.hexdigest()}, expected {sha256}: it is not the published "
+            f"{path} has {digest.name} {digest.hexdigest()}, expected {sha256}: it is not the published "
             "file (corrupt, truncated or another version). Delete it to download it again."
         )
 

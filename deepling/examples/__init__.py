@@ -23,6 +23,10 @@ NAMES = (
     "mnist_mlp",
     "mnist_ddp",
     "mnist_multiworker",
+    "sine_forecast_torch",
+    "sine_forecast_keras",
+    "text_classification",
+    "transformer_classifier",
 )
 
 

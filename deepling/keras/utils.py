@@ -1,10 +1,11 @@
-"""keras.utils: to_categorical and set_random_seed."""
+"""keras.utils: to_categorical, set_random_seed and pad_sequences."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from .serialization_lib import register_keras_serializable as register_keras_serializable
+from .preprocessing.sequence import pad_sequences as pad_sequences
 
 
 def to_categorical(x, num_classes: int | None = None) -> np.ndarray:

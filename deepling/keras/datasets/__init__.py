@@ -2,4 +2,6 @@
 
 from . import boston_housing as boston_housing
 from . import fashion_mnist as fashion_mnist
+from . import imdb as imdb
 from . import mnist as mnist
+from . import reuters as reuters

@@ -1,5 +1,7 @@
 """keras.layers: layers that build their weights on first use."""
 
+from .attention import Attention as Attention
+from .attention import MultiHeadAttention as MultiHeadAttention
 from .base import Layer as Layer
 from .core import Activation as Activation
 from .core import Dense as Dense
@@ -10,6 +12,9 @@ from .embedding import Embedding as Embedding
 from .functional import Input as Input
 from .functional import InputLayer as InputLayer
 from .functional import KerasTensor as KerasTensor
+from .lookup import IntegerLookup as IntegerLookup
+from .lookup import StringLookup as StringLookup
+from .masking import Masking as Masking
 from .merging import Add as Add
 from .merging import Average as Average
 from .merging import Concatenate as Concatenate
@@ -23,3 +28,14 @@ from .merging import subtract as subtract
 from .normalization import BatchNormalization as BatchNormalization
 from .normalization import LayerNormalization as LayerNormalization
 from .preprocessing import Normalization as Normalization
+from .recurrent import GRU as GRU
+from .recurrent import LSTM as LSTM
+from .recurrent import RNN as RNN
+from .recurrent import SimpleRNN as SimpleRNN
+from .recurrent import StackedRNNCells as StackedRNNCells
+from .rnn_cells import GRUCell as GRUCell
+from .rnn_cells import LSTMCell as LSTMCell
+from .rnn_cells import SimpleRNNCell as SimpleRNNCell
+from .text_vectorization import TextVectorization as TextVectorization
+from .wrappers import Bidirectional as Bidirectional
+from .wrappers import TimeDistributed as TimeDistributed

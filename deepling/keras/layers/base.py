@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import re
+from functools import partial
 
 import numpy as np
 
@@ -16,6 +17,7 @@ from ...creation import zeros
 from ...nn.module import Module, Parameter
 from ...tensor import Tensor, mark_changed, to_array
 from .. import constraints, initializers, regularizers
+from . import masks
 
 _name_counts: dict = {}
 
@@ -120,14 +122,17 @@ class Layer(Module):
         training = kwargs.pop("training", None) if kwargs else None
         if training is None and _training_context:
             training = _training_context[-1]
+        call = self.call
+        if masks.MASKS or self.makes_masks or (kwargs and "mask" in kwargs):  # see masks.py
+            call = partial(masks.call_with_masks, self, call)
         if training is None:  # the usual case: layers follow their train()/eval() mode
-            out = self.call(inputs, *args, **kwargs)
+            out = call(inputs, *args, **kwargs)
         else:
             if _takes_training(type(self)):
                 kwargs["training"] = training
             _training_context.append(training)  # `model(x, training=True)` reaches all layers
             try:
-                out = self.call(inputs, *args, **kwargs)
+                out = call(inputs, *args, **kwargs)
             finally:
                 _training_context.pop()
         if self.activity_regularizer is not None:
@@ -136,6 +141,14 @@ class Layer(Module):
 
     def call(self, inputs, *args, **kwargs):
         return inputs
+
+    # --- masks (masks.py): Keras's supports_masking and compute_mask ---
+    supports_masking = False  # True: the output carries compute_mask's mask (the input's)
+    makes_masks = False  # True: compute_mask makes a mask from the input (Embedding, Masking)
+
+    def compute_mask(self, inputs, mask=None):
+        """The mask of the output, from the input and its mask: the input's, by default."""
+        return mask
 
     def forward(self, *args, **kwargs):
         return self.call(*args, **kwargs)

@@ -31,6 +31,8 @@ class Dense(Layer):
         deepling.Size([2, 3])
     """
 
+    supports_masking = True  # the output keeps the input's mask
+
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, input_dim=None, lora_rank=None,
@@ -106,6 +108,8 @@ class Dense(Layer):
 class Activation(Layer):
     """Applies an activation function by name or function."""
 
+    supports_masking = True  # the output keeps the input's mask
+
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
@@ -127,6 +131,8 @@ class Dropout(Layer):
     dim, e.g. `(None, 1, features)` drops whole features for every time step); `seed` gives
     the layer a generator of its own, so its masks repeat from run to run.
     """
+
+    supports_masking = True  # the output keeps the input's mask
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)

@@ -20,7 +20,9 @@ class Embedding(Layer):
         output_dim: size of each vector.
         embeddings_initializer: 'uniform' (±0.05) by default, as Keras.
         embeddings_regularizer, embeddings_constraint: as Dense's kernel ones.
-        mask_zero: accepted for compatibility; no mask is propagated.
+        mask_zero: index 0 is padding: the output carries a mask (indices != 0) that the
+            layers after it read (recurrent layers keep their state on masked steps); then
+            input_dim must leave room for index 0.
         weights: optional initial matrix (input_dim, output_dim), e.g. pretrained vectors.
         input_length: old Keras 2 argument (Keras 3 warns and drops it); here it builds the
             layer for inputs of shape (batch, input_length), so `summary()` works at once.
@@ -51,6 +53,7 @@ class Embedding(Layer):
         self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
         self.embeddings_constraint = constraints.get(embeddings_constraint)
         self.mask_zero, self.input_length = mask_zero, input_length
+        self.supports_masking = self.makes_masks = bool(mask_zero)
         if weights is not None:  # Keras builds at once and sets them
             self.maybe_build((None,) if self.input_spec_shape is None else self.input_spec_shape)
             self.set_weights(weights if isinstance(weights, (list, tuple)) else [weights])
@@ -94,6 +97,11 @@ class Embedding(Layer):
                 f"in [0, {self.input_dim}); every index must be below input_dim={self.input_dim}"
             )
         return idx
+
+    def compute_mask(self, inputs, mask=None):
+        if not self.mask_zero:
+            return None
+        return (inputs._data if isinstance(inputs, Tensor) else np.asarray(inputs)) != 0
 
     def compute_output_shape(self, input_shape):
         return (*input_shape, self.output_dim)

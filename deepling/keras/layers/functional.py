@@ -24,6 +24,9 @@ class KerasTensor:
         self.args, self.kwargs = tuple(args), dict(kwargs or {})
         self.index = index  # which output of a multi-output layer call
         self.node_index = node_index  # which call of `layer` made it (Keras's keras_history)
+        # symbolic tensors among the call's other arguments (MultiHeadAttention's value, an
+        # RNN's initial_state): the node depends on them too
+        self.extra_parents = symbolic_leaves((self.args, self.kwargs))
         self.name = name or (layer.name if layer is not None else "keras_tensor")
 
     @property
@@ -98,12 +101,65 @@ def is_symbolic(x) -> bool:
     return isinstance(x, KerasTensor)
 
 
+def symbolic_leaves(value) -> list:
+    """The KerasTensors inside nested lists, tuples and dicts."""
+    found, todo = [], [value]
+    while todo:
+        v = todo.pop()
+        if isinstance(v, KerasTensor):
+            found.append(v)
+        elif isinstance(v, (list, tuple)):
+            todo.extend(v)
+        elif isinstance(v, dict):
+            todo.extend(v.values())
+    return found
+
+
+def resolve(value, values: dict):
+    """`value` with each KerasTensor replaced by its computed tensor (`values` by id)."""
+    if isinstance(value, KerasTensor):
+        return values[id(value)]
+    if isinstance(value, (list, tuple)):
+        return type(value)(resolve(v, values) for v in value)
+    if isinstance(value, dict):
+        return {k: resolve(v, values) for k, v in value.items()}
+    return value
+
+
+def _probe_shape(layer, inputs, args, kwargs):
+    """Output shape(s) of a call whose other arguments hold symbolic tensors: the layer runs
+    once on zeros (batch 1), which also builds it."""
+    from ... import grad_mode
+    from ...creation import zeros
+
+    def zero(t):
+        return zeros(*[1 if d is None else d for d in t.shape])
+
+    def fill(v):
+        if isinstance(v, KerasTensor):
+            return zero(v)
+        if isinstance(v, (list, tuple)):
+            return type(v)(fill(x) for x in v)
+        if isinstance(v, dict):
+            return {k: fill(x) for k, x in v.items()}
+        return v
+
+    with grad_mode.no_grad():
+        out = layer(fill(inputs), *fill(args), **fill(kwargs))
+    if isinstance(out, (list, tuple)):
+        return [(None, *o.shape[1:]) for o in out]
+    return (None, *out.shape[1:])
+
+
 def symbolic_call(layer, inputs, args, kwargs):
     """Build `layer` from the symbolic inputs' shapes and return its symbolic output(s)."""
     parents = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
     shapes = [p.shape for p in parents] if isinstance(inputs, (list, tuple)) else inputs.shape
-    layer.maybe_build(shapes)
-    out_shape = layer.compute_output_shape(shapes)
+    if symbolic_leaves((args, kwargs)):
+        out_shape = _probe_shape(layer, inputs, args, kwargs)
+    else:
+        layer.maybe_build(shapes)
+        out_shape = layer.compute_output_shape(shapes)
     multi = isinstance(inputs, (list, tuple))
     node_index = layer.__dict__.get("_symbolic_calls", 0)  # Keras counts a layer's calls
     layer.__dict__["_symbolic_calls"] = node_index + 1
@@ -127,5 +183,6 @@ def topological_nodes(outputs) -> list:
             order.append(node)
             continue
         stack.append((node, True))
-        stack.extend((p, False) for p in reversed(node.parents) if id(p) not in seen)
+        parents = node.parents + getattr(node, "extra_parents", [])
+        stack.extend((p, False) for p in reversed(parents) if id(p) not in seen)
     return order

@@ -40,6 +40,14 @@ class _Merge(Layer):
     def build(self, input_shape):
         self.compute_output_shape(input_shape)
 
+    supports_masking = True
+
+    def compute_mask(self, inputs, mask=None):
+        """Keras's: a step is kept where any input keeps it (None if an input has no mask)."""
+        if mask is None or any(m is None for m in mask):
+            return None
+        return np.logical_or.reduce([np.asarray(m, bool) for m in mask])
+
     def compute_output_shape(self, input_shape):
         shapes = _as_list(input_shape, self)
         out = tuple(shapes[0])

@@ -24,6 +24,8 @@ def as_float_tensor(x) -> Tensor:
 class _Norm(Layer):
     """Shared parts: axis checks, gamma/beta weights, config; builds at once given a shape."""
 
+    supports_masking = True  # the output keeps the input's mask
+
     def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, beta_initializer="zeros",
                  gamma_initializer="ones", beta_regularizer=None, gamma_regularizer=None,
                  beta_constraint=None, gamma_constraint=None, **kwargs):  # fmt: skip

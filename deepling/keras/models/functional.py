@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..layers.base import unique_name
-from ..layers.functional import InputLayer, KerasTensor, topological_nodes
+from ..layers.functional import InputLayer, KerasTensor, resolve, topological_nodes
 from .model import Model
 
 
@@ -64,11 +64,14 @@ class Functional(Model):
         values = {id(k): v for k, v in zip(self._inputs, given)}
         done = {}  # one call per (layer, parents) even when the layer has several outputs
         for node in self._nodes:
-            key = (id(node.layer), tuple(id(p) for p in node.parents))
+            key = (id(node.layer), tuple(id(p) for p in node.parents + node.extra_parents))
             if key not in done:
                 args = [values[id(p)] for p in node.parents]
+                extra = node.extra_parents  # symbolic tensors among the other arguments
+                call_args = resolve(node.args, values) if extra else node.args
+                call_kwargs = resolve(node.kwargs, values) if extra else node.kwargs
                 done[key] = node.layer(
-                    args if node.multi_input else args[0], *node.args, **node.kwargs
+                    args if node.multi_input else args[0], *call_args, **call_kwargs
                 )
             out = done[key]
             values[id(node)] = out if node.index is None else out[node.index]
@@ -142,7 +145,7 @@ def _calls_from_outputs(inputs: list, outputs: list):
         if expanded:
             if key not in finished:
                 finished.add(key)
-                calls.append((tensor.layer, tensor.parents, key))
+                calls.append((tensor.layer, tensor.parents + tensor.extra_parents, key))
             continue
         if key in finished:
             continue
@@ -153,5 +156,5 @@ def _calls_from_outputs(inputs: list, outputs: list):
         first_seen.setdefault(id(tensor.layer), len(first_seen))
         stack.append((tensor, True))
         if not is_input:
-            stack.extend((p, False) for p in reversed(tensor.parents))
+            stack.extend((p, False) for p in reversed(tensor.parents + tensor.extra_parents))
     return calls, first_seen

@@ -99,13 +99,14 @@ def _functional_rows(model):
 
     nodes = topological_nodes(model.outputs)
     calls: dict[int, int] = {}  # layer id -> how many times it was called so far
+    seen: dict = {}  # (layer, inputs) -> the call's number: the outputs of one call share it
     node_index = {}
     for n in nodes:
-        if n.index in (None, 0):
-            node_index[id(n)] = calls.get(id(n.layer), 0)
-            calls[id(n.layer)] = node_index[id(n)] + 1
-        else:
-            node_index[id(n)] = calls[id(n.layer)] - 1
+        key = (id(n.layer), tuple(id(p) for p in n.parents + getattr(n, "extra_parents", [])))
+        if key not in seen:
+            seen[key] = calls.get(id(n.layer), 0)
+            calls[id(n.layer)] = seen[key] + 1
+        node_index[id(n)] = seen[key]
     chain = len(model.inputs) == 1 and all(
         len(n.parents) == (0 if i == 0 else 1) and (i == 0 or n.parents[0] is nodes[i - 1])
         for i, n in enumerate(nodes)

@@ -11,6 +11,7 @@ from .activation import silu as silu
 from .activation import softmax as softmax
 from .activation import softplus as softplus
 from .activation import tanh as tanh
+from .attention import scaled_dot_product_attention as scaled_dot_product_attention
 from .layers import batch_norm as batch_norm
 from .layers import dropout as dropout
 from .layers import embedding as embedding
