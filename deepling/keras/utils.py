@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .serialization_lib import register_keras_serializable as register_keras_serializable
 from .preprocessing.sequence import pad_sequences as pad_sequences
+from .serialization_lib import register_keras_serializable as register_keras_serializable
 
 
 def to_categorical(x, num_classes: int | None = None) -> np.ndarray:

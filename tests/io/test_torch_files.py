@@ -25,6 +25,20 @@ def _embed(nn):
     return nn.Sequential(nn.Embedding(10, 4), nn.LayerNorm(4), nn.Linear(4, 2))
 
 
+def _lstm(nn):
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.rnn = nn.LSTM(4, 6, num_layers=2, batch_first=True, bidirectional=True)
+            self.head = nn.Linear(12, 3)
+
+        def forward(self, x):
+            out, _ = self.rnn(x)
+            return self.head(out[:, -1])
+
+    return Net()
+
+
 def _same_model_both_ways(make, x, tmp_path):
     ours, theirs = make(dl.nn), make(torch.nn)
     for m in (ours, theirs):
@@ -53,6 +67,11 @@ def test_mlp_round_trips_both_ways_with_pytorch(tmp_path):
 
 def test_embedding_model_round_trips_both_ways_with_pytorch(tmp_path):
     _same_model_both_ways(_embed, np.array([[1, 2, 3], [9, 0, 4]]), tmp_path)
+
+
+def test_lstm_round_trips_both_ways_with_pytorch(tmp_path):
+    x = np.random.default_rng(1).normal(size=(3, 5, 4)).astype(np.float32)
+    _same_model_both_ways(_lstm, x, tmp_path)
 
 
 def test_layout_is_pytorchs(tmp_path):

@@ -24,7 +24,14 @@ def _reference(name):
     return ref, (xs if len(xs) > 1 else xs[0])
 
 
-@pytest.mark.parametrize("name", ["mlp", "two_inputs", "rmsprop_regression"])
+ALL = ["mlp", "two_inputs", "rmsprop_regression", "recurrent_text", "bidirectional"]
+# Keras's TensorFlow backend updates an Embedding through sparse gradients, whose Adam squares
+# each looked-up row's gradient before summing repeats (JAX and torch backends, and deepling,
+# square the summed gradient): that weight's step differs whenever a token repeats in a batch.
+SPARSE_UPDATED = {"recurrent_text": {0}}
+
+
+@pytest.mark.parametrize("name", ALL)
 def test_real_keras_files_predict_the_same(name):
     ref, x = _reference(name)
     model = keras.models.load_model(FILES / f"{name}.keras")
@@ -32,14 +39,15 @@ def test_real_keras_files_predict_the_same(name):
     assert model.optimizer.iterations == 4  # 2 epochs of 2 batches, read from the file
 
 
-@pytest.mark.parametrize("name", ["two_inputs", "rmsprop_regression"])
+@pytest.mark.parametrize("name", ALL[1:])  # the MLP's Dropout draws differ between frameworks
 def test_training_resumes_where_keras_stopped(name):
     """One more step in deepling from the optimizer state Keras saved lands where Keras's did."""
     ref, x = _reference(name)
     model = keras.models.load_model(FILES / f"{name}.keras")
     model.fit(x, ref["target"], epochs=1, batch_size=16, shuffle=False, verbose=0)
     for i, w in enumerate(model.get_weights()):
-        np.testing.assert_allclose(w, ref[f"w{i}"], atol=2e-6, err_msg=f"weight {i}")
+        if i not in SPARSE_UPDATED.get(name, ()):
+            np.testing.assert_allclose(w, ref[f"w{i}"], atol=2e-6, err_msg=f"weight {i}")
 
 
 def test_compile_settings_come_back():
@@ -133,6 +141,24 @@ def test_layer_configs_have_exactly_keras_keys(tmp_path):
     assert {type(layer).__name__ for layer in model.layers} == set(theirs)
     for entry in model.get_config()["layers"]:
         assert set(entry["config"]) == theirs[entry["class_name"]], entry["class_name"]
+
+
+def test_recurrent_layer_configs_have_exactly_keras_keys():
+    theirs = {}
+    for name in ("recurrent_text", "bidirectional"):
+        config = json.loads(zipfile.ZipFile(FILES / f"{name}.keras").read("config.json"))
+        for entry in config["config"]["layers"]:
+            theirs[entry["class_name"]] = entry["config"]
+    model = keras.Sequential([
+        keras.Input((6,), dtype="int32"), layers.Embedding(20, 4, mask_zero=True),
+        layers.LSTM(5, return_sequences=True), layers.GRU(3, return_sequences=True),
+        layers.Bidirectional(layers.SimpleRNN(4)), layers.Dense(1),
+    ])  # fmt: skip
+    for entry in model.get_config()["layers"][1:]:
+        mine, keras_config = entry["config"], theirs[entry["class_name"]]
+        assert set(mine) == set(keras_config), entry["class_name"]
+        if entry["class_name"] == "Bidirectional":
+            assert set(mine["layer"]["config"]) == set(keras_config["layer"]["config"])
 
 
 def test_round_trip_resumes_training_exactly(tmp_path):

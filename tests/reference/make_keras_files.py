@@ -67,7 +67,41 @@ def rmsprop_regression():
     return model, [rng.normal(size=(16, 3)).astype("float32")], rng.normal(size=(16, 1))
 
 
-MODELS = {"mlp": mlp, "two_inputs": two_inputs, "rmsprop_regression": rmsprop_regression}
+def recurrent_text():
+    model = keras.Sequential(
+        [
+            keras.Input((6,), dtype="int32"),
+            keras.layers.Embedding(20, 4, mask_zero=True),
+            keras.layers.LSTM(5, return_sequences=True),
+            keras.layers.GRU(3),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    model.compile(keras.optimizers.Adam(1e-2), "binary_crossentropy", metrics=["accuracy"])
+    x = rng.integers(1, 20, (16, 6))
+    x[:4, 4:] = 0  # padding, masked by mask_zero
+    return model, [x], rng.integers(0, 2, (16, 1)).astype("float32")
+
+
+def bidirectional():
+    model = keras.Sequential(
+        [
+            keras.Input((5, 3)),
+            keras.layers.Bidirectional(keras.layers.SimpleRNN(4)),
+            keras.layers.Dense(2),
+        ]
+    )
+    model.compile(keras.optimizers.Adam(1e-2), "mse")
+    return model, [rng.normal(size=(16, 5, 3)).astype("float32")], rng.normal(size=(16, 2))
+
+
+MODELS = {
+    "mlp": mlp,
+    "two_inputs": two_inputs,
+    "rmsprop_regression": rmsprop_regression,
+    "recurrent_text": recurrent_text,
+    "bidirectional": bidirectional,
+}
 
 
 def main():

@@ -14,6 +14,7 @@ from ...ops import recurrent as R
 from ...ops.arith import mul, where
 from ...ops.shape import stack
 from ...tensor import Tensor
+from .. import regularizers
 from .base import Layer
 from .masks import as_mask
 from .rnn_cells import GRUCell, LSTMCell, SimpleRNNCell, _tensor, stacked_state
@@ -271,10 +272,18 @@ class RNN(Layer):
             "zero_output_for_mask": self.zero_output_for_mask,
         }
         if type(self) is RNN:
-            from ..saving import layer_config
+            from ..serialization_lib import serialize_keras_object
 
-            config["cell"] = layer_config(self.cell)
+            config["cell"] = serialize_keras_object(self.cell)
         return config
+
+    @classmethod
+    def from_config(cls, config):
+        if "cell" in config:  # RNN(cell): the cell's own serialized config
+            from ..serialization_lib import deserialize_keras_object
+
+            config = {**config, "cell": deserialize_keras_object(config["cell"])}
+        return cls(**config)
 
 
 def _where_nested(keep, new, old):
@@ -300,8 +309,6 @@ class _Layer(RNN):
     cell_class = None
 
     def __init__(self, units, activity_regularizer=None, use_cudnn="auto", **kwargs):
-        if activity_regularizer is not None:
-            raise NotImplementedError(f"{type(self).__name__}: activity_regularizer")
         if use_cudnn is True:
             raise ValueError(
                 "use_cudnn=True was specified, but cuDNN is not available: deepling runs on "
@@ -311,7 +318,7 @@ class _Layer(RNN):
         cell = self.cell_class(
             units, **kwargs, name=f"{self._cell_name()}", dtype=layer_kwargs.get("dtype")
         )
-        super().__init__(cell, **layer_kwargs)
+        super().__init__(cell, activity_regularizer=activity_regularizer, **layer_kwargs)
         self.units = units
         if self.input_spec_shape is not None:
             self.maybe_build(self.input_spec_shape)
@@ -328,7 +335,8 @@ class _Layer(RNN):
             for k, v in self.cell.get_config().items()
             if k not in ("name", "trainable", "dtype")
         }
-        return {**super().get_config(), **cell}
+        activity = regularizers.serialize(self.activity_regularizer)  # Keras writes it always
+        return {**super().get_config(), **cell, "activity_regularizer": activity}
 
 
 class SimpleRNN(_Layer):
@@ -343,6 +351,9 @@ class SimpleRNN(_Layer):
     """
 
     cell_class = SimpleRNNCell
+
+    def get_config(self):  # Keras 3's SimpleRNN leaves its cell's seed out of its config
+        return {k: v for k, v in super().get_config().items() if k != "seed"}
 
 
 class LSTM(_Layer):

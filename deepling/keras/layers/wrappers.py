@@ -145,20 +145,20 @@ class Bidirectional(Layer):
         self.backward_layer.reset_states()
 
     def get_config(self):
-        from ..saving import layer_config
+        from ..serialization_lib import serialize_keras_object as serialize
 
-        return {**super().get_config(), "layer": layer_config(self.forward_layer),
-                "merge_mode": self.merge_mode,
-                "backward_layer": layer_config(self.backward_layer)}  # fmt: skip
+        return {**super().get_config(), "merge_mode": self.merge_mode,
+                "layer": serialize(self.forward_layer),
+                "backward_layer": serialize(self.backward_layer)}  # fmt: skip
 
     @classmethod
     def from_config(cls, config):
-        from ..saving import layer_from_config
+        from ..serialization_lib import deserialize_keras_object as deserialize
 
         config = dict(config)
-        config["layer"] = layer_from_config(config["layer"])
+        config["layer"] = deserialize(config["layer"])
         if config.get("backward_layer") is not None:
-            config["backward_layer"] = layer_from_config(config["backward_layer"])
+            config["backward_layer"] = deserialize(config["backward_layer"])
         return cls(**config)
 
 
@@ -205,12 +205,12 @@ class TimeDistributed(Layer):
         return (input_shape[0], input_shape[1], *inner[1:])
 
     def get_config(self):
-        from ..saving import layer_config
+        from ..serialization_lib import serialize_keras_object
 
-        return {**super().get_config(), "layer": layer_config(self.layer)}
+        return {**super().get_config(), "layer": serialize_keras_object(self.layer)}
 
     @classmethod
     def from_config(cls, config):
-        from ..saving import layer_from_config
+        from ..serialization_lib import deserialize_keras_object
 
-        return cls(**{**config, "layer": layer_from_config(config["layer"])})
+        return cls(**{**config, "layer": deserialize_keras_object(config["layer"])})
