@@ -29,6 +29,8 @@ class Adadelta(Optimizer):
         0.105573
     """
 
+    elementwise = True  # each element's update reads that element alone: fusable
+
     def __init__(self, params=None, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0, *, maximize=False,
                  learning_rate=None, decoupled_weight_decay=False):  # fmt: skip
         require(0 <= rho <= 1, "rho value", rho)

@@ -30,6 +30,8 @@ class Adagrad(Optimizer):
         0.5
     """
 
+    elementwise = True  # each element's update reads that element alone: fusable
+
     def __init__(self, params=None, lr=1e-2, lr_decay=0.0, weight_decay=0.0,
                  initial_accumulator_value=0.0, eps=1e-10, *, maximize=False, learning_rate=None,
                  decoupled_weight_decay=False, eps_inside_sqrt=False):  # fmt: skip

@@ -30,6 +30,8 @@ class Adamax(Optimizer):
         0.9
     """
 
+    elementwise = True  # each element's update reads that element alone: fusable
+
     def __init__(self, params=None, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, *,
                  maximize=False, learning_rate=None, decoupled_weight_decay=False,
                  eps_outside_max=False):  # fmt: skip

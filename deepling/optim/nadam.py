@@ -32,6 +32,8 @@ class NAdam(Optimizer):
         0.8944
     """
 
+    elementwise = True  # each element's update reads that element alone: fusable
+
     def __init__(self, params=None, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
                  momentum_decay=4e-3, decoupled_weight_decay=False, *, maximize=False,
                  learning_rate=None):  # fmt: skip

@@ -16,6 +16,7 @@ import numpy as np
 from .._backend import array_module
 from ..grad_mode import enable_grad
 from ..tensor import Tensor, mark_changed
+from .fused import FusedGroup, fusable
 
 _SCALAR_STATE = ("step", "mu_product")  # counters kept as Python numbers, not arrays
 
@@ -124,6 +125,52 @@ class Optimizer:
     def _update(self, p, g, state: dict, group: dict) -> None:
         raise NotImplementedError
 
+    elementwise = False  # a rule sets it when each element's update reads that element alone
+
+    def _fuses(self, group: dict) -> bool:
+        """Whether this group's update runs fused (fused.py): elementwise rules do."""
+        return self.elementwise
+
+    def _apply_many(self, updates: list) -> None:
+        """A step's (parameter, gradient array, group) updates: fused per group and dtype when
+        the rule is elementwise (one run of the rule over flat buffers), else one by one."""
+        batches: dict = {}
+        for update in updates:
+            group = update[2]
+            if not self._fuses(group):
+                self._apply(*update)
+                continue
+            key = (id(group), update[0]._data.dtype)
+            batch = batches.get(key)
+            if batch is None:
+                batches[key] = [update]
+            else:
+                batch.append(update)
+        for key, batch in batches.items():
+            if len(batch) == 1:
+                self._apply(*batch[0])
+            else:
+                self._apply_fused(key, batch)
+
+    def _apply_fused(self, key: tuple, batch: list) -> None:
+        params, grads, states = [], [], []
+        for p, g, _ in batch:
+            state = self.state.get(p)
+            if state is None:
+                state = self.state[p] = {}
+            params.append(p)
+            grads.append(g)
+            states.append(state)
+        cache = self.__dict__.setdefault("_fused", {})
+        fused = cache.get(key)
+        if fused is None or not fused.serves(params, states):
+            if not fusable(states):  # parameters at different points of the rule
+                for update in batch:
+                    self._apply(*update)
+                return
+            fused = cache[key] = FusedGroup(params, states)
+        fused.update(self, grads, batch[0][2])
+
     def step(self, closure=None):
         """Update every parameter that has a `.grad`; `closure` re-evaluates the loss first.
 
@@ -135,8 +182,7 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
-        for p, g, group in self._step_gradients():
-            self._apply(p, g, group)
+        self._apply_many(self._step_gradients())
         self.iterations += 1
         return loss
 
@@ -200,9 +246,11 @@ class Optimizer:
         return checked
 
     def _apply_pairs(self, pairs: list) -> None:
+        updates = []
         for g, v in pairs:
             if g is not None:
-                self._apply(v, g, self._adopt(v))
+                updates.append((v, g, self._adopt(v)))
+        self._apply_many(updates)
         self.iterations += 1
 
     def _adopt(self, v) -> dict:

@@ -34,6 +34,8 @@ class RMSprop(Optimizer):
         0.98
     """
 
+    elementwise = True  # each element's update reads that element alone: fusable
+
     def __init__(self, params=None, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0,
                  centered=False, *, maximize=False, learning_rate=None,
                  decoupled_weight_decay=False, eps_inside_sqrt=False, lr_in_momentum=False):  # fmt: skip

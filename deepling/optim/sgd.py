@@ -32,6 +32,11 @@ class SGD(Optimizer):
         [0.5]
     """
 
+    elementwise = True  # each element's update reads that element alone
+
+    def _fuses(self, group) -> bool:  # plain SGD is two calls per parameter: fusing costs more
+        return group["momentum"] > 0
+
     def __init__(self, params=None, lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0,
                  nesterov=False, *, maximize=False, learning_rate=None,
                  decoupled_weight_decay=False, lr_in_momentum=False):  # fmt: skip
