@@ -85,9 +85,9 @@ def moments(x, axes, shift=None, keepdims=False, name=None):
     x = _t(x)
     axes = _axis(axes)
     mean = ops.mean(x, axis=axes, keepdims=True)
-    # TF's: the mean is a constant inside the variance (its gradient there is 0 anyway)
-    centered = x - Tensor._wrap(mean._data)
-    variance = ops.mean(ops.square(centered), axis=axes, keepdims=keepdims)
+    # TF holds the mean constant inside the variance, which keeps first derivatives and changes
+    # second ones; the plain composition gives the true ones at every order
+    variance = ops.mean(ops.square(x - mean), axis=axes, keepdims=keepdims)
     return as_tf(mean if keepdims else ops.reshape(mean, tuple(variance.shape))), as_tf(variance)
 
 

@@ -75,7 +75,9 @@ class _AnyTensor(type):
     """`isinstance(t, tf.Tensor)` is true for every deepling tensor, as in TF."""
 
     def __instancecheck__(cls, obj) -> bool:
-        return isinstance(obj, _Core)
+        if cls.__dict__.get("_any_tensor"):  # tf.Tensor itself, not its subclasses
+            return isinstance(obj, _Core)
+        return type.__instancecheck__(cls, obj)
 
 
 def _numpy_text(array: np.ndarray, is_repr: bool) -> str:
@@ -112,6 +114,7 @@ class Tensor(_Core, metaclass=_AnyTensor):
     """
 
     __slots__ = ()
+    _any_tensor = True
 
     @property
     def shape(self) -> TensorShape:

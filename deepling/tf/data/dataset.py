@@ -38,9 +38,9 @@ class Dataset(IterableDataset):
 
     Example:
         >>> import deepling.tf as tf
-        >>> ds = tf.data.Dataset.range(10).filter(lambda x: x % 2 == 0).batch(3)
+        >>> ds = tf.data.Dataset.range(10).filter(lambda x: x > 4).batch(3)
         >>> [b.numpy().tolist() for b in ds]
-        [[0, 2, 4], [6, 8]]
+        [[5, 6, 7], [8, 9]]
     """
 
     # --- what each stage provides ---
@@ -76,7 +76,7 @@ class Dataset(IterableDataset):
 
         Example:
             >>> import deepling.tf as tf
-            >>> list(tf.data.Dataset.from_tensor_slices([1, 2]).as_numpy_iterator())
+            >>> [x.item() for x in tf.data.Dataset.from_tensor_slices([1, 2]).as_numpy_iterator()]
             [1, 2]
         """
         return _NumpyIterator(self)
