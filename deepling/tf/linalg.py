@@ -28,7 +28,13 @@ def adjoint(matrix, name=None) -> Tensor:
 
 def matvec(a, b, transpose_a=False, adjoint_a=False, a_is_sparse=False, b_is_sparse=False,
            name=None) -> Tensor:  # fmt: skip
-    """a @ b for a matrix (or batch of matrices) a and a vector (or batch of vectors) b."""
+    """a @ b for a matrix (or batch of matrices) a and a vector (or batch of vectors) b.
+
+    Example:
+        >>> import deepling.tf as tf
+        >>> tf.linalg.matvec([[1.0, 2.0], [3.0, 4.0]], [1.0, 1.0]).numpy()
+        array([3., 7.], dtype=float32)
+    """
     a, b = _t(a), _t(b)
     if transpose_a or adjoint_a:
         a = ops.transpose(a, -1, -2)
