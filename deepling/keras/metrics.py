@@ -43,6 +43,13 @@ class Metric:
 
     _direction = None
 
+    def __init_subclass__(cls, **kwargs):
+        # Keras's results are tensors (`.numpy()`, `float()` work): the metrics written here
+        # compute a number, and this shows it as a float32 tensor
+        super().__init_subclass__(**kwargs)
+        if cls.__module__ == __name__ and "result" in cls.__dict__:
+            cls.result = _as_result(cls.__dict__["result"])
+
     def __init__(self, name: str | None = None, dtype=None):
         self.name = name or _snake(type(self).__name__)
         self.dtype = dtype or "float32"
@@ -71,6 +78,17 @@ class Metric:
         return f"<{type(self).__name__} name={self.name}>"
 
 
+def _as_result(result):
+    def as_tensor(self):
+        value = result(self)
+        if isinstance(value, Tensor):
+            return value
+        return Tensor._wrap(np.asarray(value, np.float32))
+
+    as_tensor.__name__, as_tensor.__doc__ = result.__name__, result.__doc__
+    return as_tensor
+
+
 def _snake(name: str) -> str:
     return "".join("_" + c.lower() if c.isupper() and i else c.lower() for i, c in enumerate(name))
 
@@ -82,6 +100,11 @@ class Mean(Metric):
         self.total, self.count = 0.0, 0.0
 
     def update_state(self, values, sample_weight=None) -> None:
+        if type(values) is float and (sample_weight is None or type(sample_weight) is int):
+            weight = 1 if sample_weight is None else sample_weight  # the loss tracker, per batch
+            self.total += values * weight
+            self.count += weight
+            return
         values = _array(values)
         if sample_weight is None:
             self.total += float(values.sum(dtype=np.float64))
@@ -260,7 +283,7 @@ class RootMeanSquaredError(Mean):
             super().update_state(squared_error(_tensor(y_pred), _tensor(y_true)), sample_weight)
 
     def result(self) -> float:
-        return float(np.sqrt(super().result()))
+        return float(np.sqrt(self.total / self.count if self.count else 0.0))
 
 
 # --- confusion-matrix metrics ---

@@ -23,3 +23,9 @@ from .merging import subtract as subtract
 from .normalization import BatchNormalization as BatchNormalization
 from .normalization import LayerNormalization as LayerNormalization
 from .preprocessing import Normalization as Normalization
+# isort: split
+from .activation_layers import Softmax as Softmax
+from .core import Identity as Identity
+from .core import Lambda as Lambda
+from .reshaping import Permute as Permute
+from .reshaping import RepeatVector as RepeatVector

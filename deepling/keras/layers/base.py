@@ -89,12 +89,38 @@ class Layer(Module):
             self.built = True
             self.built_input_shape = input_shape
 
-    def add_weight(self, name=None, shape=(), dtype=None, initializer="glorot_uniform",
-                   regularizer=None, trainable=True, constraint=None) -> Parameter:  # fmt: skip
-        """Make a weight, register it under `name` and return it. A `constraint` is applied by
-        Keras optimizers after each update of the weight."""
+    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True, autocast=True,
+                   regularizer=None, constraint=None, aggregation="none",
+                   overwrite_with_gradient=False, name=None) -> Parameter:  # fmt: skip
+        """Make a weight, register it under `name` and return it (Keras 3's signature; tf.keras
+        2's `add_weight(name, shape, ...)` with the name first works too).
+
+        Args:
+            shape: the weight's shape (default `()`).
+            initializer: a name or an initializer (default 'glorot_uniform' for floats,
+                'zeros' for ints and bools).
+            dtype: the weight's dtype (default the layer's).
+            trainable: whether optimizers update it.
+            regularizer: a penalty added to the loss.
+            constraint: applied by Keras optimizers after each update of the weight.
+            autocast, aggregation: mixed precision and multi-device settings; deepling has one
+                device and no mixed precision, so they change nothing.
+
+        Example:
+            >>> from deepling.keras.layers import Layer
+            >>> Layer().add_weight(shape=(2, 3), initializer="ones").shape
+            deepling.Size([2, 3])
+        """
+        if isinstance(shape, str):  # tf.keras 2's add_weight("kernel", (2, 3)): name first
+            name, shape, initializer = shape, initializer, None
+        if overwrite_with_gradient:
+            raise NotImplementedError("add_weight(overwrite_with_gradient=True) is not supported")
+        shape = () if shape is None else shape
+        dtype = _layer_dtype(dtype) if dtype is not None else self.dtype
+        if initializer is None:
+            initializer = "glorot_uniform" if dtype.kind == "f" else "zeros"
         name = name or f"weight_{len(self._weight_trainable)}"
-        array = initializers.get(initializer)(tuple(shape), dtype or self.dtype)
+        array = initializers.get(initializer)(tuple(shape), dtype)
         constraint = constraints.get(constraint)
         kind = Parameter if constraint is None else ConstrainedWeight
         weight = kind(array, requires_grad=trainable and self._trainable)
@@ -186,6 +212,19 @@ class Layer(Module):
     @property
     def weights(self) -> list:
         return self.trainable_weights + self.non_trainable_weights
+
+    @property
+    def variables(self) -> list:
+        """Keras 3's name for `weights`."""
+        return self.weights
+
+    @property
+    def trainable_variables(self) -> list:
+        return self.trainable_weights
+
+    @property
+    def non_trainable_variables(self) -> list:
+        return self.non_trainable_weights
 
     @property
     def trainable_weights(self) -> list:

@@ -51,7 +51,9 @@ class _Norm(Layer):
             ("beta", self.center, self.beta_initializer, 0),
         ):
             if on:
-                self.add_weight(name, shape, initializer=init, regularizer=self._weight_regs[reg])
+                self.add_weight(
+                    name=name, shape=shape, initializer=init, regularizer=self._weight_regs[reg]
+                )
         return shape
 
     def _check(self, x) -> None:
@@ -113,7 +115,7 @@ class BatchNormalization(_Norm):
         shape = super().build(input_shape)
         for name in ("moving_mean", "moving_variance"):
             init = getattr(self, name + "_initializer")
-            self.add_weight(name, shape, initializer=init, trainable=False)
+            self.add_weight(name=name, shape=shape, initializer=init, trainable=False)
 
     def call(self, inputs, training=None):
         x = as_float_tensor(inputs)

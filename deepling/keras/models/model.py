@@ -7,24 +7,30 @@
 
 from __future__ import annotations
 
+from ...grad_mode import no_grad
 from ...nn.module import Module
 from ...tensor import Tensor
 from ...training import Trainer
+from .. import metrics as metrics_module
 from .. import optimizers
-from ..layers.base import Layer, snake_case, unique_name
-from .compile_utils import COMPILE_IGNORED, Compiled
+from ..layers.base import Layer, _zeros_like_shape, snake_case, unique_name
+from .compile_utils import COMPILE_IGNORED, Compiled, CompiledLoss, CompiledMetrics
 
 
 class Model(Trainer, Layer):
     """A trainable stack of layers with `compile`, `fit`, `evaluate`, `predict` and `summary`."""
 
     def __new__(cls, *args, **kwargs):
-        if cls is Model and (args or "inputs" in kwargs):
+        if args or "inputs" in kwargs:
             from .functional import Functional, is_graph_input
 
             first = args[0] if args else kwargs["inputs"]
-            target = Functional if is_graph_input(first) else ModuleModel
-            return object.__new__(target)
+            if cls is Model:
+                return object.__new__(Functional if is_graph_input(first) else ModuleModel)
+            if is_graph_input(first) and not issubclass(cls, Functional):
+                # `class CustomModel(keras.Model)` built as CustomModel(inputs, outputs): a
+                # functional model that keeps the subclass's methods (train_step, ...)
+                return object.__new__(_functional_subclass(cls))
         return object.__new__(cls)
 
     def __init__(self, *args, name=None, trainable=True, **kwargs):
@@ -53,6 +59,64 @@ class Model(Trainer, Layer):
         optimizer = optimizers.get(optimizer)
         self._compiled = Compiled(loss, metrics, loss_weights, weighted_metrics)
         self.optimizer = optimizer
+        self._loss_tracker = metrics_module.Mean(name="loss")
+        self.compiled = True
+
+    compiled = False
+
+    # --- Keras 3's training structure (the steps themselves: deepling/training_steps.py) ---
+    @property
+    def metrics(self) -> list:
+        """The loss tracker, the compiled metrics (each one, as tf.keras 2 lists them), then
+        metrics kept as attributes of the model and of its layers. fit resets them all at the
+        start of each epoch; a subclass may override this property to list its own."""
+        found = list(Trainer.metrics.fget(self))
+        seen = {id(m) for m in found}
+        for module in self.modules():
+            for value in vars(module).values():
+                if isinstance(value, metrics_module.Metric) and id(value) not in seen:
+                    seen.add(id(value))
+                    found.append(value)
+        return found
+
+    @property
+    def compiled_loss(self) -> CompiledLoss:
+        """tf.keras 2's `self.compiled_loss(y, y_pred, sample_weight, regularization_losses)`:
+        the compiled loss plus the given penalties, also recorded by the 'loss' tracker."""
+        return CompiledLoss(self)
+
+    @property
+    def compiled_metrics(self) -> CompiledMetrics:
+        """tf.keras 2's `self.compiled_metrics.update_state(y, y_pred, sample_weight)`."""
+        return CompiledMetrics(self)
+
+    def build(self, input_shape=None) -> None:
+        """Create the weights of a subclassed model by calling it once on zeros of
+        `input_shape` (batch dim None), as Keras builds it."""
+        if self.built or input_shape is None:
+            self.built = True
+            return
+        self.built = True
+        self.built_input_shape = (
+            tuple(input_shape) if not isinstance(input_shape, list) else input_shape
+        )
+        was_training = self.training
+        self.eval()
+        try:
+            with no_grad():
+                self(_zeros_like_shape(self.built_input_shape))
+        finally:
+            self.train(was_training)
+
+    def maybe_build(self, input_shape) -> None:
+        """A subclassed model makes its weights in its first call, so there is nothing to
+        build ahead of it unless the subclass defines its own `build`."""
+        if self.built:
+            return
+        if type(self).build is Model.build:
+            self.built, self.built_input_shape = True, input_shape
+            return
+        super().maybe_build(input_shape)
 
     @property
     def layers(self) -> list:
@@ -94,6 +158,21 @@ class Model(Trainer, Layer):
         raise NotImplementedError(
             f"{type(self).__name__} has no get_config(); subclassed models cannot be re-created from a config"
         )
+
+
+def _functional_subclass(cls):
+    """`cls` with Functional's graph machinery mixed in (made once per class)."""
+    from .functional import Functional
+
+    made = _FUNCTIONAL_SUBCLASSES.get(cls)
+    if made is None:
+        made = type(cls.__name__, (cls, Functional), {"__module__": cls.__module__})
+        made.__qualname__ = cls.__qualname__
+        _FUNCTIONAL_SUBCLASSES[cls] = made
+    return made
+
+
+_FUNCTIONAL_SUBCLASSES: dict = {}
 
 
 class ModuleModel(Model):
