@@ -23,6 +23,7 @@ from .merging import subtract as subtract
 from .normalization import BatchNormalization as BatchNormalization
 from .normalization import LayerNormalization as LayerNormalization
 from .preprocessing import Normalization as Normalization
+
 # isort: split
 from .activation_layers import Softmax as Softmax
 from .core import Identity as Identity
