@@ -28,6 +28,7 @@ class Trainer(Evaluation):
     """Keras's training API for a Module whose forward maps input tensors to output tensors."""
 
     _compiled = None  # set by the face's compile()
+    _custom_train = False  # whether fit calls the model's own train_step
     stop_training = False
 
     def _check_compiled(self, step: str = "train_step"):
@@ -150,9 +151,8 @@ class Trainer(Evaluation):
         data.check_steps(steps_per_epoch, "steps_per_epoch")
         data, val = self._fit_data(data, validation_data, validation_split)
         batch_size = batch_size or 32
-        epochs_of = Epochs(
-            data, batch_size, shuffle, steps_per_epoch, self._overrides("train_step")
-        )
+        self._custom_train = custom = self._overrides("train_step")
+        epochs_of = Epochs(data, batch_size, shuffle, steps_per_epoch, custom)
         steps = steps_per_epoch or data.steps(batch_size)
         history, cbs, progress, hooks = self._fit_callbacks(callbacks, epochs, steps, verbose)
         self.stop_training, self._nan_warned, logs = False, False, {}
@@ -204,8 +204,10 @@ class Trainer(Evaluation):
     def _fit_epoch(self, batches, epoch, hooks, progress):
         """One pass: train on each batch; logs hold batch-size-weighted means, as Keras's (or
         what the model's own `train_step` returns)."""
-        self.reset_metrics()
-        custom = self._overrides("train_step")
+        metrics = self.metrics  # fixed while fit runs: the dry run resolved the compiled ones
+        for m in metrics:
+            m.reset_state()
+        custom = self._custom_train
         sums, seen, step, logs = {}, 0, -1, {}
         for step, batch in enumerate(batches):
             if hooks:
@@ -220,13 +222,13 @@ class Trainer(Evaluation):
             if isinstance(loss, float) and not math.isfinite(loss):
                 self._warn_nan(loss, epoch, step)
             if hooks or progress.live:
-                logs = logs if custom else self._logs(sums, seen)
+                logs = logs if custom else self._logs(sums, seen, metrics)
                 if hooks:
                     hooks.on_train_batch_end(step, logs)
                 progress.batch_end(step, logs)
             if self.stop_training:
                 break
-        return (dict(logs) if custom else self._logs(sums, seen)), step + 1
+        return (dict(logs) if custom else self._logs(sums, seen, metrics)), step + 1
 
     def _warn_nan(self, loss, epoch, step) -> None:
         if not self._nan_warned:  # once per fit
@@ -237,10 +239,10 @@ class Trainer(Evaluation):
                 stacklevel=4,
             )
 
-    def _logs(self, sums, seen) -> dict:
+    def _logs(self, sums, seen, metrics=None) -> dict:
         """The loss (and each output's) as batch-size-weighted means, then each metric."""
         logs = {k: v / max(seen, 1) for k, v in sums.items()} if sums else {"loss": 0.0}
-        for m in self.metrics:
+        for m in self.metrics if metrics is None else metrics:
             if m is not self._loss_tracker:
                 logs[m.name] = log_value(m.result())
         return logs

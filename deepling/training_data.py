@@ -197,16 +197,17 @@ class Epochs:
         self.total = data.steps(batch_size)
         self._pass, self._seen = None, 0
 
-    def _new_pass(self):
-        return self.data.batches(self.batch_size, self.shuffle, raw=self.raw)
-
     def next_epoch(self):
+        """An iterator of this epoch's batches."""
         if self.steps is None:
-            yield from self._new_pass()
-            return
+            return self.data.batches(self.batch_size, self.shuffle, raw=self.raw)
+        return self._continued()
+
+    def _continued(self):
         for _ in range(self.steps):
             if self._pass is None:
-                self._pass, self._seen = iter(self._new_pass()), 0
+                batches = self.data.batches(self.batch_size, self.shuffle, raw=self.raw)
+                self._pass, self._seen = iter(batches), 0
             batch = (
                 next(self._pass, None) if self.total is None or self._seen < self.total else None
             )

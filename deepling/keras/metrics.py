@@ -134,6 +134,9 @@ class MeanMetricWrapper(Mean):
         default = getattr(fn, "name", None) or getattr(fn, "__name__", None)
         super().__init__(name or default or _snake(type(fn).__name__), dtype)
 
+    def get_config(self) -> dict:
+        return {**super().get_config(), **self.kwargs}
+
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         if self.fn in _NUMPY_FNS:
             values = self.fn(_array(y_true), _array(y_pred), **self.kwargs)

@@ -68,8 +68,9 @@ def load_weights(model, filepath, skip_mismatch=False) -> None:
 
 
 def save_model(model, filepath, overwrite=True) -> None:
-    """Architecture (`get_config`), weights, and the compile() settings when they are names,
-    in one file, e.g. `model.save('m.keras')`."""
+    """Architecture (`get_config`), weights, and the compile() state (its losses and metrics
+    when they are names or Keras objects, the optimizer's config and its slots), in one file,
+    e.g. `model.save('m.keras')`."""
     if not proceed_with_overwrite(filepath, overwrite):
         return
     config = {"class_name": type(model).__name__, "config": model.get_config()}
@@ -81,12 +82,17 @@ def save_model(model, filepath, overwrite=True) -> None:
     compiled = compile_config(model)
     if compiled is not None:
         stored["compile"] = compiled
+        state = optimizer_state(model)
+        if state is not None:
+            stored["optimizer_state"] = state
     serialization.save(stored, filepath)
 
 
 def load_model(filepath, custom_objects=None, compile=True):  # noqa: A002 (Keras's name)
     """Re-create a model saved with `model.save(path)`: same layers, same weights, and, with
-    `compile=True`, compiled as it was (a fresh optimizer from the saved one's config)."""
+    `compile=True`, compiled as it was: the same losses and metrics, and the optimizer with its
+    configuration, its step count and its slots (moments, momenta), so `evaluate` works at once
+    and training goes on where it stopped, as in Keras."""
     stored = serialization.load(filepath)
     if not isinstance(stored, dict) or stored.get("format") != "deepling.keras.model":
         raise ValueError(f"{filepath} is not a model saved by deepling's model.save()")
@@ -98,14 +104,42 @@ def load_model(filepath, custom_objects=None, compile=True):  # noqa: A002 (Kera
         settings = dict(stored["compile"])
         optimizer = settings.pop("optimizer")
         opt = OPTIMIZERS.lookup(optimizer["class_name"].lower()).from_config(optimizer["config"])
+        settings = {k: _from_json(v) for k, v in settings.items()}
         model.compile(optimizer=opt, **settings)
+        if stored.get("optimizer_state"):
+            restore_optimizer_state(model, stored["optimizer_state"])
     return model
 
 
+def optimizer_state(model) -> dict | None:
+    """The optimizer's slots and step count, its variables named by their places in
+    `model.weights`; None for an optimizer that has not run or trains other tensors."""
+    opt = model.optimizer
+    if not getattr(opt, "state", None) or len(getattr(opt, "param_groups", ())) != 1:
+        return None
+    index = {id(w): i for i, w in enumerate(model.weights)}
+    params = opt.param_groups[0]["params"]
+    if any(id(p) not in index for p in params):
+        return None
+    return {
+        "weights": [index[id(p)] for p in params],
+        "state_dict": opt.state_dict(),
+        "iterations": int(opt.iterations),
+    }
+
+
+def restore_optimizer_state(model, saved: dict) -> None:
+    """Give the fresh optimizer the saved variables (in the saved order) and slots."""
+    opt, weights = model.optimizer, model.weights
+    opt.build([weights[i] for i in saved["weights"]])
+    opt.load_state_dict(saved["state_dict"])
+    opt.iterations = int(saved["iterations"])
+
+
 def compile_config(model) -> dict | None:
-    """compile()'s settings as JSON when they are names (strings) and a Keras optimizer's
-    config, else None (a model compiled with a function, a loss object or a PyTorch optimizer
-    loads uncompiled)."""
+    """compile()'s settings as JSON: names and numbers as they are, Keras loss and metric
+    objects as their class and config, and a Keras optimizer's config; None when something
+    is neither (a function, a PyTorch loss or optimizer): such a model loads uncompiled."""
     compiled = getattr(model, "_compiled", None)
     if compiled is None:
         return None
@@ -118,10 +152,51 @@ def compile_config(model) -> dict | None:
     get_config = getattr(model.optimizer, "get_config", None)
     if get_config is None:
         return None
+    try:
+        settings = {k: _to_json(v) for k, v in settings.items()}
+    except TypeError:
+        return None
     settings["optimizer"] = {"class_name": type(model.optimizer).__name__, "config": get_config()}
     if not all(e is None or isinstance(e, (str, int, float)) for e in _leaves(settings)):
         return None
     return _jsonable(settings)
+
+
+def _to_json(spec):
+    """A loss/metrics spec with Keras objects as {'class_name', 'config'}; TypeError for what
+    cannot be re-made from a config."""
+    from . import losses, metrics
+
+    if spec is None or isinstance(spec, (str, int, float)):
+        return spec
+    if isinstance(spec, dict):
+        return {"dict": {k: _to_json(v) for k, v in spec.items()}}
+    if isinstance(spec, (list, tuple)):
+        return [_to_json(v) for v in spec]
+    for module in (losses, metrics):
+        cls = getattr(module, type(spec).__name__, None)
+        if cls is type(spec) and "get_config" in _own_methods(cls):
+            kind = module.__name__.rsplit(".", 1)[1]
+            return {"kind": kind, "class_name": cls.__name__, "config": spec.get_config()}
+    raise TypeError(f"{type(spec).__name__} cannot be saved by its config")
+
+
+def _own_methods(cls) -> set:
+    """Names defined on `cls` or its bases below the Loss/Metric base."""
+    return {name for klass in cls.__mro__[:-2] for name in vars(klass)}
+
+
+def _from_json(spec):
+    from . import losses, metrics
+
+    if isinstance(spec, list):
+        return [_from_json(v) for v in spec]
+    if isinstance(spec, dict) and "dict" in spec:
+        return {k: _from_json(v) for k, v in spec["dict"].items()}
+    if isinstance(spec, dict) and "class_name" in spec:
+        module = losses if spec.get("kind") == "losses" else metrics
+        return getattr(module, spec["class_name"])(**spec["config"])
+    return spec
 
 
 def _leaves(value) -> list:

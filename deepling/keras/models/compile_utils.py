@@ -39,7 +39,10 @@ class Compiled:
 
     @property
     def metrics(self) -> list:
-        return [m for head in self.heads or [] for m, _ in head[3]]
+        """Every output's metrics, in order (a new list; fixed once the heads are built)."""
+        return list(self._metrics)
+
+    _metrics = ()
 
     def build(self, ys, outputs, names) -> None:
         """Resolve each output's loss, weight and metrics from the real targets and outputs."""
@@ -63,6 +66,7 @@ class Compiled:
                     m.name = f"{name}_{m.name}"
             heads.append((name, loss, float(weight), found))
         self.heads = heads
+        self._metrics = [m for head in heads for m, _ in head[3]]
 
     def loss(self, ys, outputs, sample_weight):
         """The weighted sum of the outputs' losses, and each output's loss (several outputs)."""

@@ -68,16 +68,20 @@ class Model(Trainer, Layer):
     @property
     def metrics(self) -> list:
         """The loss tracker, the compiled metrics (each one, as tf.keras 2 lists them), then
-        metrics kept as attributes of the model and of its layers. fit resets them all at the
-        start of each epoch; a subclass may override this property to list its own."""
-        found = list(Trainer.metrics.fget(self))
-        seen = {id(m) for m in found}
-        for module in self.modules():
-            for value in vars(module).values():
-                if isinstance(value, metrics_module.Metric) and id(value) not in seen:
-                    seen.add(id(value))
-                    found.append(value)
-        return found
+        metrics kept as attributes of the model (`self.mae_tracker = keras.metrics.Mean()`).
+        fit resets them all at the start of each epoch; a subclass may override this property
+        to list its own."""
+        found = Trainer.metrics.fget(self)
+        tracked = self.__dict__.get("_attribute_metrics")
+        return found + [m for m in tracked.values() if m not in found] if tracked else found
+
+    def __setattr__(self, name, value):
+        # Keras tracks the metrics kept as attributes, so `metrics` lists them
+        if isinstance(value, metrics_module.Metric) and name != "_loss_tracker":
+            self.__dict__.setdefault("_attribute_metrics", {})[name] = value
+        elif name in self.__dict__.get("_attribute_metrics", ()):
+            del self.__dict__["_attribute_metrics"][name]
+        super().__setattr__(name, value)
 
     @property
     def compiled_loss(self) -> CompiledLoss:
