@@ -79,6 +79,10 @@ class Trainer(Evaluation):
         total, parts = compiled.loss(ys, outputs, sample_weight)
         for reg, weight in self._step_lists()["terms"]:
             total = total + reg(weight)
+        added = getattr(self, "_call_losses", None)  # Keras's add_loss
+        if added is not None:
+            for loss in added():
+                total = total + loss.sum()
         return total, parts
 
     def _train_step(self, x, ys, sample_weight):

@@ -24,6 +24,7 @@ from . import utils as utils
 from .layers import Input as Input
 from .models import Model as Model
 from .models import Sequential as Sequential
+from .variables import Variable as Variable
 
 
 def version() -> str:

@@ -56,7 +56,29 @@ class Metric:
         self.reset_state()
 
     def reset_state(self) -> None:
-        raise NotImplementedError
+        """Set every variable made by `add_variable` back to zeros (Keras's default)."""
+        for v in self.__dict__.get("_variables", ()):
+            v.assign(np.zeros(v.shape, v.dtype))
+
+    def add_variable(self, shape=(), initializer="zeros", dtype=None, aggregation="sum",
+                     name=None):  # fmt: skip
+        """A non-trainable `keras.Variable` holding part of the metric's state (`reset_state`
+        sets it back to zeros). `aggregation` is a multi-device setting: one device here."""
+        from .variables import Variable
+
+        v = Variable(initializer, shape=tuple(shape), dtype=dtype or self.dtype, trainable=False,
+                     name=name)  # fmt: skip
+        self.__dict__.setdefault("_variables", []).append(v)
+        return v
+
+    def add_weight(self, name=None, shape=(), initializer="zeros", dtype=None,
+                   aggregation="sum"):  # fmt: skip
+        """tf.keras 2's name for `add_variable` (the name first)."""
+        return self.add_variable(shape, initializer, dtype, aggregation, name)
+
+    @property
+    def variables(self) -> list:
+        return list(self.__dict__.get("_variables", ()))
 
     def reset_states(self) -> None:  # the TF 2.x spelling
         self.reset_state()
@@ -67,8 +89,9 @@ class Metric:
     def result(self) -> float:
         raise NotImplementedError
 
-    def __call__(self, y_true, y_pred, sample_weight=None) -> float:
-        self.update_state(y_true, y_pred, sample_weight)
+    def __call__(self, *args, **kwargs):
+        """Update with `args` (as `update_state` takes them), then return the result."""
+        self.update_state(*args, **kwargs)
         return self.result()
 
     def get_config(self) -> dict:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import functools
 import inspect
+import warnings
 
 from .. import tape as _tape
 from ..autograd.custom import link_gradient
@@ -46,8 +47,16 @@ class GradientTape(_tape.GradientTape):
         """Gradient of `target` (summed over its elements) for each of `sources` (one tensor,
         a list, a tuple or a dict: the result has the same structure). A source the target does
         not depend on gives None (with a warning saying why), or zeros with
-        `unconnected_gradients=tf.UnconnectedGradients.ZERO`."""
-        return as_tf(super().gradient(target, sources, output_gradients, unconnected_gradients))
+        `unconnected_gradients=tf.UnconnectedGradients.ZERO`. Several targets (a list or a
+        dict) add up their gradients."""
+        if isinstance(target, dict):
+            target = list(target.values())
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            found = super().gradient(target, sources, output_gradients, unconnected_gradients)
+        for w in caught:  # re-issued so that they point at the caller's line, not this one
+            warnings.warn(w.message, w.category, stacklevel=2)
+        return as_tf(found)
 
     def jacobian(self, target, sources, unconnected_gradients=UnconnectedGradients.NONE,
                  parallel_iterations=None, experimental_use_pfor=True):  # fmt: skip

@@ -14,7 +14,7 @@ from ... import grad_mode
 from ...creation import zeros
 from ...nn.module import Module, Parameter
 from ...tensor import Tensor, mark_changed, to_array
-from .. import constraints, initializers, regularizers
+from .. import constraints, initializers, regularizers, variables
 
 _name_counts: dict = {}
 
@@ -77,6 +77,22 @@ class Layer(Module):
         else:
             self.input_spec_shape = None
 
+    def __setattr__(self, name, value) -> None:
+        # a variable of another face (a tf.Variable) kept as an attribute is a weight, as Keras
+        # tracks it: trained by fit when trainable, listed in weights, saved with them
+        if (
+            isinstance(value, Tensor)
+            and not isinstance(value, Parameter)
+            and value.grad_fn is None
+            and callable(getattr(value, "assign", None))
+        ):
+            self._dicts("parameters")
+            self._forget(name, self._parameters)
+            self._parameters[name] = value
+            self._weight_trainable[name] = bool(getattr(value, "trainable", value.requires_grad))
+            return
+        super().__setattr__(name, value)
+
     # --- building ---
     def build(self, input_shape) -> None:
         """Create the weights for inputs of `input_shape` (batch dim None)."""
@@ -121,11 +137,9 @@ class Layer(Module):
             initializer = "glorot_uniform" if dtype.kind == "f" else "zeros"
         name = name or f"weight_{len(self._weight_trainable)}"
         array = initializers.get(initializer)(tuple(shape), dtype)
-        constraint = constraints.get(constraint)
-        kind = Parameter if constraint is None else ConstrainedWeight
-        weight = kind(array, requires_grad=trainable and self._trainable)
-        if constraint is not None:
-            weight.constraint = constraint
+        path = f"{self.name}/{name}"
+        trains = trainable and self._trainable and np.dtype(dtype).kind == "f"
+        weight = variables.weight(array, name, path, trains, constraints.get(constraint))
         setattr(self, name, weight)
         self._weight_trainable[name] = trainable
         if regularizer is not None:
@@ -134,6 +148,8 @@ class Layer(Module):
 
     # --- calling ---
     def __call__(self, inputs, *args, **kwargs):
+        if _added_losses["on"] and not _added_losses["depth"]:  # only once add_loss was used
+            return _outermost_call(self, inputs, args, kwargs)
         if not isinstance(inputs, Tensor):  # a symbolic Input: record a node of the graph
             from .functional import is_symbolic, symbolic_call
 
@@ -264,8 +280,36 @@ class Layer(Module):
 
     @property
     def losses(self) -> list:
-        """Regularization penalties of this layer's (and sub-layers') current weights."""
-        return [reg(weight) for reg, weight in self._regularization_terms()]
+        """Regularization penalties of this layer's (and sub-layers') current weights, then the
+        losses added by `add_loss` during the last call."""
+        return [reg(weight) for reg, weight in self._regularization_terms()] + self._call_losses()
+
+    def add_loss(self, loss) -> None:
+        """Add a loss computed in `call` (an activity penalty): it joins `losses`, and the
+        loss that fit minimizes, until the next call of the outermost layer.
+
+        Example:
+            >>> import numpy as np
+            >>> from deepling.keras import layers
+            >>> class Penalized(layers.Layer):
+            ...     def call(self, x):
+            ...         self.add_loss(x.abs().sum())
+            ...         return x
+            >>> layer = Penalized()
+            >>> _ = layer(np.array([[1.0, -2.0]], np.float32))
+            >>> [float(v) for v in layer.losses]
+            [3.0]
+        """
+        _added_losses["on"] = True
+        if not isinstance(loss, Tensor):
+            loss = _as_tensor(loss)
+        self.__dict__.setdefault("_added", []).append(loss)
+
+    def _call_losses(self) -> list:
+        """The losses `add_loss` recorded in this layer and its sub-layers."""
+        if not _added_losses["on"]:
+            return []
+        return [t for m in self.modules() for t in m.__dict__.get("_added", ())]
 
     def _regularization_terms(self) -> list:
         """(regularizer, weight) pairs of this layer and its sub-layers."""
@@ -292,6 +336,20 @@ class Layer(Module):
 
 
 _training_context: list = []  # `training` of the calls in progress (Keras's call context)
+_added_losses = {"on": False, "depth": 0}  # add_loss used yet; calls of layers in progress
+
+
+def _outermost_call(layer, inputs, args, kwargs):
+    """A call from outside any layer: forget the losses the last call added, then call."""
+    for m in layer.modules():
+        m.__dict__.pop("_added", None)
+    _added_losses["depth"] = 1
+    try:
+        return layer(inputs, *args, **kwargs)
+    finally:
+        _added_losses["depth"] = 0
+
+
 _TAKES_TRAINING: dict = {}
 
 
@@ -301,13 +359,6 @@ def _takes_training(cls) -> bool:
     if found is None:
         found = _TAKES_TRAINING[cls] = "training" in inspect.signature(cls.call).parameters
     return found
-
-
-class ConstrainedWeight(Parameter):
-    """A weight that carries a constraint (`w -> w'`), which Keras optimizers apply to its
-    array after each update."""
-
-    __slots__ = ("constraint",)
 
 
 def _layer_dtype(dtype) -> np.dtype:
