@@ -208,9 +208,12 @@ class Trainer(Evaluation):
     def _fit_epoch(self, batches, epoch, hooks, progress):
         """One pass: train on each batch; logs hold batch-size-weighted means, as Keras's (or
         what the model's own `train_step` returns)."""
-        metrics = self.metrics  # fixed while fit runs: the dry run resolved the compiled ones
+        metrics = self.metrics
         for m in metrics:
             m.reset_state()
+        if self._compiled is not None and self._compiled.heads is None:
+            metrics = None  # data that yields batches resolves the compiled ones at the first
+        # otherwise the list holds while the epoch runs (the dry run resolved them)
         custom = self._custom_train
         sums, seen, step, logs = {}, 0, -1, {}
         for step, batch in enumerate(batches):
