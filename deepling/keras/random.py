@@ -20,7 +20,7 @@ class SeedGenerator:
         >>> from deepling import keras
         >>> gen = keras.random.SeedGenerator(42)
         >>> a, b = keras.random.normal((2,), seed=gen), keras.random.normal((2,), seed=gen)
-        >>> bool((a != b).all())
+        >>> bool(keras.ops.all(a != b))
         True
     """
 
