@@ -52,6 +52,8 @@ def _is_batch_stream(x) -> bool:
     (arrays, tensors, lists, tuples, dicts, strings): it yields whole batches."""
     if isinstance(x, (np.ndarray, Tensor, list, tuple, dict, str, bytes)):
         return False
+    if hasattr(x, "__array__") or hasattr(x, "__array_interface__"):
+        return False  # array-like data (a pandas DataFrame iterates over its column names)
     return hasattr(x, "__iter__") or hasattr(x, "__next__")
 
 

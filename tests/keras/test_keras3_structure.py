@@ -16,6 +16,11 @@ X = RNG.normal(size=(64, 3)).astype(np.float32)
 Y = (X @ np.array([[1.0], [-2.0], [0.5]], np.float32)).astype(np.float32)
 
 
+@pytest.fixture(autouse=True)
+def seeded():
+    keras.utils.set_random_seed(0)  # the same initial weights every run
+
+
 def functional(cls=keras.Model):
     inputs = keras.Input(shape=(3,))
     return cls(inputs, layers.Dense(1)(inputs))

@@ -10,6 +10,11 @@ from deepling.keras import layers
 X = np.random.default_rng(0).normal(size=(2, 3, 4)).astype(np.float32)
 
 
+@pytest.fixture(autouse=True)
+def seeded():
+    keras.utils.set_random_seed(0)  # the same initial weights every run
+
+
 def test_softmax_layer():
     out = layers.Softmax()(X).numpy()
     e = np.exp(X - X.max(-1, keepdims=True))
