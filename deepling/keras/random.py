@@ -8,8 +8,9 @@ import numpy as np
 
 from .. import _backend
 from ..tensor import Tensor
-from .ops import _dtype, _t
-from .ops import dropout as dropout
+from .ops.core import _t
+from .ops.nn import dropout as dropout
+from .ops.numpy import _dtype
 
 
 class SeedGenerator:

@@ -5,8 +5,8 @@ import importlib
 
 import pytest
 
-MODULES = """ops random variables layers.activation_layers layers.reshaping layers.core
-layers.base""".split()
+MODULES = """ops.numpy random variables layers.activation_layers layers.reshaping layers.core
+layers.base layers.added_losses""".split()
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -15,6 +15,7 @@ from ...creation import zeros
 from ...nn.module import Module, Parameter
 from ...tensor import Tensor, mark_changed, to_array
 from .. import constraints, initializers, regularizers, variables
+from .added_losses import AddedLosses, _added_losses, _outermost_call
 
 _name_counts: dict = {}
 
@@ -47,7 +48,7 @@ def snake_case(name: str) -> str:
     return "".join(out)
 
 
-class Layer(Module):
+class Layer(AddedLosses, Module):
     """Base class of Keras layers.
 
     Args:
@@ -284,33 +285,6 @@ class Layer(Module):
         losses added by `add_loss` during the last call."""
         return [reg(weight) for reg, weight in self._regularization_terms()] + self._call_losses()
 
-    def add_loss(self, loss) -> None:
-        """Add a loss computed in `call` (an activity penalty): it joins `losses`, and the
-        loss that fit minimizes, until the next call of the outermost layer.
-
-        Example:
-            >>> import numpy as np
-            >>> from deepling.keras import layers
-            >>> class Penalized(layers.Layer):
-            ...     def call(self, x):
-            ...         self.add_loss(x.abs().sum())
-            ...         return x
-            >>> layer = Penalized()
-            >>> _ = layer(np.array([[1.0, -2.0]], np.float32))
-            >>> [float(v) for v in layer.losses]
-            [3.0]
-        """
-        _added_losses["on"] = True
-        if not isinstance(loss, Tensor):
-            loss = _as_tensor(loss)
-        self.__dict__.setdefault("_added", []).append(loss)
-
-    def _call_losses(self) -> list:
-        """The losses `add_loss` recorded in this layer and its sub-layers."""
-        if not _added_losses["on"]:
-            return []
-        return [t for m in self.modules() for t in m.__dict__.get("_added", ())]
-
     def _regularization_terms(self) -> list:
         """(regularizer, weight) pairs of this layer and its sub-layers."""
         return [
@@ -336,20 +310,6 @@ class Layer(Module):
 
 
 _training_context: list = []  # `training` of the calls in progress (Keras's call context)
-_added_losses = {"on": False, "depth": 0}  # add_loss used yet; calls of layers in progress
-
-
-def _outermost_call(layer, inputs, args, kwargs):
-    """A call from outside any layer: forget the losses the last call added, then call."""
-    for m in layer.modules():
-        m.__dict__.pop("_added", None)
-    _added_losses["depth"] = 1
-    try:
-        return layer(inputs, *args, **kwargs)
-    finally:
-        _added_losses["depth"] = 0
-
-
 _TAKES_TRAINING: dict = {}
 
 
