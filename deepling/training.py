@@ -29,6 +29,8 @@ class Trainer(Evaluation):
 
     _compiled = None  # set by the face's compile()
     _custom_train = False  # whether fit calls the model's own train_step
+    # `_adds_losses` (read in _loss) comes from the face's Layer: True once any layer has
+    # added a loss in its call (Keras's add_loss), then `_call_losses()` lists them
     stop_training = False
 
     def _check_compiled(self, step: str = "train_step"):
@@ -45,8 +47,8 @@ class Trainer(Evaluation):
     @property
     def metrics(self) -> list:
         """The loss tracker and the compiled metrics (the face may add its own)."""
-        compiled = self._compiled.metrics if self._compiled else []
-        return [self._loss_tracker, *compiled] if self._loss_tracker is not None else compiled
+        compiled = self._compiled.metrics if self._compiled else ()
+        return [self._loss_tracker, *compiled] if self._loss_tracker is not None else [*compiled]
 
     @property
     def metrics_names(self) -> list:
@@ -79,9 +81,8 @@ class Trainer(Evaluation):
         total, parts = compiled.loss(ys, outputs, sample_weight)
         for reg, weight in self._step_lists()["terms"]:
             total = total + reg(weight)
-        added = getattr(self, "_call_losses", None)  # Keras's add_loss
-        if added is not None:
-            for loss in added():
+        if self._adds_losses:  # Keras's add_loss was used: the losses the call added
+            for loss in self._call_losses():
                 total = total + loss.sum()
         return total, parts
 
@@ -93,10 +94,9 @@ class Trainer(Evaluation):
         grads = autograd.grad(loss, params, allow_unused=True)
         self.optimizer.apply_gradients(zip(grads, params))
         self._compiled.update_metrics(ys, outputs, sample_weight)
-        value = float(loss._data)
-        if self._loss_tracker is not None:
-            self._loss_tracker.update_state(value, sample_weight=len(ys[0]))
-        return value, ({k: float(v._data) for k, v in parts.items()} if parts else parts)
+        return float(loss._data), (
+            {k: float(v._data) for k, v in parts.items()} if parts else parts
+        )
 
     def _step_lists(self) -> dict:
         """Trainable parameters and regularization terms, listed once per fit (after the build)."""
@@ -208,13 +208,14 @@ class Trainer(Evaluation):
     def _fit_epoch(self, batches, epoch, hooks, progress):
         """One pass: train on each batch; logs hold batch-size-weighted means, as Keras's (or
         what the model's own `train_step` returns)."""
-        metrics = self.metrics
+        custom = self._custom_train
+        metrics, tracker = self.metrics, self._loss_tracker
         for m in metrics:
-            m.reset_state()
+            if m is not tracker or custom:  # the default path sets the tracker in _logs
+                m.reset_state()
         if self._compiled is not None and self._compiled.heads is None:
             metrics = None  # data that yields batches resolves the compiled ones at the first
         # otherwise the list holds while the epoch runs (the dry run resolved them)
-        custom = self._custom_train
         sums, seen, step, logs = {}, 0, -1, {}
         for step, batch in enumerate(batches):
             if hooks:
@@ -222,11 +223,12 @@ class Trainer(Evaluation):
             if custom:
                 logs = flat_logs(self.train_step(as_tensors(batch)))
                 loss = logs.get("loss", 0.0)
+                loss = loss if isinstance(loss, float) else 0.0
             else:
                 ys = self._targets(batch[1])
                 loss, parts = self._train_step(batch[0], ys, batch[2])
                 seen += add_batch(sums, loss, parts, len(ys[0]))
-            if isinstance(loss, float) and not math.isfinite(loss):
+            if not math.isfinite(loss):
                 self._warn_nan(loss, epoch, step)
             if hooks or progress.live:
                 logs = logs if custom else self._logs(sums, seen, metrics)
@@ -249,6 +251,9 @@ class Trainer(Evaluation):
     def _logs(self, sums, seen, metrics=None) -> dict:
         """The loss (and each output's) as batch-size-weighted means, then each metric."""
         logs = {k: v / max(seen, 1) for k, v in sums.items()} if sums else {"loss": 0.0}
+        tracker = self._loss_tracker
+        if tracker is not None:  # the loop keeps the sums; the 'loss' mean mirrors them
+            tracker.total, tracker.count = sums.get("loss", 0.0), seen
         for m in self.metrics if metrics is None else metrics:
             if m is not self._loss_tracker:
                 logs[m.name] = log_value(m.result())

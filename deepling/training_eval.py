@@ -70,10 +70,8 @@ class Evaluation(Steps):
         ys, outputs = self._targets(yb), self._forward(xb)
         loss, parts = self._loss(ys, outputs, swb)
         self._compiled.update_metrics(ys, outputs, swb)
-        value = float(loss._data)
-        if self._loss_tracker is not None:
-            self._loss_tracker.update_state(value, sample_weight=len(ys[0]))
-        return add_batch(sums, value, {k: float(v._data) for k, v in parts.items()}, len(ys[0]))
+        parts = {k: float(v._data) for k, v in parts.items()}
+        return add_batch(sums, float(loss._data), parts, len(ys[0]))
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, *,
                 max_queue_size=10, workers=1, use_multiprocessing=False):  # fmt: skip
@@ -125,7 +123,10 @@ class Evaluation(Steps):
             batch = next(data.batches(data.num_samples, raw=True))
             return result(flat_logs(self.train_step(as_tensors(batch))), return_dict)
         self._dry_run(data)
-        loss, parts = self._train_step(data.x, self._targets(data.y), data.sample_weight)
+        ys = self._targets(data.y)
+        loss, parts = self._train_step(data.x, ys, data.sample_weight)
+        if self._loss_tracker is not None:
+            self._loss_tracker.update_state(loss, sample_weight=len(ys[0]))
         logs = {"loss": loss, **parts}
         logs.update((m.name, log_value(m.result())) for m in self.metrics if m.name != "loss")
         return result(logs, return_dict)

@@ -24,6 +24,8 @@ def _outermost_call(layer, inputs, args, kwargs):
 class AddedLosses:
     """The add_loss part of Layer (a mixin: Layer is this and a Module)."""
 
+    _adds_losses = False  # True once any layer added a loss: the training loop then asks
+
     def add_loss(self, loss) -> None:
         """Add a loss computed in `call` (an activity penalty): it joins `losses`, and the
         loss that fit minimizes, until the next call of the outermost layer.
@@ -41,6 +43,7 @@ class AddedLosses:
             [3.0]
         """
         _added_losses["on"] = True
+        AddedLosses._adds_losses = True  # the training loop now asks for them
         if not isinstance(loss, Tensor):
             loss = Tensor._wrap(np.asarray(loss, np.float32))
         self.__dict__.setdefault("_added", []).append(loss)

@@ -39,8 +39,9 @@ class Compiled:
 
     @property
     def metrics(self) -> list:
-        """Every output's metrics, in order (a new list; fixed once the heads are built)."""
-        return list(self._metrics)
+        """Every output's metrics, in order (fixed once the heads are built; do not change
+        the list)."""
+        return self._metrics
 
     _metrics = ()
 

@@ -71,7 +71,8 @@ class Model(Trainer, Layer):
         metrics kept as attributes of the model (`self.mae_tracker = keras.metrics.Mean()`).
         fit resets them all at the start of each epoch; a subclass may override this property
         to list its own."""
-        found = Trainer.metrics.fget(self)
+        compiled, tracker = self._compiled.metrics if self._compiled else (), self._loss_tracker
+        found = [tracker, *compiled] if tracker is not None else [*compiled]
         tracked = self.__dict__.get("_attribute_metrics")
         return found + [m for m in tracked.values() if m not in found] if tracked else found
 
