@@ -1,66 +1,66 @@
-"""fit / evaluate / predict, written once for any Module.
+"""fit, written once for any Module (evaluate and predict: training_eval.py; the step
+methods a model may override: training_steps.py).
 
 `Trainer` is a mixin: a Keras `Model` is a Module plus this, and `keras.Model(module)` wraps a
 PyTorch-style module the same way. The face's `compile` sets `optimizer` (anything with
-`apply_gradients`) and `_compiled` (the per-output losses and metrics: `loss`,
-`update_metrics`, `check`, `metrics`); the data arrives as one object from training_data.py.
-The loop itself only runs batches: forward, loss, gradients, the optimizer, metrics, callbacks.
+`apply_gradients`), `_compiled` (the per-output losses and metrics: `loss`, `update_metrics`,
+`check`, `metrics`) and `_loss_tracker`; the data arrives as one object from training_data.py.
+The loop itself only runs batches: forward, loss, gradients, the optimizer, metrics, callbacks;
+or, when the model overrides `train_step`, that method on each batch.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
-import time
 import warnings
-
-import numpy as np
 
 from . import autograd, grad_mode
 from .callbacks import CallbackList, History
 from .callbacks.base import callback_list, has_batch_hooks
-from .progress import Progress, one_line
+from .progress import Progress
 from .tensor import Tensor
-from .training_data import (
-    CHECKED,
-    ArrayData,
-    check_arguments,
-    flat,
-    to_arrays,
-    training_data,
-    validation,
-)
+from .training_data import CHECKED, Epochs, check_arguments, flat, training_data, validation
+from .training_eval import Evaluation, add_batch, log_value
+from .training_steps import as_tensors, flat_logs
 
 
-class Trainer:
+class Trainer(Evaluation):
     """Keras's training API for a Module whose forward maps input tensors to output tensors."""
 
     _compiled = None  # set by the face's compile()
     _replicas = None  # set by compile inside a distribution strategy's scope (data parallelism)
+    _custom_train = False  # whether fit calls the model's own train_step
+    # `_adds_losses` (read in _loss) comes from the face's Layer: True once any layer has
+    # added a loss in its call (Keras's add_loss), then `_call_losses()` lists them
     stop_training = False
 
-    def _check_compiled(self):
+    def _check_compiled(self, step: str = "train_step"):
+        """compile() was called, with a loss unless the model computes its own `step`."""
         if self._compiled is None:
             raise RuntimeError(
                 "You must compile your model before training/testing. Use "
                 "`model.compile(optimizer, loss)`."
             )
-        if not self._compiled.has_loss:
+        own_loss = self._overrides(step) or self._overrides("compute_loss")
+        if not self._compiled.has_loss and not own_loss:
             raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
+
+    def _verbosity(self, verbose):
+        """`verbose`, or 0 on every rank but the first when training data-parallel."""
+        return verbose if self._replicas is None or self._replicas.chief else 0
 
     @property
     def metrics(self) -> list:
-        return self._compiled.metrics if self._compiled else []
+        """The loss tracker and the compiled metrics (the face may add its own)."""
+        compiled = self._compiled.metrics if self._compiled else ()
+        return [self._loss_tracker, *compiled] if self._loss_tracker is not None else [*compiled]
 
     @property
     def metrics_names(self) -> list:
         heads = (self._compiled and self._compiled.heads) or []
         parts = [f"{h[0]}_loss" for h in heads] if len(heads) > 1 else []
-        return ["loss", *parts, *(m.name for m in self.metrics)]
-
-    def _verbosity(self, verbose):
-        """`verbose`, or 0 on every rank but the first when training data-parallel."""
-        return verbose if self._replicas is None or self._replicas.chief else 0
+        rest = [m.name for m in self.metrics if m is not self._loss_tracker]
+        return ["loss", *parts, *rest]
 
     def _output_names(self, count):
         names = getattr(self, "output_names", None)
@@ -86,6 +86,9 @@ class Trainer:
         total, parts = compiled.loss(ys, outputs, sample_weight)
         for reg, weight in self._step_lists()["terms"]:
             total = total + reg(weight)
+        if self._adds_losses:  # Keras's add_loss was used: the losses the call added
+            for loss in self._call_losses():
+                total = total + loss.sum()
         return total, parts
 
     def _train_step(self, x, ys, sample_weight):
@@ -142,10 +145,13 @@ class Trainer:
         """Train for `epochs` passes over (x, y) in batches of `batch_size` (default 32).
 
         `x`/`y` are arrays, tensors, (nested) Python lists, lists or dicts of those for several
-        inputs/outputs, or a DataLoader of (x, y) batches. `validation_split` holds out the LAST
-        fraction of the samples, taken before any shuffling, as Keras does: if your data is
-        sorted (by class or time), shuffle it first. Returns a `History` whose `.history` maps
-        'loss', each metric's name and their 'val_' versions to per-epoch lists.
+        inputs/outputs; or `x` is a `tf.data.Dataset`, a DataLoader or any iterable of
+        `(x, y)` or `(x, y, sample_weight)` batches. `steps_per_epoch` takes that many batches
+        an epoch, going on where the last epoch stopped (as Keras 3).
+        `validation_split` holds out the LAST fraction of the samples, taken before any
+        shuffling, as Keras does: if your data is sorted (by class or time), shuffle it first.
+        Returns a `History` whose `.history` maps 'loss', each metric's name and their 'val_'
+        versions to per-epoch lists.
 
         All arguments and data are checked before the first update. An unknown keyword is Keras
         3's TypeError; tf.keras 2's `max_queue_size`, `workers`, `use_multiprocessing` do nothing.
@@ -153,8 +159,11 @@ class Trainer:
         self._check_compiled()
         check_arguments(**{k: v for k, v in locals().items() if k in CHECKED})
         data = training_data(x, y, sample_weight, class_weight)
+        data.check_steps(steps_per_epoch, "steps_per_epoch")
         data, val = self._fit_data(data, validation_data, validation_split)
         batch_size = batch_size or 32
+        self._custom_train = custom = self._overrides("train_step")
+        epochs_of = Epochs(data, batch_size, shuffle, steps_per_epoch, custom)
         steps = steps_per_epoch or data.steps(batch_size)
         verbose = self._verbosity(verbose)
         history, cbs, progress, hooks = self._fit_callbacks(callbacks, epochs, steps, verbose)
@@ -167,8 +176,7 @@ class Trainer:
             for epoch in range(initial_epoch, epochs):
                 cbs.on_epoch_begin(epoch)
                 progress.epoch_begin(epoch)
-                batches = itertools.islice(data.batches(batch_size, shuffle), steps_per_epoch)
-                logs, done = self._fit_epoch(batches, epoch, hooks, progress)
+                logs, done = self._fit_epoch(epochs_of.next_epoch(), epoch, hooks, progress)
                 if val is not None and _due(epoch, validation_freq):
                     val_logs, _ = self._evaluate(
                         val, validation_batch_size or batch_size, validation_steps, cbs
@@ -187,12 +195,15 @@ class Trainer:
         return history
 
     def _fit_data(self, data, validation_data, validation_split):
-        """The training and validation data, each checked by a dry run before any update."""
+        """The training and validation data, each checked by a dry run before any update
+        (unless the model's own steps decide what a batch is)."""
         val = None if validation_data is None else validation(validation_data)
         if validation_split and val is None:
             data, val = data.split(validation_split)
-        for part in (data, val) if val is not None else (data,):
-            self._dry_run(part)
+        if not self._overrides("train_step"):
+            self._dry_run(data)
+        if val is not None and not self._overrides("test_step"):
+            self._dry_run(val)
         return data, val
 
     def _fit_callbacks(self, callbacks, epochs, steps, verbose):
@@ -204,157 +215,59 @@ class Trainer:
         return history, cbs, Progress(verbose, epochs, steps), hooks if hooks.callbacks else None
 
     def _fit_epoch(self, batches, epoch, hooks, progress):
-        """One pass: train on each batch; logs hold batch-size-weighted means, as Keras's."""
-        for m in self.metrics:
-            m.reset_state()
-        sums, seen, step = {}, 0, -1
-        for step, (xb, yb, swb) in enumerate(batches):
+        """One pass: train on each batch; logs hold batch-size-weighted means, as Keras's (or
+        what the model's own `train_step` returns)."""
+        custom = self._custom_train
+        metrics, tracker = self.metrics, self._loss_tracker
+        for m in metrics:
+            if m is not tracker or custom:  # the default path sets the tracker in _logs
+                m.reset_state()
+        if self._compiled is not None and self._compiled.heads is None:
+            metrics = None  # data that yields batches resolves the compiled ones at the first
+        # otherwise the list holds while the epoch runs (the dry run resolved them)
+        sums, seen, step, logs = {}, 0, -1, {}
+        for step, batch in enumerate(batches):
             if hooks:
                 hooks.on_train_batch_begin(step)
-            ys = self._targets(yb)
-            loss, parts = self._train_step(xb, ys, swb)
-            seen += _add(sums, loss, parts, len(ys[0]))
-            if not math.isfinite(loss) and not self._nan_warned:  # warn once per fit
-                self._nan_warned = True
-                warnings.warn(
-                    f"fit: the loss became {loss} at epoch {epoch + 1}, batch {step}; "
-                    "add callbacks=[TerminateOnNaN()] to stop there",
-                    stacklevel=3,
-                )
-            if hooks or progress.bar:
-                logs = self._logs(sums, seen)
+            if custom:
+                logs = flat_logs(self.train_step(as_tensors(batch)))
+                loss = logs.get("loss", 0.0)
+                loss = loss if isinstance(loss, float) else 0.0
+            else:
+                ys = self._targets(batch[1])
+                loss, parts = self._train_step(batch[0], ys, batch[2])
+                seen += add_batch(sums, loss, parts, len(ys[0]))
+            if not math.isfinite(loss):
+                self._warn_nan(loss, epoch, step)
+            if hooks or progress.live:
+                logs = logs if custom else self._logs(sums, seen, metrics)
                 if hooks:
                     hooks.on_train_batch_end(step, logs)
                 progress.batch_end(step, logs)
             if self.stop_training:
                 break
-        return self._logs(sums, seen), step + 1
+        return (dict(logs) if custom else self._logs(sums, seen, metrics)), step + 1
 
-    def _logs(self, sums, seen) -> dict:
+    def _warn_nan(self, loss, epoch, step) -> None:
+        if not self._nan_warned:  # once per fit
+            self._nan_warned = True
+            warnings.warn(
+                f"fit: the loss became {loss} at epoch {epoch + 1}, batch {step}; "
+                "add callbacks=[TerminateOnNaN()] to stop there",
+                stacklevel=4,
+            )
+
+    def _logs(self, sums, seen, metrics=None) -> dict:
+        """The loss (and each output's) as batch-size-weighted means, then each metric."""
         logs = {k: v / max(seen, 1) for k, v in sums.items()} if sums else {"loss": 0.0}
-        for m in self.metrics:
-            logs[m.name] = _scalar(m.result())
+        tracker = self._loss_tracker
+        if tracker is not None:  # the loop keeps the sums; the 'loss' mean mirrors them
+            tracker.total, tracker.count = sums.get("loss", 0.0), seen
+        for m in self.metrics if metrics is None else metrics:
+            if m is not self._loss_tracker:
+                logs[m.name] = log_value(m.result())
         return logs
-
-    # --- evaluate / predict ---
-    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
-                 steps=None, callbacks=None, return_dict=False, *, max_queue_size=10, workers=1,
-                 use_multiprocessing=False, **kwargs):  # fmt: skip
-        """Loss and metrics on (x, y): `[loss, *metrics]`, the loss alone when there are no
-        metrics, or a dict with `return_dict=True`. An unknown keyword is Keras 3's ValueError
-        ("Arguments not recognized"); Keras 2's loader switches do nothing, as in `fit`."""
-        self._check_compiled()
-        if kwargs:
-            raise ValueError(f"Arguments not recognized: {kwargs}")
-        check_arguments(batch_size=batch_size, steps=steps)
-        start = time.perf_counter()
-        data = training_data(x, y, sample_weight)
-        self._dry_run(data)
-        cbs = CallbackList.wrap(callbacks, self)
-        logs, done = self._evaluate(data, batch_size or 32, steps, cbs)
-        if self._verbosity(verbose) not in (0, "0"):
-            print(one_line(done, time.perf_counter() - start, logs))
-        return _result(logs, return_dict)
-
-    def _evaluate(self, data, batch_size, steps, cbs):
-        """Loss and metrics over the batches of `data`, without recording or updating; and the
-        number of batches."""
-        was_training = self.training
-        self.eval()
-        for m in self.metrics:
-            m.reset_state()
-        sums, seen, step = {}, 0, -1
-        cbs.on_test_begin()
-        with grad_mode.no_grad():
-            for step, (xb, yb, swb) in enumerate(itertools.islice(data.batches(batch_size), steps)):
-                cbs.on_test_batch_begin(step)
-                ys, outputs = self._targets(yb), self._forward(xb)
-                loss, parts = self._loss(ys, outputs, swb)
-                self._compiled.update_metrics(ys, outputs, swb)
-                parts = {k: float(v._data) for k, v in parts.items()}
-                seen += _add(sums, float(loss._data), parts, len(ys[0]))
-                cbs.on_test_batch_end(step, {"loss": float(loss._data)})
-        self.train(was_training)
-        logs = self._logs(sums, seen)
-        cbs.on_test_end(logs)
-        return logs, step + 1
-
-    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, *,
-                max_queue_size=10, workers=1, use_multiprocessing=False):  # fmt: skip
-        """Outputs for `x` as NumPy arrays (a list of arrays for several outputs). An unknown
-        keyword is Keras 3's TypeError; Keras 2's loader switches do nothing, as in `fit`."""
-        check_arguments(batch_size=batch_size, steps=steps)
-        start = time.perf_counter()
-        data = training_data(x, targets=False)
-        was_training = self.training
-        self.eval()
-        outs, cbs, step = [], CallbackList.wrap(callbacks, self), -1
-        cbs.on_predict_begin()
-        with grad_mode.no_grad():
-            for step, (xb, _, _) in enumerate(
-                itertools.islice(data.batches(batch_size or 32), steps)
-            ):
-                cbs.on_predict_batch_begin(step)
-                outs.append([o.numpy() for o in self._forward(xb)])
-                cbs.on_predict_batch_end(step, {"outputs": outs[-1]})
-        self.train(was_training)
-        cbs.on_predict_end()
-        if self._verbosity(verbose) not in (0, "0"):
-            print(one_line(step + 1, time.perf_counter() - start, {}))
-        if not outs:
-            return np.zeros((0,), np.float32)
-        joined = [np.concatenate(parts) for parts in zip(*outs)]
-        return joined if len(joined) > 1 else joined[0]
-
-    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, reset_metrics=True,
-                       return_dict=False):  # fmt: skip
-        """One gradient step on one batch; returns the loss (and metrics) of that batch."""
-        self._check_compiled()
-        data = ArrayData(x, y, sample_weight, class_weight)
-        self._dry_run(data)
-        self.train()
-        if reset_metrics:
-            for m in self.metrics:
-                m.reset_state()
-        loss, parts = self._train_step(data.x, self._targets(data.y), data.sample_weight)
-        logs = {"loss": loss, **parts, **{m.name: _scalar(m.result()) for m in self.metrics}}
-        return _result(logs, return_dict)
-
-    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
-        x = to_arrays(x, "x")
-        return self.evaluate(
-            x,
-            y,
-            batch_size=len(flat(x)[0]),
-            verbose=0,
-            sample_weight=sample_weight,
-            return_dict=return_dict,
-        )
-
-    def predict_on_batch(self, x):
-        x = to_arrays(x, "x")
-        return self.predict(x, batch_size=len(flat(x)[0]), verbose=0)
-
-
-# --- small helpers of the loop ---
-def _add(sums: dict, loss: float, parts: dict, count: int) -> int:
-    """Add a batch's loss and per-output losses, weighted by its size; return the size."""
-    sums["loss"] = sums.get("loss", 0.0) + loss * count
-    for k, v in parts.items():
-        sums[k] = sums.get(k, 0.0) + v * count
-    return count
 
 
 def _due(epoch: int, freq) -> bool:
     return (epoch + 1) % freq == 0 if isinstance(freq, int) else (epoch + 1) in freq
-
-
-def _scalar(value):
-    return float(value) if np.ndim(value) == 0 else value
-
-
-def _result(logs: dict, return_dict: bool):
-    if return_dict:
-        return logs
-    values = list(logs.values())
-    return values[0] if len(values) == 1 else values

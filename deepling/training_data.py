@@ -3,15 +3,18 @@
 `training_data(x, y, sample_weight, class_weight)` turns what tutorials pass into either
 - `ArrayData`: NumPy arrays, tensors, (nested) Python lists, or lists/dicts of those for several
   inputs/outputs, batched by slicing an index array (one fancy index per batch); or
-- `BatchStream`: a DataLoader or any iterable of `(x, y[, sample_weight])` batches.
-The loop asks it once per epoch for `batches(batch_size, shuffle)`; `split` holds out
-validation data, `probe` gives one sample for the dry run that checks targets before training.
+- `BatchStream`: a `tf.data.Dataset`, a DataLoader or any iterable of `(x, y[, sample_weight])`
+  batches (a generator, a list of batches is not: a list is data).
+The loop asks `Epochs` for each epoch's batches, which asks the data for `batches(batch_size,
+shuffle)`; `split` holds out validation data, `probe` gives one sample for the dry run that
+checks targets before training.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
+import warnings
 
 import numpy as np
 
@@ -27,15 +30,16 @@ def training_data(x, y=None, sample_weight=None, class_weight=None, *, targets=T
     if _is_batch_stream(x):
         if y is not None:
             raise ValueError(
-                "`y` is not supported with a DataLoader (or any `x` that yields batches): its "
-                "batches carry the targets"
+                "`y` argument is not supported when using a dataset, a DataLoader or any `x` "
+                "that yields batches: its batches carry the targets"
             )
         return BatchStream(x, class_weight)
     return ArrayData(x, y, sample_weight, class_weight, targets=targets)
 
 
 def validation(validation_data):
-    """`validation_data`: (x_val, y_val), (x_val, y_val, sample_weight) or a DataLoader."""
+    """`validation_data`: (x_val, y_val), (x_val, y_val, sample_weight), or a dataset /
+    DataLoader / iterable of batches."""
     if isinstance(validation_data, (list, tuple)) and len(validation_data) in (2, 3):
         return training_data(*validation_data)
     if isinstance(validation_data, (list, tuple)):
@@ -44,8 +48,13 @@ def validation(validation_data):
 
 
 def _is_batch_stream(x) -> bool:
-    """A DataLoader (or anything iterable that is not data itself): it yields whole batches."""
-    return hasattr(x, "__iter__") and hasattr(x, "dataset") and hasattr(x, "batch_size")
+    """A dataset, a DataLoader, a generator or any other iterable that is not data itself
+    (arrays, tensors, lists, tuples, dicts, strings): it yields whole batches."""
+    if isinstance(x, (np.ndarray, Tensor, list, tuple, dict, str, bytes)):
+        return False
+    if hasattr(x, "__array__") or hasattr(x, "__array_interface__"):
+        return False  # array-like data (a pandas DataFrame iterates over its column names)
+    return hasattr(x, "__iter__") or hasattr(x, "__next__")
 
 
 class ArrayData:
@@ -72,9 +81,13 @@ class ArrayData:
     def steps(self, batch_size: int) -> int:
         return -(-self.num_samples // batch_size)
 
-    def batches(self, batch_size: int, shuffle: bool = False):
+    def check_steps(self, steps, name) -> None:
+        """Any number of steps works with arrays."""
+
+    def batches(self, batch_size: int, shuffle: bool = False, raw: bool = False):
         """(x, y, sample_weight) per batch; shuffled rows when asked (a single batch is not:
-        its loss and gradient do not depend on the row order)."""
+        its loss and gradient do not depend on the row order). `raw`: the batch as Keras hands
+        it to a model's own step: `(x, y)`, `(x, y, sample_weight)`, or `x` alone."""
         n = self.num_samples
         if shuffle and n > batch_size:
             order = _backend.rng().permutation(n)
@@ -82,7 +95,8 @@ class ArrayData:
         else:
             index = [slice(i, min(i + batch_size, n)) for i in range(0, n, batch_size)]
         for i in index:
-            yield take(self.x, i), take(self.y, i), take(self.sample_weight, i)
+            batch = take(self.x, i), take(self.y, i), take(self.sample_weight, i)
+            yield _packed(batch) if raw else batch
 
     def split(self, fraction: float):
         """Keras's `validation_split`: the LAST `fraction` of the samples, taken before any
@@ -111,25 +125,53 @@ class ArrayData:
         return take(self.x, slice(0, 1)), self.y
 
 
+def _packed(batch):
+    """(x, y, sw) as Keras packs a batch: without the parts that are None."""
+    x, y, sw = batch
+    if y is None:
+        return x
+    return (x, y) if sw is None else (x, y, sw)
+
+
 class BatchStream:
-    """Batches that arrive whole from an iterable (a DataLoader): converted one at a time."""
+    """Batches that arrive whole from an iterable (a tf.data.Dataset, a DataLoader, a
+    generator): converted one at a time. A dataset is read anew each epoch; a generator or
+    iterator only once (it ends when it does)."""
 
     def __init__(self, batches, class_weight=None):
         self.source, self.class_weight = batches, class_weight
+        count = getattr(batches, "cardinality", None)
+        self.infinite = callable(count) and int(count()) == -1  # a repeated tf.data.Dataset
 
     def steps(self, batch_size: int) -> int | None:
+        if self.infinite:
+            return None
         try:
             return len(self.source)
-        except TypeError:  # a generator: the epoch ends when it does
+        except TypeError:  # a generator, or a dataset after filter(): the epoch ends when it does
             return None
 
-    def batches(self, batch_size=None, shuffle=False):
+    def check_steps(self, steps, name) -> None:
+        """An endless dataset needs a number of steps (Keras's error)."""
+        if self.infinite and steps is None:
+            raise ValueError(
+                "When providing an infinite dataset, you must specify the number of steps to "
+                f"run (`{name}`) (if you did not intend to create an infinite dataset, make sure "
+                "to not call `repeat()` on the dataset)."
+            )
+
+    def batches(self, batch_size=None, shuffle=False, raw=False):
+        """(x, y, sample_weight) per batch as arrays; with `raw`, each batch as it came (a
+        model's own step unpacks it)."""
         for batch in self.source:
+            if raw:
+                yield batch
+                continue
             if not isinstance(batch, (list, tuple)) or len(batch) == 1:  # inputs only (predict)
                 yield to_arrays(batch[0] if isinstance(batch, (list, tuple)) else batch), None, None
                 continue
             xb, yb = to_arrays(batch[0], "x"), to_arrays(batch[1], "y")
-            sw = to_arrays(batch[2])[:, 0] if len(batch) > 2 else None
+            sw = None if len(batch) < 3 or batch[2] is None else to_arrays(batch[2])[:, 0]
             if self.class_weight:
                 weights = class_weights_to_samples(yb, self.class_weight)
                 sw = weights if sw is None else sw * weights
@@ -137,12 +179,58 @@ class BatchStream:
 
     def split(self, fraction):
         raise ValueError(
-            "`validation_split` is not supported with a DataLoader (or any `x` that yields "
-            "batches); pass `validation_data` instead"
+            "`validation_split` is only supported for Tensors or NumPy arrays, not for a "
+            "dataset, a DataLoader or any `x` that yields batches; pass `validation_data` instead"
         )
 
     def probe(self):
         return None  # batches arrive one by one: there is nothing to check ahead
+
+
+class Epochs:
+    """The batches of each epoch. Without `steps`, a new pass over the data per epoch; with
+    `steps` (steps_per_epoch), that many batches from one pass that goes on across epochs and
+    starts again once it is used up, as Keras 3 does (so 10 batches at steps_per_epoch=3 give
+    epochs of 3, 3, 3 and 1, with a warning that the input ran out)."""
+
+    def __init__(self, data, batch_size, shuffle, steps, raw, once=False):
+        self.data, self.batch_size, self.shuffle, self.steps = data, batch_size, shuffle, steps
+        self.raw, self.once = raw, once
+        self.total = data.steps(batch_size)
+        self._pass, self._seen = None, 0
+
+    def next_epoch(self):
+        """An iterator of this epoch's batches."""
+        if self.steps is None:
+            return self.data.batches(self.batch_size, self.shuffle, raw=self.raw)
+        return self._continued()
+
+    def _continued(self):
+        for _ in range(self.steps):
+            if self._pass is None:
+                batches = self.data.batches(self.batch_size, self.shuffle, raw=self.raw)
+                self._pass, self._seen = iter(batches), 0
+            batch = (
+                next(self._pass, None) if self.total is None or self._seen < self.total else None
+            )
+            if batch is None:
+                self._pass = None
+                if not self.once:
+                    _ran_out()
+                return
+            self._seen += 1
+            yield batch
+        if self.total is not None and self._seen >= self.total:
+            self._pass = None
+
+
+def _ran_out() -> None:
+    warnings.warn(
+        "Your input ran out of data; interrupting training. Make sure that your dataset or "
+        "generator can generate at least `steps_per_epoch * epochs` batches. You may need to "
+        "use the `.repeat()` function when building your dataset.",
+        stacklevel=4,
+    )
 
 
 # --- arrays from what users pass ---

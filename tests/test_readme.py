@@ -33,4 +33,4 @@ def test_keras_program_trains_evaluates_and_summarizes():
     out = run(BLOCKS[2])
     mse, mae = (float(v) for v in re.search(r"\[([\d.]+), ([\d.]+)\]", out).groups())
     assert mae < 3.6 and mse < 30
-    assert "Total params: 3,009" in out and "dense_1 (Dense)" in out
+    assert "Trainable params: 3,009 (11.75 KB)" in out and "dense_1 (Dense)" in out

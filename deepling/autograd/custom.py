@@ -170,3 +170,26 @@ def once_differentiable(backward):
 
     wrapper.__name__, wrapper.__doc__ = backward.__name__, backward.__doc__
     return wrapper
+
+
+class _Closure:
+    """What `_Node` asks of a custom Function class, for a backward given as a closure."""
+
+    def __init__(self, name, backward):
+        self.__name__, self._backward = name, backward
+
+    def backward(self, ctx, grad_output):
+        return self._backward(grad_output)
+
+
+def link_gradient(name: str, backward, args, output) -> Tensor:
+    """Make `output` (computed by the caller) one node of the graph over the tensors among
+    `args`, whose gradient is `backward(grad_output)`: a tuple with one gradient per arg.
+
+    The closure form of a custom Function (tf.custom_gradient is a row over it). `output` is
+    returned unlinked when grad mode is off or no arg needs a gradient.
+    """
+    needs = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+    if not (_grad_state.enabled and True in needs):
+        return output
+    return _link(_Closure(name, backward), FunctionCtx(needs), args, output)

@@ -43,13 +43,42 @@ class Metric:
 
     _direction = None
 
+    def __init_subclass__(cls, **kwargs):
+        # Keras's results are tensors (`.numpy()`, `float()` work): the metrics written here
+        # compute a number, and this shows it as a float32 tensor
+        super().__init_subclass__(**kwargs)
+        if cls.__module__.startswith("deepling.keras.") and "result" in cls.__dict__:
+            cls.result = _as_result(cls.__dict__["result"])
+
     def __init__(self, name: str | None = None, dtype=None):
         self.name = name or _snake(type(self).__name__)
         self.dtype = dtype or "float32"
         self.reset_state()
 
     def reset_state(self) -> None:
-        raise NotImplementedError
+        """Set every variable made by `add_variable` back to zeros (Keras's default)."""
+        for v in self.__dict__.get("_variables", ()):
+            v.assign(np.zeros(v.shape, v.dtype))
+
+    def add_variable(self, shape=(), initializer="zeros", dtype=None, aggregation="sum",
+                     name=None):  # fmt: skip
+        """A non-trainable `keras.Variable` holding part of the metric's state (`reset_state`
+        sets it back to zeros). `aggregation` is a multi-device setting: one device here."""
+        from .variables import Variable
+
+        v = Variable(initializer, shape=tuple(shape), dtype=dtype or self.dtype, trainable=False,
+                     name=name)  # fmt: skip
+        self.__dict__.setdefault("_variables", []).append(v)
+        return v
+
+    def add_weight(self, name=None, shape=(), initializer="zeros", dtype=None,
+                   aggregation="sum"):  # fmt: skip
+        """tf.keras 2's name for `add_variable` (the name first)."""
+        return self.add_variable(shape, initializer, dtype, aggregation, name)
+
+    @property
+    def variables(self) -> list:
+        return list(self.__dict__.get("_variables", ()))
 
     def reset_states(self) -> None:  # the TF 2.x spelling
         self.reset_state()
@@ -60,8 +89,9 @@ class Metric:
     def result(self) -> float:
         raise NotImplementedError
 
-    def __call__(self, y_true, y_pred, sample_weight=None) -> float:
-        self.update_state(y_true, y_pred, sample_weight)
+    def __call__(self, *args, **kwargs):
+        """Update with `args` (as `update_state` takes them), then return the result."""
+        self.update_state(*args, **kwargs)
         return self.result()
 
     def get_config(self) -> dict:
@@ -69,6 +99,17 @@ class Metric:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}>"
+
+
+def _as_result(result):
+    def as_tensor(self):
+        value = result(self)
+        if isinstance(value, Tensor):
+            return value
+        return Tensor._wrap(np.asarray(value, np.float32))
+
+    as_tensor.__name__, as_tensor.__doc__ = result.__name__, result.__doc__
+    return as_tensor
 
 
 def _snake(name: str) -> str:
@@ -82,6 +123,11 @@ class Mean(Metric):
         self.total, self.count = 0.0, 0.0
 
     def update_state(self, values, sample_weight=None) -> None:
+        if type(values) is float and (sample_weight is None or type(sample_weight) is int):
+            weight = 1 if sample_weight is None else sample_weight  # the loss tracker, per batch
+            self.total += values * weight
+            self.count += weight
+            return
         values = _array(values)
         if sample_weight is None:
             self.total += float(values.sum(dtype=np.float64))
@@ -110,6 +156,9 @@ class MeanMetricWrapper(Mean):
         self.fn, self.kwargs = fn, kwargs
         default = getattr(fn, "name", None) or getattr(fn, "__name__", None)
         super().__init__(name or default or _snake(type(fn).__name__), dtype)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), **self.kwargs}
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         if self.fn in _NUMPY_FNS:
@@ -260,113 +309,10 @@ class RootMeanSquaredError(Mean):
             super().update_state(squared_error(_tensor(y_pred), _tensor(y_true)), sample_weight)
 
     def result(self) -> float:
-        return float(np.sqrt(super().result()))
+        return float(np.sqrt(self.total / self.count if self.count else 0.0))
 
 
 # --- confusion-matrix metrics ---
-class _Confusion(Metric):
-    """Counts true/false positives/negatives of `y_pred > threshold` for each threshold."""
-
-    _direction = "up"
-
-    def __init__(self, thresholds, name=None, dtype=None):
-        self.thresholds = np.asarray(thresholds, dtype=np.float64).reshape(-1)
-        super().__init__(name, dtype)
-
-    def reset_state(self) -> None:
-        n = len(self.thresholds)
-        self.tp, self.fp, self.tn, self.fn = (np.zeros(n) for _ in range(4))
-
-    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
-        y_true, y_pred = _same_rank(_array(y_true), _array(y_pred))
-        truth = np.broadcast_to(y_true, y_pred.shape).reshape(-1).astype(bool)
-        pred = y_pred.reshape(-1)
-        weight = np.ones_like(pred, dtype=np.float64)
-        if sample_weight is not None:
-            w = _array(sample_weight).astype(np.float64)
-            weight = np.broadcast_to(
-                w.reshape(w.shape + (1,) * (y_pred.ndim - w.ndim)), y_pred.shape
-            ).reshape(-1)
-        above = pred[None, :] > self.thresholds[:, None]
-        self.tp += (above & truth) @ weight
-        self.fp += (above & ~truth) @ weight
-        self.fn += (~above & truth) @ weight
-        self.tn += (~above & ~truth) @ weight
-
-
-def _ratio(a, b):
-    return np.divide(a, b, out=np.zeros_like(a), where=b > 0)
-
-
-@METRICS.register("precision")
-class Precision(_Confusion):
-    """tp / (tp + fp) at `thresholds` (default 0.5)."""
-
-    def __init__(self, thresholds=0.5, name=None, dtype=None):
-        super().__init__(thresholds, name, dtype)
-
-    def result(self):
-        r = _ratio(self.tp, self.tp + self.fp)
-        return float(r[0]) if r.size == 1 else r
-
-
-@METRICS.register("recall")
-class Recall(_Confusion):
-    """tp / (tp + fn) at `thresholds` (default 0.5)."""
-
-    def __init__(self, thresholds=0.5, name=None, dtype=None):
-        super().__init__(thresholds, name, dtype)
-
-    def result(self):
-        r = _ratio(self.tp, self.tp + self.fn)
-        return float(r[0]) if r.size == 1 else r
-
-
-@METRICS.register("auc")
-class AUC(_Confusion):
-    """Area under the ROC (or PR) curve from counts at `num_thresholds` evenly spaced thresholds,
-    with Keras's trapezoidal ('interpolation') Riemann sum."""
-
-    def __init__(self, num_thresholds: int = 200, curve: str = "ROC",
-                 summation_method: str = "interpolation", name=None, dtype=None):  # fmt: skip
-        if curve not in ("ROC", "PR"):
-            raise ValueError(f'Invalid curve: "{curve}". Valid options are: "ROC", "PR"')
-        self.curve, self.summation_method = curve, summation_method
-        inner = [(i + 1) / (num_thresholds - 1) for i in range(num_thresholds - 2)]
-        super().__init__([-_EPSILON, *inner, 1 + _EPSILON], name or "auc", dtype)
-
-    def result(self) -> float:
-        if self.curve == "PR" and self.summation_method == "interpolation":
-            return self._interpolated_pr_auc()
-        recall = _ratio(self.tp, self.tp + self.fn)
-        if self.curve == "ROC":
-            x, y = _ratio(self.fp, self.fp + self.tn), recall
-        else:
-            x, y = recall, _ratio(self.tp, self.tp + self.fp)
-        heights = {
-            "interpolation": (y[:-1] + y[1:]) / 2,
-            "minoring": np.minimum(y[:-1], y[1:]),
-            "majoring": np.maximum(y[:-1], y[1:]),
-        }[self.summation_method]
-        return float(np.sum((x[:-1] - x[1:]) * heights))
-
-    def _interpolated_pr_auc(self) -> float:
-        """Davis & Goadrich's interpolation between PR points, as Keras computes it."""
-        tp, p = self.tp, self.tp + self.fp
-        dtp, dp = tp[:-1] - tp[1:], p[:-1] - p[1:]
-        slope = _ratio(dtp, np.maximum(dp, 0))
-        intercept = tp[1:] - slope * p[1:]
-        both = (p[:-1] > 0) & (p[1:] > 0)
-        p_ratio = np.where(both, _ratio(p[:-1], np.maximum(p[1:], 0)), 1.0)
-        return float(
-            np.sum(
-                _ratio(
-                    slope * (dtp + intercept * np.log(p_ratio)), np.maximum(tp[1:] + self.fn[1:], 0)
-                )
-            )
-        )
-
-
 def get(identifier, y_true=None, y_pred=None) -> Metric:
     """A Metric from a name, a class, an instance or a function.
 
@@ -388,3 +334,9 @@ def get(identifier, y_true=None, y_pred=None) -> Metric:
             return SparseCategoricalAccuracy(name=identifier)
         return CategoricalAccuracy(name=identifier)
     return METRICS.lookup(identifier)(name=identifier)
+
+
+# Precision, Recall and AUC live by kind in confusion_metrics.py, which registers them here
+from .confusion_metrics import AUC as AUC  # noqa: E402
+from .confusion_metrics import Precision as Precision  # noqa: E402
+from .confusion_metrics import Recall as Recall  # noqa: E402

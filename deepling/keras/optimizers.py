@@ -159,6 +159,35 @@ class Optimizer(optim.Optimizer):
                 v._data[...] = constraint(v._data)  # the update already marked v changed
         return self.iterations
 
+    def apply(self, grads, trainable_variables=None) -> int:
+        """Keras 3's update: `apply(grads, trainable_variables)`, one gradient per variable
+        (without variables: those the optimizer was built with, in order)."""
+        grads = list(grads)
+        if trainable_variables is None:
+            if not self.built:
+                raise ValueError(
+                    "When passing `grads` without `variables`, the optimizer must already be "
+                    "built on a list of variables. Call `optimizer.build(trainable_variables)` "
+                    "first."
+                )
+            trainable_variables = self.param_groups[0]["params"]
+        variables = list(trainable_variables)
+        if len(grads) != len(variables):
+            raise ValueError(
+                f"apply: got {len(grads)} gradients for {len(variables)} variables; give one "
+                "gradient per variable"
+            )
+        return self.apply_gradients(zip(grads, variables))
+
+    def build(self, var_list) -> None:
+        """Take the variables to train, in order, before the first update (Keras 3)."""
+        for v in var_list:
+            self._adopt(v)
+
+    @property
+    def built(self) -> bool:
+        return bool(self.param_groups[0]["params"])
+
     def _clip(self, grads: list) -> list:
         """Keras's order: clipnorm per gradient, or global_clipnorm over all; then clipvalue.
         The math is `deepling.optim.clip`'s, in TF's forms (norms in the gradients' dtype,

@@ -11,8 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _backend
-from ..tensor import Tensor
-from .variables import _shape
+from ..tensor import Tensor as _CoreTensor
+from .tensor import Tensor
+from .variables import _shape, convert_to_tensor
 
 _DEFAULT_GLOBAL_SEED = 87654321  # TF's, when only an op seed is given
 _streams: dict = {}  # (global seed, op seed, op, dtype) -> its generator
@@ -42,7 +43,7 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=_backend.float32, seed=None, name=
     Example:
         >>> import deepling.tf as tf
         >>> tf.random.normal([2, 3]).shape
-        deepling.Size([2, 3])
+        TensorShape([2, 3])
     """
     dtype = _backend.to_dtype(dtype)
     array = _rng(seed, "normal", dtype).normal(_value(mean), _value(stddev), _shape(shape))
@@ -63,5 +64,38 @@ def uniform(shape, minval=0, maxval=None, dtype=_backend.float32, seed=None, nam
     return Tensor._wrap(array.astype(dtype))
 
 
+def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=_backend.float32, seed=None, name=None):
+    """Normal draws with `mean` and `stddev`, redrawn until within two stddevs of the mean."""
+    dtype = _backend.to_dtype(dtype)
+    rng, shape = _rng(seed, "truncated_normal", dtype), _shape(shape)
+    z = rng.standard_normal(shape)
+    bad = np.abs(z) > 2
+    while bad.any():  # about 5% redrawn per round: a few rounds at most
+        z[bad] = rng.standard_normal(int(bad.sum()))
+        bad = np.abs(z) > 2
+    return Tensor._wrap((z * _value(stddev) + _value(mean)).astype(dtype))
+
+
+def shuffle(value, seed=None, name=None) -> Tensor:
+    """`value` with its first dimension randomly permuted."""
+    x = value if isinstance(value, _CoreTensor) else convert_to_tensor(value)
+    if x.ndim == 0:
+        raise ValueError("tf.random.shuffle needs a tensor of rank >= 1")
+    order = _rng(seed, "shuffle", x.dtype).permutation(x.shape[0])
+    return Tensor._wrap(x._data[order])
+
+
+def categorical(logits, num_samples, dtype=None, seed=None, name=None) -> Tensor:
+    """`num_samples` class indices per row of `logits` (batch, classes), drawn with
+    probabilities softmax(logits): shape (batch, num_samples), int64 by default."""
+    x = logits._data if isinstance(logits, _CoreTensor) else np.asarray(logits, np.float32)
+    if x.ndim != 2:
+        raise ValueError(f"logits should be a matrix (batch, classes), got shape {x.shape}")
+    rng = _rng(seed, "categorical", x.dtype)
+    gumbel = -np.log(-np.log(rng.random((x.shape[0], int(num_samples), x.shape[1]))))
+    drawn = np.argmax(x[:, None, :] + gumbel, axis=-1)  # the Gumbel-max trick
+    return Tensor._wrap(drawn.astype(_backend.to_dtype(dtype) or np.int64))
+
+
 def _value(x):
-    return x._data if isinstance(x, Tensor) else np.asarray(x)
+    return x._data if isinstance(x, _CoreTensor) else np.asarray(x)

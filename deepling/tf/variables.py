@@ -9,13 +9,15 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _backend
-from ..tensor import Tensor, mark_changed, to_array
+from ..tensor import Tensor as _CoreTensor
+from ..tensor import mark_changed, to_array
+from .tensor import Tensor
 
 
 def _tf_array(value, dtype=None):
     """An array from `value` by TensorFlow's rule: Python ints -> int32, floats -> float32."""
     dtype = _backend.to_dtype(dtype)
-    if isinstance(value, Tensor):
+    if isinstance(value, _CoreTensor):
         return value._data.astype(dtype) if dtype is not None else value._data
     array = to_array(value, dtype)
     if (
@@ -36,7 +38,7 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> Tensor:
         dtype('int32')
     """
     dtype = _backend.to_dtype(dtype)
-    if isinstance(value, Tensor):
+    if isinstance(value, _CoreTensor):
         if dtype is not None and value._data.dtype != dtype:
             raise ValueError(
                 f"Tensor conversion requested dtype {dtype} for Tensor with dtype "
@@ -49,7 +51,6 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> Tensor:
         if np.can_cast(array.dtype, hint, casting="same_kind"):
             array = array.astype(hint)
     return Tensor._wrap(array)
-    return Tensor._wrap(_tf_array(value, dtype))
 
 
 def constant(value, dtype=None, shape=None, name="Const") -> Tensor:
@@ -81,6 +82,18 @@ class Variable(Tensor):
 
     A GradientTape watches it while `trainable` (it is a leaf that requires grad). The
     `assign*` methods update the data in place, record nothing, and return the variable.
+    Its name takes the enclosing `tf.name_scope`s ('outer/w:0'). A `constraint` (a function
+    of the value) is applied by Keras optimizers after each update, as in TF.
+
+    Args:
+        initial_value: a value, a tensor, or a function that returns one.
+        trainable: watched by tapes and listed in `trainable_variables` (default True).
+        validate_shape: with False, `assign` may give the variable another shape.
+        caching_device: accepted for TF's graphs; deepling has one device, so it changes nothing.
+        name: the name before ':0' (default 'Variable').
+        dtype: the dtype (default: TF's rule for the value: Python floats are float32, ints int32).
+        constraint: a function applied to the value after each optimizer update.
+        shape: the expected shape; None entries accept any size.
 
     Example:
         >>> import deepling.tf as tf
@@ -89,15 +102,22 @@ class Variable(Tensor):
         <tf.Variable 'Variable:0' shape=() dtype=float32, numpy=1.5>
     """
 
-    __slots__ = ("_name", "_trainable")
+    __slots__ = ("_name", "_trainable", "_validate_shape", "constraint")
 
-    def __init__(self, initial_value=None, trainable=None, name=None, dtype=None, shape=None):
+    def __init__(self, initial_value=None, trainable=None, validate_shape=True,
+                 caching_device=None, name=None, variable_def=None, dtype=None,
+                 import_scope=None, constraint=None, synchronization=None, aggregation=None,
+                 shape=None, experimental_enable_variable_lifting=True):  # fmt: skip
+        _graph_only(variable_def=variable_def, import_scope=import_scope,
+                    synchronization=synchronization, aggregation=aggregation)  # fmt: skip
         if initial_value is None:
             raise ValueError("initial_value must be specified.")
         if callable(initial_value):
             initial_value = initial_value()
+        if constraint is not None and not callable(constraint):
+            raise ValueError("The `constraint` argument must be a callable.")
         self._data = np.array(_tf_array(initial_value, dtype))  # own copy of the value
-        if shape is not None and tuple(shape) != self._data.shape:
+        if shape is not None and not _compatible(shape, self._data.shape):
             raise ValueError(
                 f"Shape mismatch: initial_value has shape {self._data.shape}, `shape` is "
                 f"{tuple(shape)}"
@@ -106,7 +126,9 @@ class Variable(Tensor):
         self._trainable = True if trainable is None else bool(trainable)
         # TF accepts trainable integer variables; the tape simply never watches them
         self.requires_grad = self._trainable and _backend.is_floating(self._data.dtype)
-        self._name = "Variable" if name is None else str(name)
+        self._name = scoped_name("Variable" if name is None else str(name))
+        self._validate_shape = bool(validate_shape) and (shape is None or None not in shape)
+        self.constraint = constraint
 
     @property
     def name(self) -> str:
@@ -116,19 +138,24 @@ class Variable(Tensor):
     def trainable(self) -> bool:
         return self._trainable
 
+    @property
+    def dtype(self):
+        return self._data.dtype
+
     def numpy(self) -> np.ndarray:
         """A copy of the value: a later `assign` must not change what was read (TF)."""
         return np.array(super().numpy())
 
     def value(self) -> Tensor:
+        """The current value, as a tensor that later assignments do not change."""
         return Tensor._wrap(self._data.copy())
 
     read_value = value
 
     def _checked(self, value, op):
         """`value` as an array of this variable's shape and a dtype it can take (TF's rules)."""
-        array = value._data if isinstance(value, Tensor) else np.asarray(_tf_array(value))
-        if array.shape != self._data.shape:
+        array = value._data if isinstance(value, _CoreTensor) else np.asarray(_tf_array(value))
+        if array.shape != self._data.shape and (self._validate_shape or op != "assign"):
             raise ValueError(
                 f"Cannot {op} to variable '{self.name}': shape mismatch. The variable shape "
                 f"{self._data.shape} and the value shape {array.shape} are incompatible."
@@ -144,9 +171,13 @@ class Variable(Tensor):
 
     # `use_locking` and `name` matter only in TF's graphs; eager updates are already atomic
     def assign(self, value, use_locking=False, name=None, read_value=True) -> Variable:
-        """Set the value in place (same shape; no gradient is recorded); returns the variable,
-        or None with `read_value=False`."""
-        self._data[...] = self._checked(value, "assign")
+        """Set the value in place (no gradient is recorded); returns the variable, or None with
+        `read_value=False`. With `validate_shape=False` the shape may change."""
+        array = self._checked(value, "assign")
+        if array.shape != self._data.shape:
+            self._data = np.array(array, dtype=self._data.dtype)
+        else:
+            self._data[...] = array
         mark_changed(self)
         return self if read_value else None
 
@@ -162,6 +193,18 @@ class Variable(Tensor):
         mark_changed(self)
         return self if read_value else None
 
+    def _no_inplace_operator(self, other):
+        raise RuntimeError(
+            "`variable += value` with `tf.Variable`s is not supported. Use "
+            "`variable.assign_add(value)` to modify the variable, or `out = variable + value` "
+            "if you need to get a new output Tensor."
+        )
+
+    __iadd__ = __isub__ = __imul__ = __itruediv__ = _no_inplace_operator
+
+    def __setitem__(self, key, value):
+        raise TypeError("'ResourceVariable' object does not support item assignment")
+
     def __repr__(self) -> str:
         value = self.numpy()
         text = str(value[()]) if value.ndim == 0 else repr(value)
@@ -171,6 +214,57 @@ class Variable(Tensor):
             f"<tf.Variable '{self.name}' shape={tuple(value.shape)} dtype={value.dtype}, "
             f"numpy={text}>"
         )
+
+    __str__ = __repr__
+
+
+def _graph_only(**arguments) -> None:
+    """TF's graph-era and distribution arguments: an error when given (none acts eagerly)."""
+    given = sorted(k for k, v in arguments.items() if v is not None)
+    if given:
+        raise NotImplementedError(
+            f"tf.Variable: {', '.join(given)} (graph or distribution settings) are not supported"
+        )
+
+
+def _compatible(shape, actual) -> bool:
+    shape = tuple(shape)
+    return len(shape) == len(actual) and all(d is None or d == a for d, a in zip(shape, actual))
+
+
+# --- tf.name_scope: the prefix of variables' names ---
+_scopes: list = []
+
+
+def scoped_name(name: str) -> str:
+    """`name` under the open name scopes: 'outer/inner/name'."""
+    return "/".join([*_scopes, name]) if _scopes else name
+
+
+class name_scope:  # noqa: N801 (TF's name)
+    """`with tf.name_scope("layer1"):` prefixes the names of Variables made inside.
+
+    Example:
+        >>> import deepling.tf as tf
+        >>> with tf.name_scope("dense"):
+        ...     print(tf.Variable(1.0, name="w").name)
+        dense/w:0
+    """
+
+    def __init__(self, name):
+        self._name = str(name).rstrip("/")
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    def __enter__(self) -> str:
+        _scopes.append(self._name)
+        return "/".join(_scopes) + "/"
+
+    def __exit__(self, *exc) -> bool:
+        _scopes.pop()
+        return False
 
 
 # --- filled tensors and ranges ---

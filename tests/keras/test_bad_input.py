@@ -122,7 +122,7 @@ def test_pytorch_loss_with_bad_labels_and_loader_with_targets():
     with pytest.raises(IndexError):  # torch's own check of the class index
         model.fit(X, np.full(50, 3), verbose=0)
     loader = DataLoader(TensorDataset(dl.tensor(X), dl.zeros(50).long()), batch_size=8)
-    with pytest.raises(ValueError, match="not supported with a DataLoader"):
+    with pytest.raises(ValueError, match="not supported when using a dataset, a DataLoader"):
         model.fit(loader, np.zeros(50), verbose=0)
     assert_unchanged(model, before)
 

@@ -53,9 +53,10 @@ def test_trainable_false_freezes_weights_and_counts_them_non_trainable():
     model.fit(np.ones((8, 3)), np.ones((8, 2)), epochs=3, verbose=0)
     for a, b in zip(frozen, model.hidden.get_weights()):
         np.testing.assert_array_equal(a, b)
-    lines = []
-    model.summary(print_fn=lines.append)
-    assert "Trainable params: 18" in lines and "Non-trainable params: 32" in lines
+    texts = []
+    model.summary(print_fn=texts.append)
+    assert " Trainable params: 18 (72.00 B)" in texts[0]
+    assert " Non-trainable params: 32 (128.00 B)" in texts[0]
     model.hidden.trainable = True
     assert len(model.trainable_weights) == 4
 

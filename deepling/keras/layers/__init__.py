@@ -39,3 +39,10 @@ from .rnn_cells import SimpleRNNCell as SimpleRNNCell
 from .text_vectorization import TextVectorization as TextVectorization
 from .wrappers import Bidirectional as Bidirectional
 from .wrappers import TimeDistributed as TimeDistributed
+
+# isort: split
+from .activation_layers import Softmax as Softmax
+from .core import Identity as Identity
+from .core import Lambda as Lambda
+from .reshaping import Permute as Permute
+from .reshaping import RepeatVector as RepeatVector

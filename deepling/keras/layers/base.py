@@ -16,8 +16,9 @@ from ... import grad_mode
 from ...creation import zeros
 from ...nn.module import Module, Parameter
 from ...tensor import Tensor, mark_changed, to_array
-from .. import constraints, initializers, regularizers
+from .. import constraints, initializers, regularizers, variables
 from . import masks
+from .added_losses import AddedLosses, _added_losses, _outermost_call
 
 _name_counts: dict = {}
 
@@ -45,7 +46,7 @@ def snake_case(name: str) -> str:
     return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
-class Layer(Module):
+class Layer(AddedLosses, Module):
     """Base class of Keras layers.
 
     Args:
@@ -76,6 +77,22 @@ class Layer(Module):
         else:
             self.input_spec_shape = None
 
+    def __setattr__(self, name, value) -> None:
+        # a variable of another face (a tf.Variable) kept as an attribute is a weight, as Keras
+        # tracks it: trained by fit when trainable, listed in weights, saved with them
+        if (
+            isinstance(value, Tensor)
+            and not isinstance(value, Parameter)
+            and value.grad_fn is None
+            and callable(getattr(value, "assign", None))
+        ):
+            self._dicts("parameters")
+            self._forget(name, self._parameters)
+            self._parameters[name] = value
+            self._weight_trainable[name] = bool(getattr(value, "trainable", value.requires_grad))
+            return
+        super().__setattr__(name, value)
+
     # --- building ---
     def build(self, input_shape) -> None:
         """Create the weights for inputs of `input_shape` (batch dim None)."""
@@ -88,17 +105,52 @@ class Layer(Module):
             self.built = True
             self.built_input_shape = input_shape
 
-    def add_weight(self, name=None, shape=(), dtype=None, initializer="glorot_uniform",
-                   regularizer=None, trainable=True, constraint=None) -> Parameter:  # fmt: skip
-        """Make a weight, register it under `name` and return it. A `constraint` is applied by
-        Keras optimizers after each update of the weight."""
+    def add_weight(self, *args, **kwargs) -> Parameter:
+        """Make a weight, register it under `name` and return it: Keras 3's signature
+        `add_weight(shape, initializer, dtype, trainable, autocast, regularizer, constraint,
+        aggregation, overwrite_with_gradient, name)`, or tf.keras 2's, whose positional order
+        starts with the name (`add_weight("kernel", (2, 3), initializer="ones")`).
+
+        Args:
+            shape: the weight's shape (default `()`).
+            initializer: a name or an initializer (default 'glorot_uniform' for floats,
+                'zeros' for ints and bools).
+            dtype: the weight's dtype (default the layer's).
+            trainable: whether optimizers update it.
+            regularizer: a penalty added to the loss.
+            constraint: applied by Keras optimizers after each update of the weight.
+            autocast, aggregation: mixed precision and multi-device settings; deepling has one
+                device and no mixed precision, so they change nothing.
+
+        Example:
+            >>> from deepling.keras.layers import Layer
+            >>> Layer().add_weight(shape=(2, 3), initializer="ones").shape
+            deepling.Size([2, 3])
+        """
+        if args and isinstance(args[0], str):  # tf.keras 2's order
+            bound = _KERAS2_ADD_WEIGHT.bind(*args, **kwargs).arguments
+            only_off("add_weight", use_resource=bound.pop("use_resource", None),
+                     synchronization=bound.pop("synchronization", None))  # fmt: skip
+            if bound.get("trainable") is None:
+                bound.pop("trainable", None)
+        else:
+            bound = _KERAS3_ADD_WEIGHT.bind(*args, **kwargs).arguments
+        return self._add_weight(**bound)
+
+    def _add_weight(self, shape=None, initializer=None, dtype=None, trainable=True,
+                    autocast=True, regularizer=None, constraint=None, aggregation="none",
+                    overwrite_with_gradient=False, name=None) -> Parameter:  # fmt: skip
+        if overwrite_with_gradient:
+            raise NotImplementedError("add_weight(overwrite_with_gradient=True) is not supported")
+        shape = () if shape is None else shape
+        dtype = _layer_dtype(dtype) if dtype is not None else self.dtype
+        if initializer is None:
+            initializer = "glorot_uniform" if dtype.kind == "f" else "zeros"
         name = name or f"weight_{len(self._weight_trainable)}"
-        array = initializers.get(initializer)(tuple(shape), dtype or self.dtype)
-        constraint = constraints.get(constraint)
-        kind = Parameter if constraint is None else ConstrainedWeight
-        weight = kind(array, requires_grad=trainable and self._trainable)
-        if constraint is not None:
-            weight.constraint = constraint
+        array = initializers.get(initializer)(tuple(shape), dtype)
+        path = f"{self.name}/{name}"
+        trains = trainable and self._trainable and np.dtype(dtype).kind == "f"
+        weight = variables.weight(array, name, path, trains, constraints.get(constraint))
         setattr(self, name, weight)
         self._weight_trainable[name] = trainable
         if regularizer is not None:
@@ -107,6 +159,8 @@ class Layer(Module):
 
     # --- calling ---
     def __call__(self, inputs, *args, **kwargs):
+        if _added_losses["on"] and not _added_losses["depth"]:  # only once add_loss was used
+            return _outermost_call(self, inputs, args, kwargs)
         if not isinstance(inputs, Tensor):  # a symbolic Input: record a node of the graph
             from .functional import is_symbolic, symbolic_call
 
@@ -135,8 +189,8 @@ class Layer(Module):
                 out = call(inputs, *args, **kwargs)
             finally:
                 _training_context.pop()
-        if self.activity_regularizer is not None:
-            self._activity_loss = _activity_penalty(self.activity_regularizer, out)
+        if self.activity_regularizer is not None:  # as Keras: an added loss of this call
+            self.add_loss(_activity_penalty(self.activity_regularizer, out))
         return out
 
     def call(self, inputs, *args, **kwargs):
@@ -210,6 +264,19 @@ class Layer(Module):
         return found
 
     @property
+    def variables(self) -> list:
+        """Keras 3's name for `weights`."""
+        return self.weights
+
+    @property
+    def trainable_variables(self) -> list:
+        return self.trainable_weights
+
+    @property
+    def non_trainable_variables(self) -> list:
+        return self.non_trainable_weights
+
+    @property
     def trainable_weights(self) -> list:
         return self._own_weights(trainable=True)
 
@@ -247,19 +314,18 @@ class Layer(Module):
 
     @property
     def losses(self) -> list:
-        """Regularization penalties of this layer's (and sub-layers') current weights."""
-        return [reg(weight) for reg, weight in self._regularization_terms()]
+        """Regularization penalties of this layer's (and sub-layers') current weights, then the
+        losses added by `add_loss` during the last call."""
+        return [reg(weight) for reg, weight in self._regularization_terms()] + self._call_losses()
 
     def _regularization_terms(self) -> list:
-        """(penalty, argument) pairs of this layer and its sub-layers: each weight regularizer
-        with its weight, and each activity regularizer's last penalty (read from its layer)."""
-        terms = []
-        for layer in self.modules():
-            if isinstance(layer, Layer):
-                terms += [(reg, layer._parameters[name]) for name, reg in layer._regularizers.items()]  # fmt: skip
-                if layer.activity_regularizer is not None:
-                    terms.append((_last_activity_loss, layer))
-        return terms
+        """(regularizer, weight) pairs of this layer and its sub-layers."""
+        return [
+            (reg, layer._parameters[name])
+            for layer in self.modules()
+            if isinstance(layer, Layer)
+            for name, reg in layer._regularizers.items()
+        ]
 
     # --- config ---
     def get_config(self) -> dict:
@@ -282,13 +348,33 @@ class Layer(Module):
 def own_weights(owner) -> list:
     """A layer's own weights (not its sub-layers'): those made trainable first, each in creation
     order, as Keras keeps them. A PyTorch-style module: its parameters, then its buffers."""
-    params = [(n, p) for n, p in owner._parameters.items() if p is not None]
     if not isinstance(owner, Layer):
-        return [p for _, p in params] + [b for b in owner._buffers.values() if b is not None]
-    made_trainable = owner._weight_trainable
-    trainable = [p for n, p in params if made_trainable.get(n, True)]
-    return trainable + [p for n, p in params if not made_trainable.get(n, True)]
+        params = [p for p in owner._parameters.values() if p is not None]
+        return params + [b for b in owner._buffers.values() if b is not None]
+    made_trainable, seen, trainable, frozen = owner._weight_trainable, set(), [], []
+    for name, p in owner._parameters.items():  # a weight also kept under a second attribute
+        if p is not None and id(p) not in seen:  # counts once, as its first name made it
+            seen.add(id(p))
+            (trainable if made_trainable.get(name, True) else frozen).append(p)
+    return trainable + frozen
 
+
+def _keras3_add_weight(shape=None, initializer=None, dtype=None, trainable=True, autocast=True,
+                       regularizer=None, constraint=None, aggregation="none",
+                       overwrite_with_gradient=False, name=None): ...  # fmt: skip
+
+
+def _keras2_add_weight(name=None, shape=None, dtype=None, initializer=None, regularizer=None,
+                       trainable=None, constraint=None, use_resource=None,
+                       synchronization=None, aggregation="none"): ...  # fmt: skip
+
+
+_KERAS3_ADD_WEIGHT = inspect.signature(_keras3_add_weight)
+_KERAS2_ADD_WEIGHT = inspect.signature(_keras2_add_weight)
+Layer.add_weight.__signature__ = inspect.signature(_keras3_add_weight).replace(
+    parameters=[inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+                *_KERAS3_ADD_WEIGHT.parameters.values()]
+)  # fmt: skip
 
 _training_context: list = []  # `training` of the calls in progress (Keras's call context)
 _TAKES_TRAINING: dict = {}
@@ -300,13 +386,6 @@ def _takes_training(cls) -> bool:
     if found is None:
         found = _TAKES_TRAINING[cls] = "training" in inspect.signature(cls.call).parameters
     return found
-
-
-class ConstrainedWeight(Parameter):
-    """A weight that carries a constraint (`w -> w'`), which Keras optimizers apply to its
-    array after each update."""
-
-    __slots__ = ("constraint",)
 
 
 def _layer_dtype(dtype) -> np.dtype:
@@ -341,11 +420,6 @@ def _activity_penalty(regularizer, outputs):
             penalty = regularizer(out)
             total = total + (penalty / out.shape[0] if out.ndim and out.shape[0] else penalty)
     return total
-
-
-def _last_activity_loss(layer):
-    """The activity penalty of the layer's last call (0 before its first)."""
-    return layer.__dict__.get("_activity_loss", 0.0)
 
 
 def _as_tensor(inputs):

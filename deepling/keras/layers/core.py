@@ -58,16 +58,16 @@ class Dense(Layer):
 
     def build(self, input_shape):
         self.add_weight(
-            "kernel",
-            (input_shape[-1], self.units),
+            name="kernel",
+            shape=(input_shape[-1], self.units),
             initializer=self.kernel_initializer,
             regularizer=self.kernel_regularizer,
             constraint=self.kernel_constraint,
         )
         if self.use_bias:
             self.add_weight(
-                "bias",
-                (self.units,),
+                name="bias",
+                shape=(self.units,),
                 initializer=self.bias_initializer,
                 regularizer=self.bias_regularizer,
                 constraint=self.bias_constraint,
@@ -210,3 +210,56 @@ class Reshape(Layer):
 
     def get_config(self):
         return {**super().get_config(), "target_shape": self.target_shape}
+
+
+class Identity(Layer):
+    """Returns its input unchanged (a placeholder in a model's graph)."""
+
+    def call(self, inputs):
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+
+class Lambda(Layer):
+    """Wraps a function of the inputs as a layer: `Lambda(lambda x: x ** 2)`.
+
+    Args:
+        function: called as `function(inputs, **arguments)`.
+        output_shape: the output shape (without the batch dim), or a function of the input
+            shape; found by running the function on zeros when not given.
+        mask: accepted only as None (masks are not supported).
+        arguments: extra keyword arguments for `function`.
+
+    Example:
+        >>> import numpy as np
+        >>> from deepling.keras.layers import Lambda
+        >>> Lambda(lambda x: x * 2)(np.ones((1, 2), np.float32)).tolist()
+        [[2.0, 2.0]]
+    """
+
+    def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
+        super().__init__(**kwargs)
+        if not callable(function):
+            raise TypeError(f"Lambda needs a callable, got {type(function).__name__}")
+        if mask is not None:
+            raise NotImplementedError("Lambda(mask=...): masks are not supported")
+        self.function, self.arguments = function, dict(arguments or {})
+        self._output_shape = output_shape
+
+    def call(self, inputs, training=None):
+        return self.function(inputs, **self.arguments)
+
+    def compute_output_shape(self, input_shape):
+        if self._output_shape is None:
+            return super().compute_output_shape(input_shape)
+        if callable(self._output_shape):
+            return self._output_shape(input_shape)
+        return (input_shape[0], *self._output_shape)
+
+    def get_config(self):
+        raise NotImplementedError(
+            "Lambda layers hold Python code, which deepling does not serialize: rebuild the "
+            "model in code and load its weights instead"
+        )

@@ -64,8 +64,8 @@ class Embedding(Layer):
 
     def build(self, input_shape):
         self.add_weight(
-            "embeddings",
-            (self.input_dim, self.output_dim),
+            name="embeddings",
+            shape=(self.input_dim, self.output_dim),
             initializer=self.embeddings_initializer,
             regularizer=self.embeddings_regularizer,
             constraint=self.embeddings_constraint,

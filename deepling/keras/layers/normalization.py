@@ -57,8 +57,8 @@ class _Norm(Layer):
         for name, on in (("gamma", self._has_gamma()), ("beta", self._has_beta())):
             if on:
                 self.add_weight(
-                    name,
-                    shape,
+                    name=name,
+                    shape=shape,
                     initializer=getattr(self, name + "_initializer"),
                     regularizer=getattr(self, name + "_regularizer"),
                     constraint=getattr(self, name + "_constraint"),
@@ -141,7 +141,7 @@ class BatchNormalization(_Norm):
         shape = super().build(input_shape)
         for name in ("moving_mean", "moving_variance"):
             init = getattr(self, name + "_initializer")
-            self.add_weight(name, shape, initializer=init, trainable=False)
+            self.add_weight(name=name, shape=shape, initializer=init, trainable=False)
 
     def call(self, inputs, training=None):
         x = as_float_tensor(inputs)

@@ -81,9 +81,11 @@ class Normalization(Layer):
         self._bshape = tuple(input_shape[d] if d in self._keep else 1 for d in range(ndim))
         shape = tuple(input_shape[d] for d in self._keep)
         if self.input_mean is None:
-            self.add_weight("mean", shape, initializer="zeros", trainable=False)
-            self.add_weight("variance", shape, initializer="ones", trainable=False)
-            self.add_weight("count", (), dtype="int64", initializer="zeros", trainable=False)
+            self.add_weight(name="mean", shape=shape, initializer="zeros", trainable=False)
+            self.add_weight(name="variance", shape=shape, initializer="ones", trainable=False)
+            self.add_weight(
+                name="count", shape=(), dtype="int64", initializer="zeros", trainable=False
+            )
             return
         expanded = [1] * ndim  # given statistics line up with the kept axes from the right
         for i in range(1, np.ndim(self.input_mean) + 1):

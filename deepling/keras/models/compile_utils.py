@@ -39,7 +39,11 @@ class Compiled:
 
     @property
     def metrics(self) -> list:
-        return [m for head in self.heads or [] for m, _ in head[3]]
+        """Every output's metrics, in order (fixed once the heads are built; do not change
+        the list)."""
+        return self._metrics
+
+    _metrics = ()
 
     def build(self, ys, outputs, names) -> None:
         """Resolve each output's loss, weight and metrics from the real targets and outputs."""
@@ -49,7 +53,7 @@ class Compiled:
             )
         heads = []
         for i, (name, yi, out) in enumerate(zip(names, ys, outputs)):
-            loss = losses.get(pick(self.loss_spec, i, name))
+            loss = None if self.loss_spec is None else losses.get(pick(self.loss_spec, i, name))
             weight = 1.0 if self.loss_weights is None else pick(self.loss_weights, i, name)
             found = [
                 (get_metric(m, yi, out._data), False) for m in metric_ids(self.metric_spec, i, name)
@@ -63,11 +67,14 @@ class Compiled:
                     m.name = f"{name}_{m.name}"
             heads.append((name, loss, float(weight), found))
         self.heads = heads
+        self._metrics = [m for head in heads for m, _ in head[3]]
 
     def loss(self, ys, outputs, sample_weight):
         """The weighted sum of the outputs' losses, and each output's loss (several outputs)."""
         total, parts = None, {}
         for (name, loss_fn, weight, _), yi, out in zip(self.heads, ys, outputs):
+            if loss_fn is None:
+                raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
             value = loss_fn(yi, out, sample_weight=sample_weight)
             parts[f"{name}_loss"] = value
             value = value if weight == 1.0 else value * weight
@@ -85,8 +92,60 @@ class Compiled:
         """Score every target against a dummy prediction of its output's shape, so that wrong
         labels or shapes fail before any weight changes."""
         for (_, loss_fn, _, _), yi, out in zip(self.heads, ys, outputs):
+            if loss_fn is None:
+                continue
             probe = np.full((len(yi), *out.shape[1:]), 0.5, dtype=out._data.dtype)
             loss_fn(yi, Tensor._wrap(probe))
+
+
+class CompiledLoss:
+    """tf.keras 2's `model.compiled_loss`: called as `(y, y_pred, sample_weight=None,
+    regularization_losses=None)`, it returns the compiled loss plus the given penalties and
+    records it in the model's 'loss' tracker (weighted by the batch size), as tf.keras 2."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def __call__(self, y_true, y_pred, sample_weight=None, regularization_losses=None):
+        model = self.model
+        ys, outputs = _targets_and_outputs(model, y_true, y_pred)
+        weight = None if sample_weight is None else np.asarray(sample_weight, np.float32)
+        total = model._compiled.loss(ys, outputs, None if weight is None else weight.reshape(-1))[0]
+        for penalty in regularization_losses or []:
+            total = total + penalty
+        if model._loss_tracker is not None:
+            model._loss_tracker.update_state(float(total), sample_weight=len(ys[0]))
+        return total
+
+
+class CompiledMetrics:
+    """tf.keras 2's `model.compiled_metrics`: `update_state(y, y_pred, sample_weight=None)`
+    updates the metrics given to compile()."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        ys, outputs = _targets_and_outputs(self.model, y_true, y_pred)
+        weight = None if sample_weight is None else np.asarray(sample_weight, np.float32)
+        self.model._compiled.update_metrics(ys, outputs, weight)
+
+    @property
+    def metrics(self) -> list:
+        return self.model._compiled.metrics
+
+
+def _targets_and_outputs(model, y_true, y_pred):
+    """The targets as arrays (one per output) and the outputs as a list; the compiled losses
+    and metrics are resolved on the first call, from their shapes."""
+    from ...training_data import to_arrays
+
+    ys = model._targets(to_arrays(y_true, "y"))
+    outputs = list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]
+    compiled = model._compiled
+    if compiled.heads is None:
+        compiled.build(ys, outputs, model._output_names(len(outputs)))
+    return ys, outputs
 
 
 def entries(spec) -> list:

@@ -8,12 +8,14 @@
 from __future__ import annotations
 
 from ...distributed.scope import current_replicas
+from ...grad_mode import no_grad
 from ...nn.module import Module
 from ...tensor import Tensor
 from ...training import Trainer
+from .. import metrics as metrics_module
 from .. import optimizers
-from ..layers.base import Layer, snake_case, unique_name
-from .compile_utils import COMPILE_IGNORED, Compiled
+from ..layers.base import Layer, _zeros_like_shape, snake_case, unique_name
+from .compile_utils import COMPILE_IGNORED, Compiled, CompiledLoss, CompiledMetrics
 
 
 class Model(Trainer, Layer):
@@ -22,12 +24,16 @@ class Model(Trainer, Layer):
     optimizer = None  # until compile()
 
     def __new__(cls, *args, **kwargs):
-        if cls is Model and (args or "inputs" in kwargs):
+        if args or "inputs" in kwargs:
             from .functional import Functional, is_graph_input
 
             first = args[0] if args else kwargs["inputs"]
-            target = Functional if is_graph_input(first) else ModuleModel
-            return object.__new__(target)
+            if cls is Model:
+                return object.__new__(Functional if is_graph_input(first) else ModuleModel)
+            if is_graph_input(first) and not issubclass(cls, Functional):
+                # `class CustomModel(keras.Model)` built as CustomModel(inputs, outputs): a
+                # functional model that keeps the subclass's methods (train_step, ...)
+                return object.__new__(_functional_subclass(cls))
         return object.__new__(cls)
 
     def __init__(self, *args, name=None, trainable=True, **kwargs):
@@ -57,6 +63,69 @@ class Model(Trainer, Layer):
         self._compiled = Compiled(loss, metrics, loss_weights, weighted_metrics)
         self.optimizer = optimizer
         self._replicas = current_replicas()  # compiled in a strategy's scope: data-parallel fit
+        self._loss_tracker = metrics_module.Mean(name="loss")
+        self.compiled = True
+
+    compiled = False
+
+    # --- Keras 3's training structure (the steps themselves: deepling/training_steps.py) ---
+    @property
+    def metrics(self) -> list:
+        """The loss tracker, the compiled metrics (each one, as tf.keras 2 lists them), then
+        metrics kept as attributes of the model (`self.mae_tracker = keras.metrics.Mean()`).
+        fit resets them all at the start of each epoch; a subclass may override this property
+        to list its own."""
+        compiled, tracker = self._compiled.metrics if self._compiled else (), self._loss_tracker
+        found = [tracker, *compiled] if tracker is not None else [*compiled]
+        tracked = self.__dict__.get("_attribute_metrics")
+        return found + [m for m in tracked.values() if m not in found] if tracked else found
+
+    def __setattr__(self, name, value):
+        # Keras tracks the metrics kept as attributes, so `metrics` lists them
+        if isinstance(value, metrics_module.Metric) and name != "_loss_tracker":
+            self.__dict__.setdefault("_attribute_metrics", {})[name] = value
+        elif name in self.__dict__.get("_attribute_metrics", ()):
+            del self.__dict__["_attribute_metrics"][name]
+        super().__setattr__(name, value)
+
+    @property
+    def compiled_loss(self) -> CompiledLoss:
+        """tf.keras 2's `self.compiled_loss(y, y_pred, sample_weight, regularization_losses)`:
+        the compiled loss plus the given penalties, also recorded by the 'loss' tracker."""
+        return CompiledLoss(self)
+
+    @property
+    def compiled_metrics(self) -> CompiledMetrics:
+        """tf.keras 2's `self.compiled_metrics.update_state(y, y_pred, sample_weight)`."""
+        return CompiledMetrics(self)
+
+    def build(self, input_shape=None) -> None:
+        """Create the weights of a subclassed model by calling it once on zeros of
+        `input_shape` (batch dim None), as Keras builds it."""
+        if self.built or input_shape is None:
+            self.built = True
+            return
+        self.built = True
+        self.built_input_shape = (
+            tuple(input_shape) if not isinstance(input_shape, list) else input_shape
+        )
+        was_training = self.training
+        self.eval()
+        try:
+            with no_grad():
+                self(_zeros_like_shape(self.built_input_shape))
+        finally:
+            self.train(was_training)
+
+    def maybe_build(self, input_shape) -> None:
+        """A subclassed model makes its weights in its first call, so there is nothing to
+        build ahead of it unless the subclass defines its own `build`."""
+        if self.built:
+            return
+        if type(self).build is Model.build:
+            self.built, self.built_input_shape = True, input_shape
+            return
+        super().maybe_build(input_shape)
 
     @property
     def layers(self) -> list:
@@ -116,6 +185,21 @@ class Model(Trainer, Layer):
         raise NotImplementedError(
             f"{type(self).__name__} has no get_config(); subclassed models cannot be re-created from a config"
         )
+
+
+def _functional_subclass(cls):
+    """`cls` with Functional's graph machinery mixed in (made once per class)."""
+    from .functional import Functional
+
+    made = _FUNCTIONAL_SUBCLASSES.get(cls)
+    if made is None:
+        made = type(cls.__name__, (cls, Functional), {"__module__": cls.__module__})
+        made.__qualname__ = cls.__qualname__
+        _FUNCTIONAL_SUBCLASSES[cls] = made
+    return made
+
+
+_FUNCTIONAL_SUBCLASSES: dict = {}
 
 
 class ModuleModel(Model):

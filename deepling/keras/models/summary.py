@@ -1,14 +1,19 @@
-"""`summary()`: Keras 2's table of layers, output shapes and parameter counts, for any Module.
+"""`summary()`: Keras 3's box-drawn table of layers, output shapes and parameter counts, with
+the parameters' sizes, for any Module.
 
-Sequential and chain-like functional models get the 3-column table (65 characters wide);
-other functional models add Keras's 'Connected to' column (98 wide). Output shapes come from
-the functional graph, or from one forward pass on zeros that notes what each child returned
-(Sequential, subclassed models and PyTorch-style modules); 'multiple' when no input shape is
-known. For a PyTorch-style module: `summary(net, input_shape=(None, 784))`, or
+Sequential, subclassed and chain-like functional models get the 3-column table; other
+functional models add Keras's 'Connected to' column. The table is as wide as Keras makes it
+(88 or 108 characters, at most the terminal's width - 4, so 76 in a log or a pipe), cells wrap
+at spaces and long words end in '…', as rich renders Keras's table. Output shapes come from the
+functional graph, or from one forward pass on zeros that notes what each child returned
+(Sequential, subclassed models and PyTorch-style modules); '?' when no input shape is known
+yet. For a PyTorch-style module: `summary(net, input_shape=(None, 784))`, or
 `keras.Model(net).summary()` after a call or a fit.
 """
 
 from __future__ import annotations
+
+import shutil
 
 from ... import grad_mode
 from ...creation import zeros
@@ -94,7 +99,7 @@ def _traced_shapes(model, children, shape) -> dict:
 
 
 def _functional_rows(model):
-    """Rows with 'Connected to' from the recorded graph, and whether the graph is a chain."""
+    """One row per layer call with 'Connected to', and whether the graph is a chain."""
     from ..layers.functional import topological_nodes
 
     nodes = topological_nodes(model.outputs)
@@ -117,14 +122,22 @@ def _functional_rows(model):
         if key in done:  # one row per layer call, even with several outputs
             continue
         done.add(key)
-        shape = [n.shape] if not n.parents else n.shape
         outs = [m for m in nodes if m.layer is n.layer and node_index[id(m)] == key[1]]
-        if len(outs) > 1:
-            shape = [m.shape for m in outs]
+        shape = [m.shape for m in outs] if len(outs) > 1 else n.shape
         links = [f"{p.layer.name}[{node_index[id(p)]}][{p.index or 0}]" for p in n.parents]
-        params = sum(count_params(n.layer)) if n.parents else 0
-        rows.append((f"{n.layer.name} ({type(n.layer).__name__})", shape, params, links))
+        params = f"{sum(count_params(n.layer)):,}" if n.parents else "0"
+        rows.append([_name(n.layer.name, n.layer), _shape(shape), params, ", ".join(links) or "-"])
     return rows, chain
+
+
+def _name(name, layer) -> str:
+    return f"{name} ({type(layer).__name__})"
+
+
+def _shape(shape) -> str:
+    if shape is None:
+        return "?"
+    return str(shape).replace("'", "")
 
 
 def _rows(model, input_shape):
@@ -136,71 +149,135 @@ def _rows(model, input_shape):
     rows = []
     for name, child in children:
         built = getattr(child, "built", True)
-        params = sum(count_params(child)) if built else "0 (unused)"
-        out = shapes.get(id(child), "multiple")
-        rows.append((f"{name} ({type(child).__name__})", out, params, None))
+        params = f"{sum(count_params(child)):,}" if built else "0 (unbuilt)"
+        rows.append([_name(name, child), _shape(shapes.get(id(child))), params])
     return rows, True
 
 
 def summary(model, input_shape=None, print_fn=None, line_length=None, positions=None) -> None:
-    """Print Keras 2's summary table of `model` (any Module).
+    """Print Keras 3's summary table of `model` (any Module).
 
     `input_shape` (batch dim first, None allowed) lets a PyTorch-style module, whose layers
-    don't record shapes, show them: `summary(net, (None, 784))`.
+    don't record shapes, show them: `summary(net, (None, 784))`. `print_fn` gets the whole
+    table as one string, as in Keras 3.
     """
     if not isinstance(model, Module):
         raise TypeError(f"summary() needs a Module, got {type(model).__name__}")
-    if not getattr(model, "built", True) or (
-        getattr(model, "layers", None) == [] and not any(True for _ in model.parameters())
-    ):
-        raise ValueError(
-            "This model has not yet been built. Build the model first by calling `build()` or by "
-            "calling the model on a batch of data."
-        )
-    print_fn = print_fn or print
     rows, chain = _rows(model, input_shape)
-    line_length = line_length or (65 if chain else 98)
-    positions = positions or ([0.45, 0.85, 1.0] if chain else [0.3, 0.6, 0.7, 1.0])
-    if positions[-1] <= 1:
-        positions = [int(line_length * p) for p in positions]
     header = ["Layer (type)", "Output Shape", "Param #"] + ([] if chain else ["Connected to"])
-    print_fn(f'Model: "{getattr(model, "name", snake_case(type(model).__name__))}"')
-    print_fn("_" * line_length)
-    _print_row(header, positions, print_fn)
-    print_fn("=" * line_length)
-    for row in rows:
-        _print_row(_shape_text(row)[: len(positions)], positions, print_fn)
-        print_fn(" " * line_length)
-    print_fn("=" * line_length)
-    trainable, frozen = count_params(model)
-    print_fn(f"Total params: {trainable + frozen:,}")
-    print_fn(f"Trainable params: {trainable:,}")
-    print_fn(f"Non-trainable params: {frozen:,}")
-    print_fn("_" * line_length)
+    default = 88 if chain else 108
+    line_length = line_length or min(default, shutil.get_terminal_size().columns - 4)
+    positions = positions or ([0.45, 0.80, 1.0] if chain else [0.3, 0.56, 0.74, 1.0])
+    widths = _column_widths(positions, line_length)
+    right = [False, False, True, False]
+    lines = [f'Model: "{getattr(model, "name", snake_case(type(model).__name__))}"']
+    lines += _table(header, rows, widths, right)
+    lines += _totals(model)
+    text = "\n".join(lines)
+    (print_fn or print)(text + "\n" if print_fn else text)
 
 
-def _shape_text(row):
-    name, shape, params, links = row
-    return [name, str(shape), str(params), str(links if links is not None else "")]
+def _column_widths(positions, line_length) -> list:
+    """Keras's column widths, then shrunk as rich fits them, padding and borders, into the
+    line: the excess taken evenly (rounded), column by column."""
+    if positions[-1] <= 1:
+        ends = [int(p * line_length) for p in positions]
+    else:
+        ends = [int(p) for p in positions]
+    widths = [b - a for a, b in zip([0, *ends], ends)]
+    if min(widths) < 4:
+        raise ValueError("Insufficient console width to print summary.")
+    segments = [w + 2 for w in widths]
+    excess = sum(segments) - (line_length - len(widths) - 1)
+    out, columns = [], len(segments)
+    for i, segment in enumerate(segments):
+        cut = round(excess / (columns - i)) if excess > 0 else 0
+        out.append(segment - cut - 2)
+        excess -= cut
+    return out
 
 
-def _print_row(fields, positions, print_fn) -> None:
-    """Keras's print_row: each field starts at its column; long fields wrap onto more lines,
-    breaking after '),' or "'," when they can."""
-    left = [str(f) for f in fields]
-    while any(left):
-        line = ""
-        for col, text in enumerate(left):
-            start = positions[col - 1] if col else 0
-            last = col == len(positions) - 1
-            space = 0 if last else 2
-            cutoff = positions[col] - start - space - (0 if last else 1)
-            piece = text[:cutoff]
-            breaks = [piece.find(b) + len(b) for b in ("),", "},", "],", "',") if b in piece]
-            if breaks:
-                cutoff = min(breaks)
-                piece = piece[:cutoff]
-            line += (" " if col == 0 else "") + piece + " " * space
-            left[col] = text[cutoff:]
-            line += " " * (positions[col] - len(line))
-        print_fn(line)
+def _wrap(text: str, width: int) -> list:
+    """Lines of at most `width` characters, broken at spaces; a longer word ends in '…'."""
+    lines, line = [], ""
+    for word in text.split(" "):
+        candidate = f"{line} {word}" if line else word
+        if len(candidate) <= width or not line:
+            line = candidate
+        else:
+            lines.append(line)
+            line = word
+    lines.append(line)
+    return [w if len(w) <= width else w[: width - 1] + "…" for w in lines]
+
+
+def _table(header, rows, widths, right) -> list:
+    def rule(left, mid, end, fill):
+        return left + mid.join(fill * (w + 2) for w in widths) + end
+
+    def cells(fields, edge):
+        wrapped = [_wrap(f, w) for f, w in zip(fields, widths)]
+        out = []
+        for k in range(max(len(c) for c in wrapped)):
+            parts = []
+            for c, w, r in zip(wrapped, widths, right):
+                piece = c[k] if k < len(c) else ""
+                parts.append(f" {piece.rjust(w) if r else piece.ljust(w)} ")
+            out.append(edge + edge.join(parts) + edge)
+        return out
+
+    lines = [rule("┏", "┳", "┓", "━"), *cells(header, "┃"), rule("┡", "╇", "┩", "━")]
+    for i, row in enumerate(rows):
+        if i:
+            lines.append(rule("├", "┼", "┤", "─"))
+        lines += cells(row, "│")
+    lines.append(rule("└", "┴", "┘", "─"))
+    return lines
+
+
+def _size(nbytes: float) -> str:
+    """Keras's readable size: '18.79 KB' (powers of 1024)."""
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if nbytes / 1024 < 1:
+            return f"{nbytes:.2f} {unit}"
+        nbytes /= 1024
+    return f"{nbytes:.2f} PB"
+
+
+def _totals(model) -> list:
+    """Total, trainable, non-trainable (and, once the optimizer has run, optimizer) parameter
+    counts with their sizes."""
+    trainable, frozen, seen = [0, 0], [0, 0], set()
+    for p in model.parameters():
+        if id(p) in seen:
+            continue
+        seen.add(id(p))
+        part = trainable if p.requires_grad else frozen
+        part[0] += p.numel()
+        part[1] += p.numel() * p._data.itemsize
+    optimizer = _optimizer_count(model)
+    total = [trainable[i] + frozen[i] + (optimizer[i] if optimizer else 0) for i in (0, 1)]
+    lines = [
+        f" Total params: {total[0]:,} ({_size(total[1])})",
+        f" Trainable params: {trainable[0]:,} ({_size(trainable[1])})",
+        f" Non-trainable params: {frozen[0]:,} ({_size(frozen[1])})",
+    ]
+    if optimizer:
+        lines.append(f" Optimizer params: {optimizer[0]:,} ({_size(optimizer[1])})")
+    return lines
+
+
+def _optimizer_count(model):
+    """(count, bytes) of a Keras optimizer's variables once it has updated: its step count
+    (int64) and learning rate (float32), as Keras counts them, and every slot array."""
+    optimizer = getattr(model, "optimizer", None)
+    state = getattr(optimizer, "state", None)
+    if not state or not getattr(model, "compiled", False):
+        return None
+    count, nbytes = 2, 8 + 4
+    for slots in state.values():
+        for value in slots.values():
+            if hasattr(value, "shape"):
+                count += int(value.size)
+                nbytes += int(value.nbytes)
+    return count, nbytes
