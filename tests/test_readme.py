@@ -32,5 +32,6 @@ def test_tape_program_prints_the_tutorials_numbers():
 def test_keras_program_trains_evaluates_and_summarizes():
     out = run(BLOCKS[2])
     mse, mae = (float(v) for v in re.search(r"\[([\d.]+), ([\d.]+)\]", out).groups())
-    assert mae < 3.6 and mse < 30
+    # unseeded, as the README shows it: test MSE 15-30 over runs (the mean predicts at 84)
+    assert mae < 4.0 and mse < 40
     assert "Trainable params: 3,009 (11.75 KB)" in out and "dense_1 (Dense)" in out
