@@ -1,0 +1,123 @@
+"""Sliding windows over the last two axes of (N, C, H, W) arrays: the geometry of a convolution
+or a pooling, the window view, im2col, and its transpose (adding windows back, col2im).
+
+Everything here works on arrays; the Functions of conv.py, pool.py and fold.py call it. 1-D
+ops use it with H = 1 (a (N, C, L) array is seen as (N, C, 1, L)).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import NamedTuple
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+
+class Geometry(NamedTuple):
+    """Where the windows lie: input size (H, W), kernel, stride, dilation, padding
+    ((top, bottom), (left, right)) and the output size (Ho, Wo); `rank` is 1 or 2, the
+    spatial rank of the arrays the op sees."""
+
+    size: tuple
+    kernel: tuple
+    stride: tuple
+    dilation: tuple
+    pad: tuple
+    out: tuple
+    rank: int
+
+    @property
+    def padded(self) -> tuple:
+        (t, b), (l, r) = self.pad
+        return self.size[0] + t + b, self.size[1] + l + r
+
+    @property
+    def overlapping(self) -> bool:
+        """Whether some input position lies in two windows (their gradients then add up)."""
+        return any(s < d * (k - 1) + 1 for s, d, k in zip(self.stride, self.dilation, self.kernel))
+
+
+def extent(k: int, d: int) -> int:
+    """The span of a kernel of size k with dilation d."""
+    return d * (k - 1) + 1
+
+
+@functools.lru_cache(maxsize=512)
+def geometry(size, kernel, stride, dilation, pad, rank, out=None) -> Geometry:
+    """The Geometry of windows over `size`; the output size follows from the padded size
+    unless `out` is given (a transposed convolution and ceil_mode pooling state theirs)."""
+    if out is None:
+        out = tuple(
+            (n + lo + hi - extent(k, d)) // s + 1
+            for n, (lo, hi), k, s, d in zip(size, pad, kernel, stride, dilation)
+        )
+    return Geometry(size, kernel, stride, dilation, pad, tuple(out), rank)
+
+
+# --- rank: 1-D arrays are 2-D arrays with H = 1 ---
+def lift(a, rank: int):
+    """(N, C, L) -> (N, C, 1, L) for 1-D ops; 2-D arrays as they are."""
+    return a[:, :, None] if rank == 1 else a
+
+
+def drop(a, rank: int):
+    return a[:, :, 0] if rank == 1 else a
+
+
+# --- windows ---
+def pad_array(x, g: Geometry, value=0.0):
+    """x (N, C, H, W) padded by g.pad with `value` (x itself when there is no padding)."""
+    (t, b), (l, r) = g.pad
+    if not (t or b or l or r):
+        return x
+    N, C, H, W = x.shape
+    out = np.empty((N, C, H + t + b, W + l + r), x.dtype)
+    out[:, :, :t] = value  # only the border is filled: the middle is copied once
+    out[:, :, H + t :] = value
+    out[:, :, t : t + H, :l] = value
+    out[:, :, t : t + H, l + W :] = value
+    out[:, :, t : t + H, l : l + W] = x
+    return out
+
+
+def windows(xp, g: Geometry):
+    """A read-only view (N, C, kh, kw, Ho, Wo) of the padded array `xp`: element
+    [n, c, i, j, h, w] is xp[n, c, h * sh + i * dh, w * sw + j * dw]."""
+    (kh, kw), (sh, sw), (dh, dw) = g.kernel, g.stride, g.dilation
+    N, C = xp.shape[:2]
+    s0, s1, s2, s3 = xp.strides
+    shape = (N, C, kh, kw) + g.out
+    return as_strided(xp, shape, (s0, s1, s2 * dh, s3 * dw, s2 * sh, s3 * sw), writeable=False)
+
+
+def im2col(x, g: Geometry, value=0.0):
+    """The windows of x as one contiguous array (N, C, kh, kw, Ho, Wo): the matrix a
+    convolution multiplies (C * kh * kw rows per sample, one column per output position)."""
+    view = windows(pad_array(x, g, value), g)
+    cols = np.empty(view.shape, x.dtype)
+    np.copyto(cols, view)
+    return cols
+
+
+def fold_taps(cols, g: Geometry, lead: int):
+    """The transpose of im2col: each window's values added back where they came from.
+
+    `cols` holds kh, kw at axes lead, lead + 1 and Ho, Wo at lead + 2, lead + 3 (other axes
+    before and after are kept); returns the unpadded (..., H, W, ...) array with H, W at axes
+    lead, lead + 1. One vectorized add per kernel tap (kh * kw of them), whatever the size of
+    the input: an add is a strided block of the whole batch.
+    """
+    (kh, kw), (sh, sw), (dh, dw), (Ho, Wo) = g.kernel, g.stride, g.dilation, g.out
+    Hp, Wp = g.padded
+    before, after = cols.shape[:lead], cols.shape[lead + 4 :]
+    out = np.zeros(before + (Hp, Wp) + after, cols.dtype)
+    pre = (slice(None),) * lead
+    for i in range(kh):
+        rows = slice(i * dh, i * dh + sh * (Ho - 1) + 1, sh)
+        for j in range(kw):
+            part = slice(j * dw, j * dw + sw * (Wo - 1) + 1, sw)
+            out[pre + (rows, part)] += cols[pre + (i, j)]
+    (t, _), (l, _) = g.pad
+    H, W = g.size
+    return out[pre + (slice(t, t + H), slice(l, l + W))]
