@@ -29,8 +29,8 @@ class Geometry(NamedTuple):
 
     @property
     def padded(self) -> tuple:
-        (t, b), (l, r) = self.pad
-        return self.size[0] + t + b, self.size[1] + l + r
+        (top, bottom), (left, right) = self.pad
+        return self.size[0] + top + bottom, self.size[1] + left + right
 
     @property
     def overlapping(self) -> bool:
@@ -68,16 +68,16 @@ def drop(a, rank: int):
 # --- windows ---
 def pad_array(x, g: Geometry, value=0.0):
     """x (N, C, H, W) padded by g.pad with `value` (x itself when there is no padding)."""
-    (t, b), (l, r) = g.pad
-    if not (t or b or l or r):
+    (top, bottom), (left, right) = g.pad
+    if not (top or bottom or left or right):
         return x
-    N, C, H, W = x.shape
-    out = np.empty((N, C, H + t + b, W + l + r), x.dtype)
-    out[:, :, :t] = value  # only the border is filled: the middle is copied once
-    out[:, :, H + t :] = value
-    out[:, :, t : t + H, :l] = value
-    out[:, :, t : t + H, l + W :] = value
-    out[:, :, t : t + H, l : l + W] = x
+    n, c, h, w = x.shape
+    out = np.empty((n, c, h + top + bottom, w + left + right), x.dtype)
+    out[:, :, :top] = value  # only the border is filled: the middle is copied once
+    out[:, :, h + top :] = value
+    out[:, :, top : top + h, :left] = value
+    out[:, :, top : top + h, left + w :] = value
+    out[:, :, top : top + h, left : left + w] = x
     return out
 
 
@@ -85,9 +85,8 @@ def windows(xp, g: Geometry):
     """A read-only view (N, C, kh, kw, Ho, Wo) of the padded array `xp`: element
     [n, c, i, j, h, w] is xp[n, c, h * sh + i * dh, w * sw + j * dw]."""
     (kh, kw), (sh, sw), (dh, dw) = g.kernel, g.stride, g.dilation
-    N, C = xp.shape[:2]
     s0, s1, s2, s3 = xp.strides
-    shape = (N, C, kh, kw) + g.out
+    shape = xp.shape[:2] + (kh, kw) + g.out
     return as_strided(xp, shape, (s0, s1, s2 * dh, s3 * dw, s2 * sh, s3 * sw), writeable=False)
 
 
@@ -108,16 +107,15 @@ def fold_taps(cols, g: Geometry, lead: int):
     lead, lead + 1. One vectorized add per kernel tap (kh * kw of them), whatever the size of
     the input: an add is a strided block of the whole batch.
     """
-    (kh, kw), (sh, sw), (dh, dw), (Ho, Wo) = g.kernel, g.stride, g.dilation, g.out
-    Hp, Wp = g.padded
+    (kh, kw), (sh, sw), (dh, dw), (ho, wo) = g.kernel, g.stride, g.dilation, g.out
     before, after = cols.shape[:lead], cols.shape[lead + 4 :]
-    out = np.zeros(before + (Hp, Wp) + after, cols.dtype)
+    out = np.zeros(before + g.padded + after, cols.dtype)
     pre = (slice(None),) * lead
     for i in range(kh):
-        rows = slice(i * dh, i * dh + sh * (Ho - 1) + 1, sh)
+        rows = slice(i * dh, i * dh + sh * (ho - 1) + 1, sh)
         for j in range(kw):
-            part = slice(j * dw, j * dw + sw * (Wo - 1) + 1, sw)
+            part = slice(j * dw, j * dw + sw * (wo - 1) + 1, sw)
             out[pre + (rows, part)] += cols[pre + (i, j)]
-    (t, _), (l, _) = g.pad
-    H, W = g.size
-    return out[pre + (slice(t, t + H), slice(l, l + W))]
+    (top, _), (left, _) = g.pad
+    h, w = g.size
+    return out[pre + (slice(top, top + h), slice(left, left + w))]
