@@ -24,7 +24,29 @@ def case(name, shape, **kwargs):
                 name=f"{name}{shape}{kwargs}")  # fmt: skip
 
 
+def _avg_pool_gradient(x, gy, torch_grad=None):
+    """The input's gradient of avg_pool2d as a function of (x, gy): its graph holds the
+    transposed pooling (AvgPoolTranspose) as an op."""
+    kwargs = {"kernel_size": 3, "stride": 2, "padding": 1}
+    if torch_grad is not None:
+        import torch
+
+        y = torch.nn.functional.avg_pool2d(x, **kwargs)
+        (gx,) = torch.autograd.grad(y, x, gy, create_graph=True)
+    else:
+        with dl.enable_grad():  # numerical differences call this under no_grad
+            x = x if x.requires_grad else x.detach().requires_grad_()
+            (gx,) = dl.grad([pool.avg_pool2d(x, **kwargs)], [x], [gy], create_graph=True)
+    return (gx * gx).sum() + (gx * x).sum()
+
+
 CASES = [
+    Case(
+        _avg_pool_gradient,
+        [(1, 2, 5, 5), (1, 2, 3, 3)],
+        lambda x, gy: _avg_pool_gradient(x, gy, True),
+        name="avg_pool2d-gradient",
+    ),
     case("max_pool2d", (2, 3, 4, 6), kernel_size=2),
     case("max_pool2d", (1, 2, 5, 5), kernel_size=3, stride=2, padding=1),  # overlapping
     case("max_pool2d", (1, 2, 5, 6), kernel_size=(2, 3), stride=(2, 1), ceil_mode=True),
