@@ -20,20 +20,76 @@ def _first_max(blocks):
     return np.take_along_axis(blocks, taps[..., None], -1)[..., 0], taps
 
 
-def max_windows(x, g: Geometry):
-    """(y, flat): each window's maximum and its position as a flat index into H * W of the
-    unpadded input (PyTorch's `return_indices`)."""
-    (kh, kw), (sh, sw), (dh, dw) = g.kernel, g.stride, g.dilation
-    n, c = x.shape[:2]
-    view = windows(pad_array(x, g, lowest(x.dtype)), g).transpose(0, 1, 4, 5, 2, 3)
-    blocks = np.empty(view.shape, x.dtype)  # (N, C, Ho, Wo, kh, kw), one copy
-    np.copyto(blocks, view)
-    y, taps = _first_max(blocks.reshape((n, c) + g.out + (kh * kw,)))
-    i, j = np.divmod(taps, kw)
-    (top, _), (left, _) = g.pad
+def _tap(xp, g: Geometry, t: int):
+    """The (N, C, Ho, Wo) view of the padded input at kernel tap t of every window."""
+    (sh, sw), (dh, dw), (ho, wo) = g.stride, g.dilation, g.out
+    i, j = divmod(t, g.kernel[1])
+    rows = slice(i * dh, i * dh + sh * (ho - 1) + 1, sh)
+    return xp[:, :, rows, j * dw : j * dw + sw * (wo - 1) + 1 : sw]
+
+
+def max_values(x, g: Geometry):
+    """(y, xp): each window's maximum (NaN if it holds one) and the padded input. One
+    np.maximum per kernel tap over views of the input: no window copies."""
+    xp = pad_array(x, g, lowest(x.dtype))
+    y = np.copy(_tap(xp, g, 0))  # order 'K': keeps the input's memory order
+    for t in range(1, g.kernel[0] * g.kernel[1]):
+        np.maximum(y, _tap(xp, g, t), out=y)
+    return y, xp
+
+
+def first_taps(xp, y, g: Geometry):
+    """The tap (i * kw + j) of each window's maximum: the first equal to it in PyTorch's scan
+    order, or the last NaN (PyTorch's `val > max || isnan(val)`)."""
+    count = g.kernel[0] * g.kernel[1]
+    taps = np.zeros(y.shape, np.int64)
+    for t in reversed(range(count)):  # the last write wins: the first tap that matches
+        np.copyto(taps, t, where=_tap(xp, g, t) == y)
+    if y.dtype.kind == "f" and np.isnan(y).any():
+        for t in range(count):
+            np.copyto(taps, t, where=np.isnan(_tap(xp, g, t)))
+    return taps
+
+
+def flat_indices(taps, g: Geometry):
+    """The flat index into H * W of the unpadded input of each window's tap (return_indices)."""
+    (sh, sw), (dh, dw), ((top, _), (left, _)) = g.stride, g.dilation, g.pad
+    i, j = np.divmod(taps, g.kernel[1])
     rows = np.arange(g.out[0])[:, None] * sh - top + i * dh
-    cols = np.arange(g.out[1]) * sw - left + j * dw
-    return y, rows * g.size[1] + cols
+    return rows * g.size[1] + np.arange(g.out[1]) * sw - left + j * dw
+
+
+def scatter_first(gy, xp, y, g: Geometry, x_shape):
+    """gx: each window's gradient added at its maximum (the transpose of max_values), found
+    by comparing each tap with the maximum, the first match winning (PyTorch's ties)."""
+    n, c, h, w = x_shape
+    hp, wp = g.padded
+    if gy.strides[0] < gy.strides[1]:  # batch last in memory: keep that order (long runs)
+        out = np.zeros((c, hp, wp, n), gy.dtype).transpose(3, 0, 1, 2)
+    else:
+        out = np.zeros((n, c, hp, wp), gy.dtype)
+    count = g.kernel[0] * g.kernel[1]
+    exact = (y.dtype.kind == "f" and np.isnan(y).any()) or not np.isfinite(gy).all()
+    if exact:  # rare: NaN maxima, or gradients whose NaN * 0 would leak to other taps
+        taps = first_taps(xp, y, g)
+        for t in range(count):
+            region = _tap(out, g, t)
+            np.add(region, gy, out=region, where=taps == t)
+    else:
+        found = np.zeros(y.shape, bool)
+        for t in range(count):
+            hit = _tap(xp, g, t) == y
+            if t:
+                np.greater(hit, found, out=hit)  # a match not claimed by an earlier tap
+            if t < count - 1:
+                found |= hit
+            region = _tap(out, g, t)
+            if g.overlapping:
+                region += gy * hit
+            else:  # each input position lies in one window at most: write, do not add
+                np.multiply(gy, hit, out=region)
+    (top, _), (left, _) = g.pad
+    return out[:, :, top : top + h, left : left + w]
 
 
 def adaptive_bounds(size: int, out: int):

@@ -91,10 +91,38 @@ def windows(xp, g: Geometry):
 
 
 def im2col(x, g: Geometry, value=0.0):
-    """The windows of x as one contiguous array (N, C, kh, kw, Ho, Wo): the matrix a
-    convolution multiplies (C * kh * kw rows per sample, one column per output position)."""
+    """The windows of x as one contiguous array (N, C, kh, kw, Ho, Wo) (what F.unfold gives)."""
     view = windows(pad_array(x, g, value), g)
     cols = np.empty(view.shape, x.dtype)
+    np.copyto(cols, view)
+    return cols
+
+
+def batch_last(x, g: Geometry):
+    """x (N, C, H, W) as a contiguous, padded (C, Hp, Wp, N) array: one small copy (none when
+    x is stored batch-last and unpadded), so the window copies move long runs."""
+    n, c, h, w = x.shape
+    (top, bottom), (left, right) = g.pad
+    if top or bottom or left or right:
+        xb = np.zeros((c, h + top + bottom, w + left + right, n), x.dtype)
+        xb[:, top : top + h, left : left + w] = x.transpose(1, 2, 3, 0)
+        return xb
+    return np.ascontiguousarray(x.transpose(1, 2, 3, 0))
+
+
+def columns(xb, g: Geometry, rows=None):
+    """The windows of the batch-last input `xb` as one contiguous (C, kh, kw, Ho, Wo, N)
+    array: the matrix a convolution multiplies, C * kh * kw rows by one column per output
+    position and sample, so the whole batch is one product. `rows` (start, stop) limits it
+    to those output rows."""
+    start, stop = rows or (0, g.out[0])
+    (kh, kw), (sh, sw), (dh, dw) = g.kernel, g.stride, g.dilation
+    c, _, _, n = xb.shape
+    s0, s1, s2, s3 = xb.strides
+    shape = (c, kh, kw, stop - start, g.out[1], n)
+    view = as_strided(xb[:, start * sh :], shape, (s0, s1 * dh, s2 * dw, s1 * sh, s2 * sw, s3),
+                      writeable=False)  # fmt: skip
+    cols = np.empty(shape, xb.dtype)
     np.copyto(cols, view)
     return cols
 
@@ -102,20 +130,34 @@ def im2col(x, g: Geometry, value=0.0):
 def fold_taps(cols, g: Geometry, lead: int):
     """The transpose of im2col: each window's values added back where they came from.
 
-    `cols` holds kh, kw at axes lead, lead + 1 and Ho, Wo at lead + 2, lead + 3 (other axes
-    before and after are kept); returns the unpadded (..., H, W, ...) array with H, W at axes
-    lead, lead + 1. One vectorized add per kernel tap (kh * kw of them), whatever the size of
-    the input: an add is a strided block of the whole batch.
+    `cols` holds kh, kw at axes lead, lead + 1 and Ho, Wo at lead + 2, lead + 3 (axes before
+    and after are kept); returns the unpadded (..., H, W, ...) array with H, W at axes lead,
+    lead + 1.
     """
-    (kh, kw), (sh, sw), (dh, dw), (ho, wo) = g.kernel, g.stride, g.dilation, g.out
     before, after = cols.shape[:lead], cols.shape[lead + 4 :]
     out = np.zeros(before + g.padded + after, cols.dtype)
+    add_windows(out, cols, g, lead)
+    return unpad(out, g, lead)
+
+
+def add_windows(out, cols, g: Geometry, lead: int, row0: int = 0) -> None:
+    """Add `cols` (as in fold_taps; its Ho axis may be the output rows from row0 on) into the
+    padded array `out`. One vectorized add per kernel tap (kh * kw of them), whatever the size
+    of the input: each add is a strided block of the whole batch, with long contiguous runs
+    when the batch axis comes last."""
+    (kh, kw), (sh, sw), (dh, dw) = g.kernel, g.stride, g.dilation
+    ho, wo = cols.shape[lead + 2 : lead + 4]
     pre = (slice(None),) * lead
     for i in range(kh):
-        rows = slice(i * dh, i * dh + sh * (ho - 1) + 1, sh)
+        top = row0 * sh + i * dh
+        rows = slice(top, top + sh * (ho - 1) + 1, sh)
         for j in range(kw):
             part = slice(j * dw, j * dw + sw * (wo - 1) + 1, sw)
             out[pre + (rows, part)] += cols[pre + (i, j)]
+
+
+def unpad(out, g: Geometry, lead: int):
+    """The unpadded part of a padded array whose H, W are at axes lead, lead + 1."""
     (top, _), (left, _) = g.pad
     h, w = g.size
-    return out[pre + (slice(top, top + h), slice(left, left + w))]
+    return out[(slice(None),) * lead + (slice(top, top + h), slice(left, left + w))]

@@ -17,8 +17,11 @@ from ._checks import tensor_input
 from ._pool_arrays import (
     adaptive_bounds,
     divisors,
+    first_taps,
+    flat_indices,
     max_adaptive,
-    max_windows,
+    max_values,
+    scatter_first,
     scatter_max,
     spread,
     window_sums,
@@ -39,21 +42,42 @@ class MaxPool(Function):
 
     def __init__(self, rank, g=None, out=None):
         self.rank, self.g, self.out = rank, g, out  # windows by geometry, or adaptive ones
+        self._flat = None
 
     def forward(self, x):
         xl = lift(x, self.rank)
-        y, self.flat = max_windows(xl, self.g) if self.g else max_adaptive(xl, self.out)
         self.x_shape, self.lifted = x.shape, xl.shape
-        return drop(y, self.rank)
+        if self.g is None:
+            y, self._flat = max_adaptive(xl, self.out)
+            return drop(y, self.rank)
+        y, xp = max_values(xl, self.g)
+        y = drop(y, self.rank)
+        # x and y, saved so that an in-place change of either is caught; xp if padded
+        self.save_for_backward(x, y, xp if xp is not xl else None)
+        return y
+
+    def _arrays(self):
+        x, y, xp = (a._data if isinstance(a, Tensor) else a for a in self.saved)
+        return (lift(x, self.rank) if xp is None else xp), lift(y, self.rank)
+
+    def flat(self):
+        """Each maximum's flat position in its (lifted) H * W plane."""
+        if self._flat is None:
+            xp, y = self._arrays()
+            self._flat = flat_indices(first_taps(xp, y, self.g), self.g)
+        return self._flat
 
     def backward(self, gy):
         if isinstance(gy, Tensor):  # higher orders: an op, whose gradient picks gy back
             n, c = self.lifted[:2]
-            key = (np.arange(n * c)[:, None], self.flat.reshape(n * c, -1))
+            key = (np.arange(n * c)[:, None], self.flat().reshape(n * c, -1))
             plane = math.prod(self.lifted[2:])
             return index_add(gy.reshape(n * c, -1), key, (n * c, plane)).reshape(self.x_shape)
-        overlapping = self.g is None or self.g.overlapping
-        gx = scatter_max(lift(gy, self.rank), self.flat, self.lifted, overlapping)
+        gy = lift(gy, self.rank)
+        if self.g is None:
+            gx = scatter_max(gy, self._flat, self.lifted, True)
+        else:
+            gx = scatter_first(gy, *self._arrays(), self.g, self.lifted)
         return gx.reshape(self.x_shape)
 
 
@@ -158,7 +182,7 @@ def _max_pool(name, rank, input, kernel_size, stride, padding, dilation, ceil_mo
     y = _unbatch(fn(x), input, rank)
     if not return_indices:
         return y
-    return y, _unbatch(Tensor._wrap(drop(fn.flat, rank)), input, rank)
+    return y, _unbatch(Tensor._wrap(drop(fn.flat(), rank)), input, rank)
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
@@ -279,7 +303,7 @@ def _adaptive_max(name, rank, input, output_size, return_indices):
     y = _unbatch(fn(x), input, rank)
     if not return_indices:
         return y
-    return y, _unbatch(Tensor._wrap(drop(fn.flat, rank)), input, rank)
+    return y, _unbatch(Tensor._wrap(drop(fn.flat(), rank)), input, rank)
 
 
 def adaptive_max_pool1d(input, output_size, return_indices=False):

@@ -168,3 +168,46 @@ def test_a_second_backward_with_retain_graph_gives_the_same_weight_gradient():
     w.grad = None
     y.backward()  # the columns were used once and dropped: recomputed from x
     np.testing.assert_allclose(w.grad.numpy(), first, rtol=1e-6)
+
+
+@pytest.mark.parametrize("groups", [1, 2])
+def test_long_few_columns_are_built_in_blocks_and_agree_with_torch(groups):
+    """A first layer (few input channels, many positions) takes the blocked path, whose
+    columns are rebuilt for the weight's gradient."""
+    torch = pytest.importorskip("torch")
+    from deepling.ops import _conv_arrays
+    from deepling.ops.conv_args import conv_geometry
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((64, 2, 28, 28)).astype(np.float32)
+    w = rng.standard_normal((6, 2 // groups, 5, 5)).astype(np.float32)
+    g = conv_geometry("conv2d", 2, x.shape, w.shape, 1, 1, 1)
+    assert _conv_arrays._row_blocks(50 // groups, g, 64, 4, groups) is not None
+    ours_x, ours_w = dl.tensor(x, requires_grad=True), dl.tensor(w, requires_grad=True)
+    y = dl.conv2d(ours_x, ours_w, padding=1, groups=groups)
+    gy = rng.standard_normal(y.shape).astype(np.float32)
+    y.backward(dl.tensor(gy))
+    tx, tw = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    ty = torch.nn.functional.conv2d(tx, tw, padding=1, groups=groups)
+    ty.backward(torch.tensor(gy))
+    np.testing.assert_allclose(y.numpy(), ty.detach().numpy(), rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(ours_w.grad.numpy(), tw.grad.numpy(), rtol=1e-3, atol=1e-2)
+    np.testing.assert_allclose(ours_x.grad.numpy(), tx.grad.numpy(), rtol=1e-4, atol=1e-4)
+
+
+def test_depthwise_takes_the_tap_path_and_agrees_with_torch():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((4, 6, 9, 8)).astype(np.float32)
+    w = rng.standard_normal((6, 1, 3, 2)).astype(np.float32)
+    b = rng.standard_normal(6).astype(np.float32)
+    kwargs = {"stride": (2, 1), "padding": (1, 2), "dilation": (1, 2), "groups": 6}
+    ours = [dl.tensor(a, requires_grad=True) for a in (x, w, b)]
+    theirs = [torch.tensor(a, requires_grad=True) for a in (x, w, b)]
+    y, ty = dl.conv2d(*ours, **kwargs), torch.nn.functional.conv2d(*theirs, **kwargs)
+    gy = rng.standard_normal(y.shape).astype(np.float32)
+    y.backward(dl.tensor(gy))
+    ty.backward(torch.tensor(gy))
+    np.testing.assert_allclose(y.numpy(), ty.detach().numpy(), rtol=1e-5, atol=1e-5)
+    for a, t in zip(ours, theirs):
+        np.testing.assert_allclose(a.grad.numpy(), t.grad.numpy(), rtol=1e-4, atol=1e-4)
