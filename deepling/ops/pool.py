@@ -315,3 +315,19 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     """Max pooling to a given (H, W), as F.adaptive_max_pool2d (windows as adaptive_avg_pool2d;
     the gradient goes to each window's first largest element)."""
     return _adaptive_max("adaptive_max_pool2d", 2, input, output_size, return_indices)
+
+
+def pool_with_pads(kind, x, rank, kernel, stride, pairs, count_include_pad=True) -> Tensor:
+    """Max ('max') or average ('avg') pooling of batched channels-first `x` with explicit
+    (before, after) padding per axis, as the TensorFlow and Keras faces state their 'SAME'
+    padding (the odd pixel after; averages over the input only with count_include_pad=False)."""
+    size = tuple(x.shape[2:])
+    out = tuple(
+        (n + lo + hi - k) // s + 1 for n, k, s, (lo, hi) in zip(size, kernel, stride, pairs)
+    )
+    one = ((1,), ((0, 0),)) if rank == 1 else ((), ())
+    g = geometry(one[0] + size, one[0] + tuple(kernel), one[0] + tuple(stride), one[0] + (1,) * rank,
+                 one[1] + tuple(pairs), rank, one[0] + out)  # fmt: skip
+    if kind == "max":
+        return MaxPool(rank, g)(x)
+    return AvgPool(g, divisors(g, count_include_pad, None))(x)

@@ -63,14 +63,21 @@ def _cubic(t, a):
     return np.where(t < 1, near, np.where(t < 2, far, 0.0))
 
 
-def cubic_matrix(n_in, n_out, align_corners, scale, a=-0.75):
-    """(n_out, n_in): bicubic weights over four neighbours, indices clamped at the borders."""
+def cubic_matrix(n_in, n_out, align_corners, scale, a=-0.75, renormalize=False):
+    """(n_out, n_in): bicubic weights over four neighbours, indices clamped at the borders
+    (PyTorch), or with neighbours outside the image dropped and the rest renormalized
+    (`renormalize`, TensorFlow's resize with a = -0.5)."""
     s, i = _scale(n_in, n_out, align_corners, scale), np.arange(n_out)
     src = i * s if align_corners else (i + 0.5) * s - 0.5
     base = np.floor(src).astype(np.int64)
     out = np.zeros((n_out, n_in))
     for k in range(-1, 3):  # the four taps of the kernel, not pixels
-        np.add.at(out, (i, np.clip(base + k, 0, n_in - 1)), _cubic(src - (base + k), a))
+        w = _cubic(src - (base + k), a)
+        if renormalize:
+            w = np.where((base + k >= 0) & (base + k < n_in), w, 0.0)
+        np.add.at(out, (i, np.clip(base + k, 0, n_in - 1)), w)
+    if renormalize:
+        out /= out.sum(axis=1, keepdims=True)
     return out
 
 
@@ -206,5 +213,31 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         maker = cubic_matrix if mode == "bicubic" else linear_matrix
         build = lambda n, o, s: maker(n, o, align, s)  # noqa: E731
     matrices = [build(n, o, s) for n, o, s in zip(input.shape[2:], out, scales)]
+    x = input if input.dtype.kind == "f" else input.float()
+    return _along(x, matrices)
+
+
+def resize(input, size, method="bilinear", antialias=False) -> Tensor:
+    """Resize batched channels-first images to `size` (h, w) with tf.image.resize's rules
+    (half-pixel centres): 'bilinear', 'nearest' (PyTorch's 'nearest-exact'), 'bicubic'
+    (Keys' a = -0.5, outside neighbours dropped); `antialias` widens the filter when
+    downsampling (bilinear and bicubic). For the TensorFlow and Keras faces."""
+    out = [int(n) for n in size]
+    if min(out) <= 0:
+        raise ValueError(f"The output size must be positive, got size={tuple(size)}")
+    if method == "nearest":
+        return _nearest(input, out, [None, None], True)
+    if method not in ("bilinear", "bicubic"):
+        raise NotImplementedError(
+            f"resize: method {method!r} is not supported here (bilinear, nearest, bicubic)"
+        )
+    sizes = input.shape[2:]
+    cubic = method == "bicubic"
+    if antialias and any(o < n for n, o in zip(sizes, out)):
+        matrices = [antialias_matrix(n, o, False, None, cubic) for n, o in zip(sizes, out)]
+    elif cubic:
+        matrices = [cubic_matrix(n, o, False, None, -0.5, True) for n, o in zip(sizes, out)]
+    else:
+        matrices = [linear_matrix(n, o, False, None) for n, o in zip(sizes, out)]
     x = input if input.dtype.kind == "f" else input.float()
     return _along(x, matrices)

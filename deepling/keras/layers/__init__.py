@@ -1,6 +1,14 @@
 """keras.layers: layers that build their weights on first use."""
 
 from .base import Layer as Layer
+from .convolutional import Conv1D as Conv1D
+from .convolutional import Conv2D as Conv2D
+from .convolutional import Conv2DTranspose as Conv2DTranspose
+from .convolutional import Convolution1D as Convolution1D
+from .convolutional import Convolution2D as Convolution2D
+from .convolutional import Convolution2DTranspose as Convolution2DTranspose
+from .convolutional import DepthwiseConv2D as DepthwiseConv2D
+from .convolutional import SeparableConv2D as SeparableConv2D
 from .core import Activation as Activation
 from .core import Dense as Dense
 from .core import Dropout as Dropout
@@ -10,6 +18,10 @@ from .embedding import Embedding as Embedding
 from .functional import Input as Input
 from .functional import InputLayer as InputLayer
 from .functional import KerasTensor as KerasTensor
+from .image_preprocessing import RandomFlip as RandomFlip
+from .image_preprocessing import RandomRotation as RandomRotation
+from .image_preprocessing import Rescaling as Rescaling
+from .image_preprocessing import Resizing as Resizing
 from .merging import Add as Add
 from .merging import Average as Average
 from .merging import Concatenate as Concatenate
@@ -22,4 +34,28 @@ from .merging import multiply as multiply
 from .merging import subtract as subtract
 from .normalization import BatchNormalization as BatchNormalization
 from .normalization import LayerNormalization as LayerNormalization
+from .pooling import AveragePooling1D as AveragePooling1D
+from .pooling import AveragePooling2D as AveragePooling2D
+from .pooling import AvgPool1D as AvgPool1D
+from .pooling import AvgPool2D as AvgPool2D
+from .pooling import GlobalAveragePooling1D as GlobalAveragePooling1D
+from .pooling import GlobalAveragePooling2D as GlobalAveragePooling2D
+from .pooling import GlobalAvgPool1D as GlobalAvgPool1D
+from .pooling import GlobalAvgPool2D as GlobalAvgPool2D
+from .pooling import GlobalMaxPool1D as GlobalMaxPool1D
+from .pooling import GlobalMaxPool2D as GlobalMaxPool2D
+from .pooling import GlobalMaxPooling1D as GlobalMaxPooling1D
+from .pooling import GlobalMaxPooling2D as GlobalMaxPooling2D
+from .pooling import MaxPool1D as MaxPool1D
+from .pooling import MaxPool2D as MaxPool2D
+from .pooling import MaxPooling1D as MaxPooling1D
+from .pooling import MaxPooling2D as MaxPooling2D
 from .preprocessing import Normalization as Normalization
+from .reshaping import Cropping1D as Cropping1D
+from .reshaping import Cropping2D as Cropping2D
+from .reshaping import UpSampling1D as UpSampling1D
+from .reshaping import UpSampling2D as UpSampling2D
+from .reshaping import ZeroPadding1D as ZeroPadding1D
+from .reshaping import ZeroPadding2D as ZeroPadding2D
+from .spatial_dropout import SpatialDropout1D as SpatialDropout1D
+from .spatial_dropout import SpatialDropout2D as SpatialDropout2D

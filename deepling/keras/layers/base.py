@@ -6,7 +6,9 @@ layer on a symbolic `Input` records a node for the functional API instead of com
 
 from __future__ import annotations
 
+import functools
 import inspect
+import re
 
 import numpy as np
 
@@ -35,16 +37,10 @@ def clear_session() -> None:
 
 
 def snake_case(name: str) -> str:
-    out = []
-    for i, c in enumerate(name):
-        if (
-            c.isupper()
-            and i
-            and (not name[i - 1].isupper() or (i + 1 < len(name) and name[i + 1].islower()))
-        ):
-            out.append("_")
-        out.append(c.lower())
-    return "".join(out)
+    """Keras's layer-name rule: 'Dense' -> 'dense', 'MaxPooling2D' -> 'max_pooling2d',
+    'Conv2DTranspose' -> 'conv2d_transpose' (a digit does not start a new word)."""
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", re.sub(r"\W+", "", name))
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 class Layer(Module):
@@ -76,6 +72,23 @@ class Layer(Module):
             self.input_spec_shape = (None, *tuple(input_shape))
         else:
             self.input_spec_shape = None
+
+    def __init_subclass__(cls, **kwargs):
+        """A layer's own `build`, called directly (`layer.build((None, 4))`, as Keras allows
+        before `set_weights`), marks it built, so the first call does not build it again."""
+        super().__init_subclass__(**kwargs)
+        build = cls.__dict__.get("build")
+        if build is not None:
+
+            @functools.wraps(build)
+            def built_by(self, input_shape, *args, **kw):
+                result = build(self, input_shape, *args, **kw)
+                self.built = True
+                if getattr(self, "built_input_shape", None) is None:
+                    self.built_input_shape = input_shape
+                return result
+
+            cls.build = built_by
 
     # --- building ---
     def build(self, input_shape) -> None:
