@@ -22,6 +22,7 @@ from .._backend import int64 as int64
 from .._backend import uint8 as uint8
 from ..tape import GradientTape as GradientTape
 from ..tensor import Tensor as Tensor
+from . import image as image
 from . import math as math
 from . import nn as nn
 from . import random as random
