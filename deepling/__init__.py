@@ -59,7 +59,7 @@ from .tensor import Tensor as Tensor
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("nn", "optim", "utils", "tf", "keras", "cuda", "datasets", "plot")
+_SUBMODULES = ("nn", "optim", "utils", "tf", "keras", "cuda", "datasets", "plot", "vision")
 
 
 def __getattr__(name: str):

@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ["torch", "scipy", "matplotlib", "tqdm", "safetensors", "mpi4py", "cupy", "PIL", "pandas"]
 HEAVY += ["sklearn", "requests", "urllib.request", "h5py", "tensorflow", "keras"]
 LAZY_PARTS = ["nn", "optim", "utils", "tf", "keras", "tape", "training", "datasets", "plot"]
+LAZY_PARTS += ["vision"]
 
 
 def _modules_after(code: str) -> set:

@@ -15,7 +15,7 @@ LAYERS = {
     "grad_mode": 1, "tensor": 1, "tensor_methods": 1, "autograd": 1, "tape": 1, "ops": 1,
     "creation": 1, "gradcheck": 1,
     "nn": 2, "optim": 2, "utils": 2, "callbacks": 2, "datasets": 2, "serialization": 2,
-    "cuda": 2, "progress": 2,
+    "cuda": 2, "progress": 2, "vision": 2,
     "training": 3, "training_data": 3,
     "tf": 4, "keras": 4,
     "__init__": 5, "__main__": 5, "cli": 5, "demo": 5, "examples": 5, "plot": 5,
