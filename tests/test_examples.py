@@ -62,7 +62,7 @@ def numbers_after(label: str, text: str) -> list[float]:
 
 def test_every_example_is_listed_described_and_runnable():
     files = {p.stem for p in (REPO / "deepling" / "examples").glob("*.py")}
-    assert files - {"__init__", "_common"} == set(examples.NAMES)
+    assert {f for f in files if not f.startswith("_")} == set(examples.NAMES)
     readme = (REPO / "examples" / "README.md").read_text(encoding="utf-8")
     for name in examples.NAMES:
         tree = ast.parse(examples.source(name))
@@ -163,6 +163,17 @@ def test_mnist_mlp_learns(run, monkeypatch, tmp_path):
     out = run("mnist_mlp", epochs=1, samples=6000)  # the full run (4 epochs) reaches 98%
     assert "training images (6000, 28, 28), test images (10000, 28, 28)" in out
     assert value("test accuracy", out) > 0.85
+
+
+@pytest.mark.skipif(not SHARED_MNIST.is_dir(), reason=f"needs the MNIST files in {SHARED_MNIST}")
+@pytest.mark.parametrize("name", ["mnist_cnn_torch", "mnist_cnn_keras"])
+def test_mnist_cnns_learn(run, monkeypatch, tmp_path, name):
+    home = tmp_path / "home"
+    shutil.copytree(SHARED_MNIST, home / "datasets" / "mnist")
+    monkeypatch.setenv("DEEPLING_HOME", str(home))
+    out = run(name, epochs=1, samples=8000)  # the full run (4 epochs) reaches 99%
+    assert value("test accuracy", out) > 0.85
+    assert "training took" in out
 
 
 def test_mnist_mlp_says_where_the_files_go_when_missing(monkeypatch, tmp_path, capsys):

@@ -21,6 +21,8 @@ NAMES = (
     "losses_and_gradients",
     "boston_scaling",
     "mnist_mlp",
+    "mnist_cnn_torch",
+    "mnist_cnn_keras",
 )
 
 
