@@ -40,8 +40,9 @@ class MaxPool(Function):
     """y = the largest element of each window;  dx = gy added at each window's arg-max (the
     first largest on ties, as PyTorch), so a position that wins several windows gets each."""
 
-    def __init__(self, rank, g=None, out=None):
+    def __init__(self, rank, g=None, out=None, indices=False):
         self.rank, self.g, self.out = rank, g, out  # windows by geometry, or adaptive ones
+        self.indices = indices  # return_indices: find the arg-maxes now (nothing may be saved)
         self._flat = None
 
     def forward(self, x):
@@ -51,6 +52,8 @@ class MaxPool(Function):
             y, self._flat = max_adaptive(xl, self.out)
             return drop(y, self.rank)
         y, xp = max_values(xl, self.g)
+        if self.indices:
+            self._flat = flat_indices(first_taps(xp, y, self.g), self.g)
         y = drop(y, self.rank)
         # x and y, saved so that an in-place change of either is caught; xp if padded
         self.save_for_backward(x, y, xp if xp is not xl else None)
@@ -178,7 +181,7 @@ def _max_pool(name, rank, input, kernel_size, stride, padding, dilation, ceil_mo
               return_indices):  # fmt: skip
     x = _batched(name, rank, input)
     g = pool_geometry(name, rank, x.shape, kernel_size, stride, padding, dilation, ceil_mode)
-    fn = MaxPool(rank, g)
+    fn = MaxPool(rank, g, indices=return_indices)
     y = _unbatch(fn(x), input, rank)
     if not return_indices:
         return y

@@ -131,3 +131,10 @@ def test_integer_max_pooling_keeps_the_dtype():
 def test_pytorchs_errors(call, message):
     with pytest.raises(RuntimeError, match=message):
         call()
+
+
+def test_indices_without_recording():
+    """return_indices under no_grad (nothing is saved for a backward)."""
+    with dl.no_grad():
+        y, idx = pool.max_pool2d(dl.arange(16.0).reshape(1, 1, 4, 4), 2, return_indices=True)
+    assert idx.tolist() == [[[[5, 7], [13, 15]]]] and y.tolist() == [[[[5.0, 7.0], [13.0, 15.0]]]]
