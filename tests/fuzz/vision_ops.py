@@ -5,6 +5,8 @@ maximum."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from tests.fuzz.graph import MARGIN, MAX_NUMEL, numel
@@ -103,7 +105,13 @@ for _rank in (1, 2):
     def _(g, x, rank=_rank):  # deterministic settings only: p=0 in training, or eval
         p, training = g.pick([(0.0, True), (0.5, False)])
         name = f"dropout{rank}d"
-        return g.op(lambda fw, a: getattr(fw.F, name)(a, p, training), x)
+
+        def call(fw, a):
+            with warnings.catch_warnings():  # dropout2d's warning about 3-D input, in both
+                warnings.simplefilter("ignore")
+                return getattr(fw.F, name)(a, p, training)
+
+        return g.op(call, x)
 
 
 @op("interpolate", fits=lambda s: len(s) in (3, 4) and min(s[2:]) >= 1)
@@ -128,7 +136,9 @@ for _name in ("upsample", "upsample_nearest", "upsample_bilinear"):
     def _(g, x, name=_name):  # a (C, H, W) node gets a batch dim first
         def call(fw, a):
             batch = a if a.ndim == 4 else a.unsqueeze(0)
-            return getattr(fw.F, name)(batch, scale_factor=2)
+            with warnings.catch_warnings():  # deprecated names, warned about in both
+                warnings.simplefilter("ignore")
+                return getattr(fw.F, name)(batch, scale_factor=2)
 
         return g.op(call, x)
 

@@ -58,6 +58,7 @@ IDS = [name for name, _, _ in LAYERS]
 
 
 @requires_torch
+@pytest.mark.filterwarnings("ignore:Using padding='same'")
 @pytest.mark.parametrize("name, build, spec", LAYERS, ids=IDS)
 def test_layer_matches_torch(name, build, spec):
     import torch

@@ -94,7 +94,7 @@ CASES = [
     transpose1d_case((2, 3, 4), (3, 2, 3), stride=2, padding=1, output_padding=1),
 ]
 
-test_conv_ops = op_tests(CASES)
+test_conv_ops = pytest.mark.filterwarnings("ignore:Using padding='same'")(op_tests(CASES))
 
 
 def _call(fn, x, w, b=None, **kwargs):
