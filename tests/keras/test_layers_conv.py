@@ -174,6 +174,20 @@ def test_summary_counts_and_shapes_are_keras_ones():
         model.layers, [(None, 28, 28, 1)] + shapes[:-1])] == shapes  # fmt: skip
     assert model.count_params() == 320 + 18496 + 650
     assert [lay.name for lay in model.layers[:2]] == ["conv2d", "max_pooling2d"]
+    printed = []
+    model.summary(print_fn=printed.append)
+    text = "\n".join(printed)
+    for row in (
+        "conv2d (Conv2D)",
+        "(None, 26, 26, 32)",
+        "320",
+        "max_pooling2d (MaxPooling2D)",
+        "(None, 13, 13, 32)",
+        "18496",
+        "global_average_pooling2d",
+        "Total params: 19,466",
+    ):
+        assert row in text, f"{row!r} not in\n{text}"
 
 
 @pytest.mark.parametrize(
