@@ -1,6 +1,6 @@
 """A convolution's arguments checked as PyTorch checks them (its error texts), and turned into
-the window Geometry: stride, padding (ints, 'same', 'valid', or explicit (before, after)
-pairs as TensorFlow's and Keras's faces state them), dilation, output padding."""
+the window Geometry: stride, padding (ints, 'same' or 'valid'), dilation, output padding. (The
+TensorFlow and Keras faces state their own (before, after) padding and build the Geometry.)"""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from ..autograd.function import ShapeError
 from ._windows import extent, geometry
 
 
-def ints(value, n: int, name: str, op: str = "convolution") -> tuple:
-    """An int or a sequence of n (or 1) ints as an n-tuple, or PyTorch's error."""
+def ints(value, n: int, name: str, op: str = "convolution", caller: str | None = None) -> tuple:
+    """An int or a sequence of n (or 1) ints as an n-tuple, or PyTorch's error (`caller`
+    names the function in a TypeError)."""
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         return (int(value),) * n
     if isinstance(value, (tuple, list)) and all(
@@ -25,7 +26,9 @@ def ints(value, n: int, name: str, op: str = "convolution") -> tuple:
             f"expected {name} to be a single integer value or a list of {n} values to match "
             f"the {op} dimensions, but got {name}={list(value)}"
         )
-    raise TypeError(f"{op}(): argument '{name}' must be tuple of ints, not {type(value).__name__}")
+    raise TypeError(
+        f"{caller or op}(): argument '{name}' must be tuple of ints, not {type(value).__name__}"
+    )
 
 
 def _sizes(shape) -> str:
@@ -87,9 +90,9 @@ def _positive(values, what) -> None:
         raise RuntimeError(f"non-positive {what} is not supported")
 
 
-def pads(padding, rank, kernel, stride, dilation, op="convolution") -> tuple:
-    """(before, after) per spatial dim from PyTorch's padding: ints, 'valid', 'same' (the odd
-    element after), or explicit pairs."""
+def pads(padding, rank, kernel, stride, dilation, caller=None) -> tuple:
+    """(before, after) per spatial dim from PyTorch's padding: ints, 'valid' or 'same' (the odd
+    element after)."""
     if isinstance(padding, str):
         if padding == "valid":
             return ((0, 0),) * rank
@@ -99,12 +102,7 @@ def pads(padding, rank, kernel, stride, dilation, op="convolution") -> tuple:
             raise RuntimeError("padding='same' is not supported for strided convolutions")
         totals = [d * (k - 1) for k, d in zip(kernel, dilation)]
         return tuple((t // 2, t - t // 2) for t in totals)
-    if isinstance(padding, (tuple, list)) and padding and isinstance(padding[0], (tuple, list)):
-        pairs = tuple((int(lo), int(hi)) for lo, hi in padding)
-        if len(pairs) != rank:
-            raise ShapeError(f"expected {rank} (before, after) padding pairs, got {padding}")
-    else:
-        pairs = tuple((p, p) for p in ints(padding, rank, "padding", op))
+    pairs = tuple((p, p) for p in ints(padding, rank, "padding", caller=caller))
     if min(min(pair) for pair in pairs) < 0:
         raise RuntimeError("negative padding is not supported")
     return pairs
@@ -120,10 +118,11 @@ def _as_2d(rank, *tuples):
 def conv_geometry(name, rank, x_shape, w_shape, stride, padding, dilation):
     """The Geometry of a convolution of a batched input, with PyTorch's checks."""
     kernel = tuple(w_shape[2:])
-    stride, dilation = ints(stride, rank, "stride"), ints(dilation, rank, "dilation")
+    stride = ints(stride, rank, "stride", caller=name)
+    dilation = ints(dilation, rank, "dilation", caller=name)
     _positive(stride, "stride")
     _positive(dilation, "dilation")
-    pairs = pads(padding, rank, kernel, stride, dilation)
+    pairs = pads(padding, rank, kernel, stride, dilation, name)
     size = tuple(x_shape[2:])
     padded = tuple(n + lo + hi for n, (lo, hi) in zip(size, pairs))
     spans = tuple(extent(k, d) for k, d in zip(kernel, dilation))
@@ -142,11 +141,12 @@ def transpose_geometry(name, rank, x_shape, w_shape, stride, padding, output_pad
     if isinstance(padding, str):
         raise TypeError(f"{name}(): argument 'padding' must be tuple of ints, not str")
     kernel = tuple(w_shape[2:])
-    stride, dilation = ints(stride, rank, "stride"), ints(dilation, rank, "dilation")
+    stride = ints(stride, rank, "stride", caller=name)
+    dilation = ints(dilation, rank, "dilation", caller=name)
     _positive(stride, "stride")
     _positive(dilation, "dilation")
-    pairs = pads(padding, rank, kernel, stride, dilation)
-    extra = ints(output_padding, rank, "output_padding")
+    pairs = pads(padding, rank, kernel, stride, dilation, name)
+    extra = ints(output_padding, rank, "output_padding", caller=name)
     if any(e < 0 for e in extra):
         raise RuntimeError("negative output_padding is not supported")
     if any(e >= s and e >= d for e, s, d in zip(extra, stride, dilation)):
