@@ -110,19 +110,25 @@ def batch_last(x, g: Geometry):
     return np.ascontiguousarray(x.transpose(1, 2, 3, 0))
 
 
-def columns(xb, g: Geometry, rows=None):
-    """The windows of the batch-last input `xb` as one contiguous (C, kh, kw, Ho, Wo, N)
-    array: the matrix a convolution multiplies, C * kh * kw rows by one column per output
-    position and sample, so the whole batch is one product. `rows` (start, stop) limits it
-    to those output rows."""
+def batch_last_windows(xb, g: Geometry, rows=None):
+    """A read-only (C, kh, kw, Ho, Wo, N) view of the batch-last padded input `xb`; `rows`
+    (start, stop) limits it to those output rows."""
     start, stop = rows or (0, g.out[0])
     (kh, kw), (sh, sw), (dh, dw) = g.kernel, g.stride, g.dilation
     c, _, _, n = xb.shape
     s0, s1, s2, s3 = xb.strides
     shape = (c, kh, kw, stop - start, g.out[1], n)
-    view = as_strided(xb[:, start * sh :], shape, (s0, s1 * dh, s2 * dw, s1 * sh, s2 * sw, s3),
-                      writeable=False)  # fmt: skip
-    cols = np.empty(shape, xb.dtype)
+    strides = (s0, s1 * dh, s2 * dw, s1 * sh, s2 * sw, s3)
+    return as_strided(xb[:, start * sh :], shape, strides, writeable=False)
+
+
+def columns(xb, g: Geometry, rows=None):
+    """The windows of the batch-last input `xb` as one contiguous (C, kh, kw, Ho, Wo, N)
+    array: the matrix a convolution multiplies, C * kh * kw rows by one column per output
+    position and sample, so the whole batch is one product. `rows` (start, stop) limits it
+    to those output rows."""
+    view = batch_last_windows(xb, g, rows)
+    cols = np.empty(view.shape, xb.dtype)
     np.copyto(cols, view)
     return cols
 
