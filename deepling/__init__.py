@@ -72,6 +72,7 @@ _SUBMODULES = (
     "plot",
     "distributed",
     "onnx",
+    "vision",
 )
 
 

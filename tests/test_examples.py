@@ -165,6 +165,17 @@ def test_mnist_mlp_learns(run, monkeypatch, tmp_path):
     assert value("test accuracy", out) > 0.85
 
 
+@pytest.mark.skipif(not SHARED_MNIST.is_dir(), reason=f"needs the MNIST files in {SHARED_MNIST}")
+@pytest.mark.parametrize("name", ["mnist_cnn_torch", "mnist_cnn_keras"])
+def test_mnist_cnns_learn(run, monkeypatch, tmp_path, name):
+    home = tmp_path / "home"
+    shutil.copytree(SHARED_MNIST, home / "datasets" / "mnist")
+    monkeypatch.setenv("DEEPLING_HOME", str(home))
+    out = run(name, epochs=1, samples=8000)  # the full run (4 epochs) reaches 99%
+    assert value("test accuracy", out) > 0.85
+    assert "training took" in out
+
+
 def test_mnist_mlp_says_where_the_files_go_when_missing(monkeypatch, tmp_path, capsys):
     from deepling.datasets import fetch
 

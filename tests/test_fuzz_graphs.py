@@ -99,7 +99,7 @@ def test_every_op_in_a_random_graph(name):
 # names of the PyTorch face with no gradient, and names reached as a form of a pool op
 NOT_DIFFERENTIABLE = {"argmax", "argmin", "eq", "ge", "gt", "le", "lt", "ne", "logical_and",
                       "logical_not", "logical_or", "logical_xor", "one_hot"}  # fmt: skip
-SUBMODULES = {"activation", "attention", "functional", "layers", "loss"}
+SUBMODULES = {"activation", "attention", "conv", "functional", "layers", "loss"}
 FORMS = {  # name -> the pool op that draws it among its forms
     "concatenate": "cat", "concat": "cat", "view": "reshape", "broadcast_to": "expand",
     "dot": "matmul", "mm": "matmul", "chunk": "split", "clip": "clamp",

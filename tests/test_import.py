@@ -14,7 +14,7 @@ HEAVY = ["torch", "scipy", "matplotlib", "tqdm", "safetensors", "mpi4py", "cupy"
 HEAVY += ["sklearn", "requests", "urllib.request", "h5py", "tensorflow", "keras"]
 HEAVY += ["onnx", "onnxruntime"]
 LAZY_PARTS = ["nn", "optim", "utils", "tf", "keras", "tape", "training", "datasets", "plot"]
-LAZY_PARTS += ["onnx", "compile"]
+LAZY_PARTS += ["onnx", "compiler", "vision"]
 
 
 def _modules_after(code: str) -> set:

@@ -16,6 +16,7 @@ LAYERS = {
     "creation": 1, "gradcheck": 1,
     "nn": 2, "optim": 2, "utils": 2, "callbacks": 2, "datasets": 2, "serialization": 2, "io": 2,
     "cuda": 2, "progress": 2, "threads": 2, "distributed": 2, "compiler": 2, "onnx": 2,
+    "vision": 2,
     "training": 3, "training_data": 3, "training_eval": 3, "training_steps": 3,
     "tf": 4, "keras": 4,
     "__init__": 5, "__main__": 5, "cli": 5, "demo": 5, "examples": 5, "plot": 5,

@@ -27,6 +27,8 @@ NAMES = (
     "sine_forecast_keras",
     "text_classification",
     "transformer_classifier",
+    "mnist_cnn_torch",
+    "mnist_cnn_keras",
 )
 
 

@@ -87,8 +87,15 @@ def plot(single, mlp):
         with torch.no_grad():
             side = (model(points) > 0).numpy().reshape(gx.shape)
         ax.contourf(gx, gy, side, levels=[-0.5, 0.5, 1.5], colors=["#dde", "#fdd"])
-        ax.scatter(INPUTS[:, 0], INPUTS[:, 1], c=XOR, cmap="coolwarm", s=120, edgecolors="k")
+        for value, color in ((0, "#36c"), (1, "#c33")):
+            at = np.asarray(XOR).ravel() == value
+            ax.scatter(INPUTS[at, 0], INPUTS[at, 1], color=color, s=120, edgecolors="k",
+                       label=f"XOR = {value}")  # fmt: skip
+        # The shaded regions are what the model predicts: proxies give them legend entries.
+        ax.fill_between([], [], color="#dde", label="predicts 0")
+        ax.fill_between([], [], color="#fdd", label="predicts 1")
         ax.set(title=f"XOR, {title}", xlabel="x1", ylabel="x2", aspect="equal")
+        ax.legend(loc="center", fontsize=8, framealpha=0.9)
     save(fig, "perceptron_gates")
 
 

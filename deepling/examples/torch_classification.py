@@ -6,6 +6,8 @@ step. Logistic regression gives one probability (sigmoid, binary cross-entropy);
 regression gives one probability per class (softmax, cross-entropy).
 """
 
+import numpy as np
+
 import deepling as torch
 import deepling.nn as nn
 import deepling.optim as optim
@@ -76,14 +78,27 @@ def softmax(n_epochs):
     return losses
 
 
+def moving_average(values, window=25):
+    """The mean of each `window` consecutive values: the trend without the step-to-step wobble."""
+    kernel = np.ones(window) / window
+    return np.convolve(values, kernel, mode="valid")
+
+
 def plot(logistic_losses, softmax_losses):
     fig = figure(6, 4)
     if fig is None:
         return
     ax = fig.subplots()
-    ax.plot(logistic_losses, label="logistic (BCELoss)")
-    ax.plot(softmax_losses, label="softmax (CrossEntropyLoss)")
-    ax.set(xlabel="epoch", ylabel="loss", title="Training loss")
+    for losses, label, color in ((logistic_losses, "logistic (BCELoss)", "C0"),
+                                 (softmax_losses, "softmax (CrossEntropyLoss)", "C1")):  # fmt: skip
+        # The softmax loss wobbles from epoch to epoch (SGD with lr 0.1 overshoots a little
+        # each step), which drawn raw looks like a thick band: draw it thin and light, and
+        # its moving average on top.
+        ax.plot(losses, color=color, alpha=0.3, linewidth=0.8)
+        window = 25
+        ax.plot(np.arange(window - 1, len(losses)), moving_average(losses, window), color=color,
+                label=f"{label}, moving average over {window} epochs")  # fmt: skip
+    ax.set(xlabel="epoch", ylabel="loss", title="Training loss (light: every epoch)")
     ax.legend()
     save(fig, "torch_classification")
 

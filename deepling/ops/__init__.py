@@ -5,18 +5,20 @@ The names below are `torch.*`'s tensor functions: each kind file lists its publi
 losses (loss.py, crossentropy.py) and of layers (nn_ops.py, norm.py) are reached by module.
 """
 
-from . import activation, arith, index, linalg, moments, reduce, shape, unary
+from . import activation, arith, conv, index, linalg, moments, pool, reduce, shape, unary
 from .activation import *  # noqa: F403
 from .arith import *  # noqa: F403
+from .conv import *  # noqa: F403
 from .index import *  # noqa: F403
 from .linalg import *  # noqa: F403
 from .moments import *  # noqa: F403
+from .pool import *  # noqa: F403
 from .reduce import *  # noqa: F403
 from .shape import *  # noqa: F403
 from .unary import *  # noqa: F403
 
 __all__ = [
     name
-    for kind in (activation, arith, index, linalg, moments, reduce, shape, unary)
+    for kind in (activation, arith, conv, index, linalg, moments, pool, reduce, shape, unary)
     for name in kind.__all__
 ]

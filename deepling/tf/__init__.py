@@ -26,6 +26,7 @@ from .._backend import uint8 as uint8
 from . import config as config
 from . import data as data
 from . import distribute as distribute
+from . import image as image
 from . import linalg as linalg
 from . import math as math
 from . import nn as nn

@@ -3,11 +3,14 @@ the last axis, leaky_relu's alpha 0.2), each a row over deepling's ops."""
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from .. import ops
 from ..ops import crossentropy, nn_ops
 from ..ops.loss import bce_with_logits
+from . import nn_conv
 from . import random as _random
 from .array_ops import gather
 from .math import _axis, _t, l2_normalize, log_sigmoid, sigmoid, softplus, tanh  # noqa: F401
@@ -15,6 +18,27 @@ from .tensor import Tensor, as_tf
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _tf_row(fn):
+    """One of nn_conv's functions, its result shown as a TF tensor."""
+
+    @functools.wraps(fn)
+    def row(*args, **kwargs):
+        return as_tf(fn(*args, **kwargs))
+
+    return row
+
+
+avg_pool1d = _tf_row(nn_conv.avg_pool1d)
+avg_pool2d = _tf_row(nn_conv.avg_pool2d)
+bias_add = _tf_row(nn_conv.bias_add)
+conv1d = _tf_row(nn_conv.conv1d)
+conv2d = _tf_row(nn_conv.conv2d)
+conv2d_transpose = _tf_row(nn_conv.conv2d_transpose)
+depthwise_conv2d = _tf_row(nn_conv.depthwise_conv2d)
+max_pool1d = _tf_row(nn_conv.max_pool1d)
+max_pool2d = _tf_row(nn_conv.max_pool2d)
 
 
 def relu(features, name=None) -> Tensor:
@@ -64,14 +88,6 @@ def softmax(logits, axis=None, name=None) -> Tensor:
 def log_softmax(logits, axis=None, name=None) -> Tensor:
     """logits - logsumexp(logits) along `axis` (default: the last one)."""
     return as_tf(ops.log_softmax(_t(logits), axis=-1 if axis is None else int(axis)))
-
-
-def bias_add(value, bias, data_format=None, name=None) -> Tensor:
-    """value + bias along the channels: the last dim, or dim 1 with data_format 'NC...'."""
-    x, b = _t(value), _t(bias)
-    if data_format is not None and str(data_format).startswith("NC"):
-        b = ops.reshape(b, (-1,) + (1,) * (x.ndim - 2))
-    return as_tf(x + b)
 
 
 def l2_loss(t, name=None) -> Tensor:

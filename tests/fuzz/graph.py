@@ -41,6 +41,16 @@ class Lib:
     def mask(self, a):
         return self.m.tensor(np.asarray(a, bool))
 
+    def sdpa(self, *args, **kwargs):
+        """F.scaled_dot_product_attention; PyTorch's through its math kernel, whose backward
+        has a derivative (the fused CPU kernel's backward has none for float32)."""
+        if not self.torch:
+            return self.F.scaled_dot_product_attention(*args, **kwargs)
+        from torch.nn.attention import SDPBackend, sdpa_kernel
+
+        with sdpa_kernel(SDPBackend.MATH):
+            return self.F.scaled_dot_product_attention(*args, **kwargs)
+
 
 BUILD = Lib("deepling", "float64")  # evaluates the graph while it is built
 

@@ -52,17 +52,17 @@ def _(g, x):  # x is the query; key and value are new leaves, a mask or causalit
     k, v = g.leaf((*shape[:-2], s, shape[-1])), g.leaf((*shape[:-2], s, g.draws.integer(1, 3)))
     choice = g.pick(["plain", "causal", "bool", "float"])
     if choice == "causal":
-        return g.op(lambda fw, q, k, v: fw.F.scaled_dot_product_attention(q, k, v, is_causal=True),
+        return g.op(lambda fw, q, k, v: fw.sdpa(q, k, v, is_causal=True),
                     x, k, v)  # fmt: skip
     if choice == "plain":
-        return g.op(lambda fw, q, k, v: fw.F.scaled_dot_product_attention(q, k, v), x, k, v)
+        return g.op(lambda fw, q, k, v: fw.sdpa(q, k, v), x, k, v)
     if choice == "bool":
         mask = g.rng.random((shape[-2], s)) > 0.3
         mask[:, 0] = True  # every query sees a key: no zero rows to compare with NaN rows
-        return g.op(lambda fw, q, k, v: fw.F.scaled_dot_product_attention(
+        return g.op(lambda fw, q, k, v: fw.sdpa(
             q, k, v, attn_mask=fw.mask(mask)), x, k, v)  # fmt: skip
     bias = g.rng.uniform(-1, 1, (shape[-2], s))
-    return g.op(lambda fw, q, k, v: fw.F.scaled_dot_product_attention(
+    return g.op(lambda fw, q, k, v: fw.sdpa(
         q, k, v, attn_mask=fw.const(bias)), x, k, v)  # fmt: skip
 
 

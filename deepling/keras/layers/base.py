@@ -6,6 +6,7 @@ layer on a symbolic `Input` records a node for the functional API instead of com
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 from functools import partial
@@ -92,6 +93,23 @@ class Layer(AddedLosses, Module):
             self._weight_trainable[name] = bool(getattr(value, "trainable", value.requires_grad))
             return
         super().__setattr__(name, value)
+
+    def __init_subclass__(cls, **kwargs):
+        """A layer's own `build`, called directly (`layer.build((None, 4))`, as Keras allows
+        before `set_weights`), marks it built, so the first call does not build it again."""
+        super().__init_subclass__(**kwargs)
+        build = cls.__dict__.get("build")
+        if build is not None:
+
+            @functools.wraps(build)
+            def built_by(self, input_shape, *args, **kw):
+                result = build(self, input_shape, *args, **kw)
+                self.built = True
+                if getattr(self, "built_input_shape", None) is None:
+                    self.built_input_shape = input_shape
+                return result
+
+            cls.build = built_by
 
     # --- building ---
     def build(self, input_shape) -> None:

@@ -1,5 +1,5 @@
 """torch.nn.functional's forms of nn's layers: linear, dropout, one_hot, normalization,
-embedding and pad, with PyTorch's names and defaults over deepling/ops."""
+embedding, with PyTorch's names and defaults over deepling/ops."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from ...ops import nn_ops as _nn_ops
 from ...ops._checks import tensor_input
 from ...ops.linalg import linear as linear
 from ...ops.norm import Normalize as _Normalize
-from ...ops.shape import pad as pad
 from ...tensor import Tensor
 
 

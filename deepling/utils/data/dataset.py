@@ -89,10 +89,12 @@ class Subset(Dataset):
         return len(self.indices)
 
     def __getattr__(self, name):
-        # Offer `_gather` only when the wrapped dataset has it, so DataLoader's check stays honest.
-        if name == "_gather" and hasattr(self.dataset, "_gather"):
+        # Offer `_gather` only when the wrapped dataset has it (a dataset may answer None: its
+        # samples come one at a time), so DataLoader's check stays honest.
+        gather = getattr(self.dataset, "_gather", None) if name == "_gather" else None
+        if gather is not None:
             positions = np.asarray(self.indices, dtype=np.int64)
-            return lambda indices: self.dataset._gather(positions[indices])
+            return lambda indices: gather(positions[indices])
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
 
