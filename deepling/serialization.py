@@ -46,7 +46,7 @@ def _encode_array(tag: str, array, path: list, arrays: dict) -> dict:
 def _encode(obj, path: list, arrays: dict):
     """The JSON skeleton of `obj`; a JSON object in it is always a tag ({'dict': ...})."""
     if isinstance(obj, Tensor):
-        node = _encode_array("tensor", obj.numpy(), path, arrays)
+        node = _encode_array("tensor", obj._data, path, arrays)
         return {**node, "requires_grad": True} if obj.requires_grad else node
     if isinstance(obj, np.ndarray):
         return _encode_array("ndarray", obj, path, arrays)

@@ -68,6 +68,7 @@ class Tensor:
     # version counter)
     __slots__ = ("_data", "_grad", "requires_grad", "grad_fn", "_changed", "__weakref__")
     __array_priority__ = 1000  # `ndarray + Tensor` defers to Tensor.__radd__
+    _numpy_without_detach = False  # True for TF's variables and Keras's weights: see numpy()
 
     def __init__(self, data=(), requires_grad: bool = False):
         self._data = to_array(data, _backend.default_float)
@@ -169,9 +170,14 @@ class Tensor:
     def tolist(self):
         return self._data.tolist()
 
-    def numpy(self) -> np.ndarray:
-        """The array itself (shared memory). Unlike PyTorch this works on tensors that require
-        grad too, as TensorFlow's `.numpy()` does; use `.detach()` to cut the graph."""
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        """The array itself (shared memory), as PyTorch's: a tensor that requires grad must be
+        detached first (`t.detach().numpy()`), unless `force=True`."""
+        if self.requires_grad and not force and _needs_detach(self):
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                "instead."
+            )
         return self._data if _backend.array_module(self._data) is np else self._data.get()
 
     def __array__(self, dtype=None, copy=None):
@@ -336,6 +342,39 @@ def mark_changed(t) -> None:
     if changed is None:
         changed = t._changed = [0]
     changed[0] = clock.last_change = next(clock.ticks)
+
+
+# constants a GradientTape watched (TensorFlow's tensors), by id: a WeakSet would compare
+# tensors with `==`, which is elementwise
+watched: dict = {}
+
+
+def mark_watched(t) -> None:
+    """Remember `t` as a tensor of TensorFlow's (its `.numpy()` works without `.detach()`)."""
+    key = id(t)
+    watched[key] = weakref.ref(t, lambda _, key=key: watched.pop(key, None))
+
+
+def _needs_detach(t) -> bool:
+    """Whether `.numpy()` of `t`, which requires grad, is PyTorch's error: it is when `t` was
+    computed from PyTorch's leaves (the first leaf up its graph that requires grad). A tensor
+    computed from TensorFlow's variables, Keras's weights or a constant a tape watches keeps
+    TensorFlow's `.numpy()`, which works on anything; so does one whose graph a backward walk
+    has already freed (its leaves are no longer known)."""
+    while t.grad_fn is not None:
+        inputs = t.grad_fn.inputs
+        if inputs is None:
+            return False
+        for x in inputs:
+            if isinstance(x, Tensor) and x.requires_grad:
+                t = x
+                break
+        else:
+            return True
+    if t._numpy_without_detach:
+        return False
+    ref = watched.get(id(t))
+    return ref is None or ref() is not t
 
 
 def check_differentiable(dtype) -> None:

@@ -30,7 +30,7 @@ def _float_format(array):
 
 
 def _repr(self) -> str:
-    array = self.numpy()
+    array = self._data
     formatter = {"float_kind": _float_format(array)} if array.dtype.kind == "f" else None
     text = "tensor(" + np.array2string(
         array, separator=", ", prefix="tensor(", formatter=formatter, max_line_width=80

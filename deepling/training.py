@@ -286,7 +286,7 @@ class Trainer:
                 itertools.islice(data.batches(batch_size or 32), steps)
             ):
                 cbs.on_predict_batch_begin(step)
-                outs.append([o.numpy() for o in self._forward(xb)])
+                outs.append([o._data for o in self._forward(xb)])
                 cbs.on_predict_batch_end(step, {"outputs": outs[-1]})
         self.train(was_training)
         cbs.on_predict_end()

@@ -102,7 +102,8 @@ NOT_DIFFERENTIABLE = {"argmax", "argmin", "eq", "ge", "gt", "le", "lt", "ne", "l
 SUBMODULES = {"activation", "functional", "layers", "loss"}
 FORMS = {  # name -> the pool op that draws it among its forms
     "concatenate": "cat", "concat": "cat", "view": "reshape", "broadcast_to": "expand",
-    "dot": "matmul", "mm": "matmul", "chunk": "split", "clip": "clamp",
+    "dot": "matmul", "mm": "matmul", "chunk": "split", "clip": "clamp", "mv": "matmul",
+    "bmm": "matmul",
 }  # fmt: skip
 
 

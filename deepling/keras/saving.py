@@ -49,7 +49,7 @@ def load_weights(model, filepath, skip_mismatch=False) -> None:
     stored = serialization.load(filepath)
     if not isinstance(stored, dict) or "weights" not in stored:
         raise ValueError(f"{filepath} does not hold deepling Keras weights")
-    arrays = [w.numpy() for w in stored["weights"]]
+    arrays = [w._data for w in stored["weights"]]
     if skip_mismatch:
         mine = model.get_weights()
         if len(arrays) != len(mine):
@@ -91,7 +91,7 @@ def load_model(filepath, custom_objects=None, compile=True):  # noqa: A002 (Kera
     if not isinstance(stored, dict) or stored.get("format") != "deepling.keras.model":
         raise ValueError(f"{filepath} is not a model saved by deepling's model.save()")
     model = layer_from_config(stored["model"], custom_objects)
-    model.set_weights([w.numpy() for w in stored["weights"]])
+    model.set_weights([w._data for w in stored["weights"]])
     if compile and stored.get("compile"):
         from .optimizers import OPTIMIZERS
 

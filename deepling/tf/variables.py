@@ -90,6 +90,7 @@ class Variable(Tensor):
     """
 
     __slots__ = ("_name", "_trainable")
+    _numpy_without_detach = True  # TF's `.numpy()` works on anything, here and downstream
 
     def __init__(self, initial_value=None, trainable=None, name=None, dtype=None, shape=None):
         if initial_value is None:
@@ -118,7 +119,7 @@ class Variable(Tensor):
 
     def numpy(self) -> np.ndarray:
         """A copy of the value: a later `assign` must not change what was read (TF)."""
-        return np.array(super().numpy())
+        return np.array(self._data)
 
     def value(self) -> Tensor:
         return Tensor._wrap(self._data.copy())

@@ -96,7 +96,7 @@ class Layer(Module):
         name = name or f"weight_{len(self._weight_trainable)}"
         array = initializers.get(initializer)(tuple(shape), dtype or self.dtype)
         constraint = constraints.get(constraint)
-        kind = Parameter if constraint is None else ConstrainedWeight
+        kind = Weight if constraint is None else ConstrainedWeight
         weight = kind(array, requires_grad=trainable and self._trainable)
         if constraint is not None:
             weight.constraint = constraint
@@ -197,7 +197,7 @@ class Layer(Module):
 
     def get_weights(self) -> list:
         """Copies of the weights as NumPy arrays (kernel before bias, trainable first)."""
-        return [w.numpy().copy() for w in self.weights]
+        return [w._data.copy() for w in self.weights]
 
     def set_weights(self, weights) -> None:
         """Replace the weights from arrays; counts and shapes are checked before any change."""
@@ -206,7 +206,7 @@ class Layer(Module):
             raise ValueError(
                 f"Layer {self.name} expected {len(mine)} weights, but received {len(weights)} input weights."
             )
-        arrays = [np.asarray(w.numpy() if isinstance(w, Tensor) else w) for w in weights]
+        arrays = [np.asarray(w._data if isinstance(w, Tensor) else w) for w in weights]
         for w, a in zip(mine, arrays):
             if w.shape != a.shape:
                 raise ValueError(
@@ -264,7 +264,15 @@ def _takes_training(cls) -> bool:
     return found
 
 
-class ConstrainedWeight(Parameter):
+class Weight(Parameter):
+    """A Keras layer's weight: a Parameter whose `.numpy()`, and that of what is computed from
+    it (`model(x).numpy()`), works without `.detach()`, as Keras's variables and tensors do."""
+
+    __slots__ = ()
+    _numpy_without_detach = True
+
+
+class ConstrainedWeight(Weight):
     """A weight that carries a constraint (`w -> w'`), which Keras optimizers apply to its
     array after each update."""
 
@@ -286,7 +294,7 @@ def _as_tensor(inputs):
         and all(isinstance(x, (Tensor, np.ndarray)) for x in inputs)
     ):  # several inputs (Concatenate, Add, a functional model)
         return [x if isinstance(x, Tensor) else _as_tensor(x) for x in inputs]
-    array = to_array(inputs.numpy() if hasattr(inputs, "numpy") else inputs)
+    array = to_array(inputs._data if isinstance(inputs, Tensor) else inputs)
     if array.dtype == np.float64:
         array = array.astype(np.float32)
     return Tensor._wrap(array)
