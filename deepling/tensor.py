@@ -7,8 +7,7 @@ import weakref
 
 import numpy as np
 
-from . import _backend
-from .grad_mode import state as _grad_state
+from . import _backend, devices
 
 
 class _Clock:
@@ -25,10 +24,10 @@ clock = _Clock()
 
 
 class Size(tuple):
-    """A tensor's shape: a tuple printed as `deepling.Size([7, 1])`."""
+    """A tensor's shape: a tuple printed as PyTorch prints it, `torch.Size([7, 1])`."""
 
     def __repr__(self) -> str:
-        return f"deepling.Size({list(self)})"
+        return f"torch.Size({list(self)})"
 
     def numel(self) -> int:
         n = 1
@@ -152,8 +151,24 @@ class Tensor:
         return int(self._data.size)
 
     @property
-    def device(self) -> str:
-        return "cpu" if _backend.array_module(self._data) is np else "cuda"
+    def device(self) -> devices.device:
+        """Where the tensor lives: `device(type='cpu')` (the GPU backend is not built yet)."""
+        if _backend.array_module(self._data) is np:
+            return devices.CPU
+        return devices.device("cuda", self._data.device.id)
+
+    @property
+    def is_cuda(self) -> bool:
+        return self.device.type == "cuda"
+
+    @property
+    def is_cpu(self) -> bool:
+        return self.device.type == "cpu"
+
+    def get_device(self) -> int:
+        """The GPU's index, or -1 on the CPU (PyTorch's answer)."""
+        index = self.device.index
+        return -1 if index is None else index
 
     @property
     def is_leaf(self) -> bool:
@@ -253,78 +268,6 @@ class Tensor:
         self.grad_fn = None
         self.requires_grad = False
         return self
-
-    # --- in place: for leaves under no_grad (optimizers, `w -= lr * w.grad`) ---
-    def _check_inplace(self) -> None:
-        if self.requires_grad and _grad_state.enabled:
-            raise RuntimeError(
-                "a leaf Variable that requires grad is being used in an in-place operation."
-                if self.grad_fn is None
-                else "in-place operations on tensors in the graph are not supported; "
-                "write `y = y + x` instead of `y += x`"
-            )
-
-    def _inplace(self, value) -> Tensor:
-        self._check_inplace()
-        value = value._data if isinstance(value, Tensor) else value
-        self._data[...] = value
-        mark_changed(self)
-        return self
-
-    def zero_(self) -> Tensor:
-        return self._inplace(0)
-
-    def fill_(self, value) -> Tensor:
-        return self._inplace(value)
-
-    def copy_(self, src) -> Tensor:
-        return self._inplace(src)
-
-    def add_(self, other, alpha=1) -> Tensor:
-        other = other._data if isinstance(other, Tensor) else other
-        return self._inplace(self._data + alpha * other)
-
-    def sub_(self, other, alpha=1) -> Tensor:
-        other = other._data if isinstance(other, Tensor) else other
-        return self._inplace(self._data - alpha * other)
-
-    def mul_(self, other) -> Tensor:
-        return self._inplace(self._data * (other._data if isinstance(other, Tensor) else other))
-
-    def div_(self, other) -> Tensor:
-        return self._inplace(self._data / (other._data if isinstance(other, Tensor) else other))
-
-    def _iop(self, op, other):
-        """`x += y`: in place when nothing is recorded, else out of place (Python rebinds x),
-        also when only `y` needs a gradient: writing into x's array would drop the graph."""
-        if _grad_state.enabled and (
-            self.requires_grad or (isinstance(other, Tensor) and other.requires_grad)
-        ):
-            if self.requires_grad and self.grad_fn is None:
-                self._check_inplace()
-            return op(self, other)
-        return self._inplace(op(self.detach(), other))
-
-    def __iadd__(self, other):
-        return self._iop(Tensor.__add__, other)
-
-    def __isub__(self, other):
-        return self._iop(Tensor.__sub__, other)
-
-    def __imul__(self, other):
-        return self._iop(Tensor.__mul__, other)
-
-    def __itruediv__(self, other):
-        return self._iop(Tensor.__truediv__, other)
-
-    def __setitem__(self, key, value) -> None:
-        self._check_inplace()
-        if isinstance(key, Tensor):
-            key = key._data
-        elif isinstance(key, tuple):
-            key = tuple(k._data if isinstance(k, Tensor) else k for k in key)
-        self._data[key] = value._data if isinstance(value, Tensor) else value
-        mark_changed(self)
 
 
 def shared_changes(t) -> list:

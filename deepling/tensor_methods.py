@@ -3,7 +3,7 @@
 # --- methods and operators: the math lives in ops/, bound to Tensor here ---
 import numpy as np
 
-from . import _backend, autograd
+from . import _backend, autograd, creation, devices
 from . import ops as _ops
 from .tensor import Tensor
 
@@ -29,17 +29,37 @@ def _float_format(array):
     return fmt
 
 
+def _summarized(array):
+    """The values a summarized print shows (3 at each end of each long dim): PyTorch picks the
+    number format from these alone."""
+    if array.size <= 1000:
+        return array
+    keep = [np.r_[0:3, n - 3 : n] if n > 6 else np.arange(n) for n in array.shape]
+    return array[np.ix_(*keep)]
+
+
 def _repr(self) -> str:
+    """As PyTorch prints (programs run with `import deepling as torch` print what tutorials
+    show): `tensor([[0.2558],\n        [0.8470]], grad_fn=<SigmoidBackward0>)`, the dtype when it is
+    not the default float, int64 or bool, `size=` for empty tensors of other shapes than (0,)."""
     array = self._data
-    formatter = {"float_kind": _float_format(array)} if array.dtype.kind == "f" else None
-    text = "tensor(" + np.array2string(
-        array, separator=", ", prefix="tensor(", formatter=formatter, max_line_width=80
-    )
-    if array.size > 1000:
-        text = text.replace(", ...,", ",  ...,")  # PyTorch's summary spacing
     extras = []
-    if array.dtype not in (np.float32, np.int64, np.bool_):
-        extras.append(f"dtype=deepling.{array.dtype}")
+    if array.size == 0:
+        text = "tensor([]"
+        if array.ndim != 1:
+            extras.append(f"size={tuple(array.shape)}")
+        if array.dtype != _backend.default_float:
+            extras.append(f"dtype=torch.{array.dtype}")
+    else:
+        kind = array.dtype.kind == "f"
+        formatter = {"float_kind": _float_format(_summarized(array))} if kind else None
+        text = "tensor(" + np.array2string(
+            array, separator=", ", prefix="tensor(", formatter=formatter, max_line_width=80
+        )
+        if array.size > 1000:
+            text = text.replace(", ...,", ",  ...,")  # PyTorch's summary spacing
+        if array.dtype not in (_backend.default_float, np.int64, np.bool_):
+            extras.append(f"dtype=torch.{array.dtype}")
     if self.grad_fn is not None:
         extras.append(f"grad_fn={self.grad_fn!r}")
     elif self.requires_grad:
@@ -78,30 +98,38 @@ _TYPE_NAMES = {
 
 
 def _type(self, dtype=None):
-    """With no argument, the type's name ('deepling.FloatTensor'); else a cast."""
+    """With no argument, the type's name ('torch.FloatTensor'); else a cast."""
     if dtype is None:
-        return "deepling." + _TYPE_NAMES.get(str(self._data.dtype), "Tensor")
+        return "torch." + _TYPE_NAMES.get(str(self._data.dtype), "Tensor")
     return _ops.cast(self, dtype)
 
 
 def parse_to(args, dtype=None, device=None):
     """The (dtype, device) that `.to(...)` asks for: `to(dtype)`, `to(device)`,
-    `to(device, dtype)` or `to(other_tensor)`; only the CPU is available."""
+    `to(device, dtype)` or `to(other_tensor)`; `devices.check` decides whether the device can
+    be used (the CPU only, for now) before anything changes."""
     for a in args:
         if isinstance(a, Tensor):
-            dtype = a.dtype
-        elif isinstance(a, str) or a is None or type(a).__name__ == "device":
+            dtype, device = a.dtype, a.device
+        elif isinstance(a, (str, devices.device, int)) and not isinstance(a, bool) or a is None:
             device = a
         else:
             dtype = a
-    _backend.check_device(device)
-    return dtype, device
+    return dtype, _backend.check_device(device)
 
 
-def _to(self, *args, dtype=None, device=None, **kwargs):
-    """`.to(dtype)`, `.to(device)`, `.to(device, dtype)` or `.to(other)`; CPU only for now."""
+def _to(self, *args, dtype=None, device=None, non_blocking=False, copy=False):
+    """`.to(dtype)`, `.to(device)`, `.to(device, dtype)` or `.to(other)`: this tensor when
+    nothing changes (unless `copy=True`). `non_blocking` changes nothing on the CPU."""
     dtype, _ = parse_to(args, dtype, device)
-    return self if dtype is None else _ops.cast(self, dtype)
+    out = self if dtype is None else _ops.cast(self, dtype)
+    return _ops.clone(out) if copy and out is self else out
+
+
+def _cuda(self, device=None, non_blocking=False):
+    """Move to the GPU: DeviceUnavailable here (deepling runs on the CPU)."""
+    _backend.check_device("cuda" if device is None else device)
+    return self
 
 
 # ops that are also Tensor methods of the same name: `x.exp()` is `ops.exp(x)`
@@ -127,9 +155,6 @@ _METHODS = {
     "int": _cast_to(_backend.int32), "bool": _cast_to(_backend.bool_),
     "type": _type, "to": _to, "__repr__": _repr, "backward": autograd.backward,
     "cpu": lambda self: self,
-    "clone": lambda self: (
-        _ops.add(self, 0) if self.requires_grad else Tensor._wrap(self._data.copy())
-    ),
     "view_as": lambda self, other: _ops.reshape(self, other.shape),
     "reshape_as": lambda self, other: _ops.reshape(self, other.shape),
     "expand_as": lambda self, other: _ops.broadcast_to(self, other.shape),
@@ -142,3 +167,69 @@ for _name in _REFLECTED:
 for _name, _fn in {**_OPERATORS, **_METHODS}.items():
     setattr(Tensor, _name, _fn)
 Tensor.T = property(_ops.transpose)
+
+
+# --- the everyday tensor API of tutorials (ops/ holds the math) ---
+_SAME_NAME_MORE = """
+    allclose isclose equal topk sort argsort unique isnan isinf isfinite nan_to_num masked_fill
+    masked_select tile repeat_interleave flip roll cumsum cumprod norm dist outer tril triu diag
+    diagonal trace bincount nonzero argwhere any all count_nonzero sign floor ceil round trunc
+    frac fmod remainder floor_divide rsqrt reciprocal log2 log10 sinh cosh tan asin acos atan
+    atan2 lerp index_select scatter scatter_add take take_along_dim narrow select unbind t
+    movedim moveaxis swapaxes swapdims unflatten median msort clone mv bmm det inverse
+    logical_and logical_or logical_xor logical_not
+""".split()
+for _name in _SAME_NAME_MORE:
+    setattr(Tensor, _name, getattr(_ops, _name))
+
+
+def _new(maker):
+    def new(self, *args, dtype=None, device=None, requires_grad=False, **kw):
+        return maker(*args, dtype=dtype or self._data.dtype, device=device,
+                     requires_grad=requires_grad, **kw)  # fmt: skip
+
+    new.__name__ = f"new_{maker.__name__}"
+    new.__doc__ = f"`{maker.__name__}` with this tensor's dtype unless `dtype` is given."
+    return new
+
+
+def _matrix_transpose(self):
+    if self.ndim < 2:
+        raise RuntimeError(
+            "tensor.mT is only supported on matrices or batches of matrices. Got "
+            f"{self.ndim}-D tensor."
+        )
+    return _ops.transpose(self, -2, -1)
+
+
+def _hermitian(self):
+    if self.ndim != 2:
+        raise RuntimeError(
+            f"tensor.H is only supported on matrices (2-D tensors). Got {self.ndim}-D tensor."
+            + (" For batches of matrices, consider using tensor.mH" if self.ndim > 2 else "")
+        )
+    return _ops.transpose(self, 0, 1)  # real tensors: the conjugate is the tensor
+
+
+_MORE_METHODS = {
+    "repeat": _ops.layout.repeat, "cuda": _cuda,
+    "new_zeros": _new(creation.zeros), "new_ones": _new(creation.ones),
+    "new_empty": _new(creation.empty), "new_full": _new(creation.full),
+    "new_tensor": _new(creation.tensor),
+    "contiguous": lambda self, memory_format=None: self,
+    "is_contiguous": lambda self, memory_format=None: bool(self._data.flags.c_contiguous),
+    "is_floating_point": lambda self: self._data.dtype.kind == "f",
+    "element_size": lambda self: self._data.itemsize,
+    "nelement": lambda self: int(self._data.size),
+    "ndimension": lambda self: self._data.ndim,
+    "stride": lambda self, dim=None: (
+        tuple(s // self._data.itemsize for s in self._data.strides)
+        if dim is None else self._data.strides[dim] // self._data.itemsize
+    ),
+    "__floordiv__": _ops.floor_divide, "__rfloordiv__": _reflected(_ops.floor_divide),
+    "__mod__": _ops.remainder, "__rmod__": _reflected(_ops.remainder),
+}  # fmt: skip
+for _name, _fn in _MORE_METHODS.items():
+    setattr(Tensor, _name, _fn)
+Tensor.mT = Tensor.mH = property(_matrix_transpose)
+Tensor.H = property(_hermitian)

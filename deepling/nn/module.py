@@ -289,8 +289,10 @@ class Module:
                     t.grad = Tensor._wrap(t.grad._data.astype(dtype))
         return self
 
-    def to(self, *args, dtype=None, device=None, **kwargs) -> Module:
-        """`to(dtype)`, `to(device)`, `to(device, dtype)` or `to(tensor)`; returns self."""
+    def to(self, *args, dtype=None, device=None, non_blocking: bool = False) -> Module:
+        """`to(dtype)`, `to(device)`, `to(device, dtype)` or `to(tensor)`; returns self. The
+        device must be one deepling can use (the CPU: `model.to("cuda")` is an error that says
+        so); `non_blocking` changes nothing on the CPU."""
         dtype, device = parse_to(args, dtype, device)
         if dtype is not None:
             dtype = _backend.to_dtype(dtype)
@@ -302,6 +304,11 @@ class Module:
         return self
 
     def cpu(self) -> Module:
+        return self
+
+    def cuda(self, device=None) -> Module:
+        """Move to the GPU: an error here, raised before anything changes (CPU only)."""
+        _backend.check_device("cuda" if device is None else device)
         return self
 
     def float(self) -> Module:

@@ -5,18 +5,43 @@ The names below are `torch.*`'s tensor functions: each kind file lists its publi
 losses (loss.py, crossentropy.py) and of layers (nn_ops.py, norm.py) are reached by module.
 """
 
-from . import activation, arith, index, linalg, moments, reduce, shape, unary
+from . import (
+    activation,
+    arith,
+    compare,
+    cumulative,
+    index,
+    layout,
+    linalg,
+    linsolve,
+    matrix,
+    moments,
+    norms,
+    ordering,
+    pointwise,
+    reduce,
+    shape,
+    trig,
+    unary,
+)
 from .activation import *  # noqa: F403
 from .arith import *  # noqa: F403
+from .compare import *  # noqa: F403
+from .cumulative import *  # noqa: F403
 from .index import *  # noqa: F403
+from .layout import *  # noqa: F403
 from .linalg import *  # noqa: F403
+from .linsolve import *  # noqa: F403
+from .matrix import *  # noqa: F403
 from .moments import *  # noqa: F403
+from .norms import *  # noqa: F403
+from .ordering import *  # noqa: F403
+from .pointwise import *  # noqa: F403
 from .reduce import *  # noqa: F403
 from .shape import *  # noqa: F403
+from .trig import *  # noqa: F403
 from .unary import *  # noqa: F403
 
-__all__ = [
-    name
-    for kind in (activation, arith, index, linalg, moments, reduce, shape, unary)
-    for name in kind.__all__
-]
+_KINDS = (activation, arith, compare, cumulative, index, layout, linalg, linsolve, matrix, moments,
+          norms, pointwise, reduce, ordering, shape, trig, unary)  # fmt: skip
+__all__ = [name for kind in _KINDS for name in kind.__all__]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..autograd.function import Function, ShapeError
 from ..tensor import Tensor
-from ._checks import tensor_input
+from ._checks import dtype_name, tensor_input
 from .arith import promote
 
 __all__ = ["affine", "bmm", "dot", "linear", "matmul", "mm", "mv"]
@@ -103,12 +103,6 @@ def dot(a, b) -> Tensor:
     return matmul(a, b)
 
 
-# PyTorch's names of dtypes in its messages: scalar type names, and the C types of matmul's
-_NAMES = {"float64": ("Double", "double"), "float32": ("Float", "float"),
-          "float16": ("Half", "c10::Half"), "int64": ("Long", "long int"),
-          "int32": ("Int", "int"), "int16": ("Short", "short int"),
-          "int8": ("Char", "signed char"), "uint8": ("Byte", "unsigned char"),
-          "bool": ("Bool", "bool")}  # fmt: skip
 _FIX = (
     "Cast one to the other's dtype first: `.float()` gives float32, the dtype of layers' "
     "weights (NumPy arrays are float64: `torch.from_numpy(a).float()`)."
@@ -116,8 +110,7 @@ _FIX = (
 
 
 def _name(t, c_type=False) -> str:
-    names = _NAMES.get(t._data.dtype.name, (t._data.dtype.name,) * 2)
-    return names[1] if c_type else names[0]
+    return dtype_name(t._data.dtype, c_type)
 
 
 def _mixed_dtypes(kind, a, b) -> str:

@@ -42,7 +42,7 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=_backend.float32, seed=None, name=
     Example:
         >>> import deepling.tf as tf
         >>> tf.random.normal([2, 3]).shape
-        deepling.Size([2, 3])
+        torch.Size([2, 3])
     """
     dtype = _backend.to_dtype(dtype)
     array = _rng(seed, "normal", dtype).normal(_value(mean), _value(stddev), _shape(shape))

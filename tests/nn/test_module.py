@@ -168,8 +168,8 @@ def test_load_state_dict_reports_every_problem_before_copying():
         "Error(s) in loading state_dict for Sequential:\n"
         '\tMissing key(s) in state_dict: "0.bias". \n'
         '\tUnexpected key(s) in state_dict: "foo", "bar". \n'
-        "\tsize mismatch for 0.weight: copying a param with shape deepling.Size([2, 1]) from "
-        "checkpoint, the shape in current model is deepling.Size([1, 1])."
+        "\tsize mismatch for 0.weight: copying a param with shape torch.Size([2, 1]) from "
+        "checkpoint, the shape in current model is torch.Size([1, 1])."
     )
     np.testing.assert_array_equal(net[0].weight.detach().numpy(), before)
 
