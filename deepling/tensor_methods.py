@@ -1,75 +1,13 @@
 """Tensor's operators and methods. The math lives in ops/; this table binds it to Tensor."""
 
 # --- methods and operators: the math lives in ops/, bound to Tensor here ---
-import numpy as np
 
 from . import _backend, autograd, creation, devices
 from . import ops as _ops
 from .tensor import Tensor
+from .tensor_repr import tensor_repr
 
-
-# --- printing, as PyTorch prints ---
-def _float_format(array):
-    """PyTorch's choice for floats: whole numbers as `3.`, else 4 decimals, or scientific when
-    the nonzero finite magnitudes span over 1000x, pass 1e8, or (not whole) go below 1e-4."""
-    vals = array[np.isfinite(array) & (array != 0)].astype(np.float64)
-    mags = np.abs(vals)
-    whole = bool(np.all(vals == np.ceil(vals)))
-    lo, hi = (mags.min(), mags.max()) if vals.size else (1.0, 1.0)
-    if hi / lo > 1000 or hi > 1e8 or (not whole and lo < 1e-4):
-        spec = "{:.4e}"
-    else:
-        spec = "{:.0f}." if whole else "{:.4f}"
-    width = max((len(spec.format(v)) for v in vals), default=1)
-
-    def fmt(v):
-        text = spec.format(v) if np.isfinite(v) else str(float(v))  # nan, inf, -inf
-        return text.rjust(width)
-
-    return fmt
-
-
-def _summarized(array):
-    """The values a summarized print shows (3 at each end of each long dim): PyTorch picks the
-    number format from these alone."""
-    if array.size <= 1000:
-        return array
-    keep = [np.r_[0:3, n - 3 : n] if n > 6 else np.arange(n) for n in array.shape]
-    return array[np.ix_(*keep)]
-
-
-def _repr(self) -> str:
-    """As PyTorch prints (programs run with `import deepling as torch` print what tutorials
-    show): `tensor([[0.2558],\n        [0.8470]], grad_fn=<SigmoidBackward0>)`, the dtype when it is
-    not the default float, int64 or bool, `size=` for empty tensors of other shapes than (0,)."""
-    array = self._data
-    extras = []
-    if array.size == 0:
-        text = "tensor([]"
-        if array.ndim != 1:
-            extras.append(f"size={tuple(array.shape)}")
-        if array.dtype != _backend.default_float:
-            extras.append(f"dtype=torch.{array.dtype}")
-    else:
-        kind = array.dtype.kind == "f"
-        formatter = {"float_kind": _float_format(_summarized(array))} if kind else None
-        text = "tensor(" + np.array2string(
-            array, separator=", ", prefix="tensor(", formatter=formatter, max_line_width=80
-        )
-        if array.size > 1000:
-            text = text.replace(", ...,", ",  ...,")  # PyTorch's summary spacing
-        if array.dtype not in (_backend.default_float, np.int64, np.bool_):
-            extras.append(f"dtype=torch.{array.dtype}")
-    if self.grad_fn is not None:
-        extras.append(f"grad_fn={self.grad_fn!r}")
-    elif self.requires_grad:
-        extras.append("requires_grad=True")
-    line = len(text) - text.rfind("\n") + 1  # PyTorch's own count, +1 and all
-    for extra in extras:  # an extra that would pass 80 columns starts a new line
-        wrap = line + len(extra) + 2 > 80
-        text += (",\n       " if wrap else ", ") + extra
-        line = 7 + len(extra) if wrap else line + len(extra) + 2
-    return text + ")"
+_repr = tensor_repr  # printing, as PyTorch prints (tensor_repr.py)
 
 
 def _reflected(op):
@@ -213,6 +151,7 @@ def _hermitian(self):
 
 _MORE_METHODS = {
     "repeat": _ops.layout.repeat, "cuda": _cuda,
+    "where": lambda self, condition, other: _ops.where(condition, self, other),
     "new_zeros": _new(creation.zeros), "new_ones": _new(creation.ones),
     "new_empty": _new(creation.empty), "new_full": _new(creation.full),
     "new_tensor": _new(creation.tensor),

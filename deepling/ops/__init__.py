@@ -16,6 +16,7 @@ from . import (
     linsolve,
     matrix,
     moments,
+    names,  # noqa: F401 (binds PyTorch's names of backward nodes)
     norms,
     ordering,
     pointwise,

@@ -231,6 +231,9 @@ def _scatter_args(name, input, dim, index, src):
     tensor_input(input, name)
     index = _index_array(index, name)
     dim = _dim(dim, input.ndim)
+    if index.ndim == 0 and input.ndim <= 1:  # `zeros(10).scatter_(0, tensor(3), value=1)`
+        index = index.reshape(1)
+        src = src.reshape(1) if isinstance(src, Tensor) else src
     if index.ndim != input.ndim:
         raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
     if isinstance(src, Tensor):
