@@ -45,13 +45,13 @@ def test_repr_matches_torch(shape, dtype, scale):
     assert repr(ours.shape) == repr(theirs.shape) and str(ours.shape) == str(theirs.shape)
 
 
-def _graphs(m, F):
+def _graphs(m, functional):
     x = m.tensor([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]], requires_grad=True)
     w = m.tensor([[0.1, 0.2, 0.3]], requires_grad=True)
     return [
-        m.sigmoid(x @ w.T), F.linear(x, w, m.tensor([0.5])), (x * 2).sum(), x.mean(1), x[0],
-        x[:, 1:], x.reshape(6), x.T, x.double(), x.clamp(min=0), x**2, F.cross_entropy(x, m.tensor([0, 2])),
-        x.max(dim=1).values, m.cat([x, x]), x.exp(), F.softmax(x, dim=1), m.relu(x), x.float(),
+        m.sigmoid(x @ w.T), functional.linear(x, w, m.tensor([0.5])), (x * 2).sum(), x.mean(1), x[0],
+        x[:, 1:], x.reshape(6), x.T, x.double(), x.clamp(min=0), x**2, functional.cross_entropy(x, m.tensor([0, 2])),
+        x.max(dim=1).values, m.cat([x, x]), x.exp(), functional.softmax(x, dim=1), m.relu(x), x.float(),
         m.zeros(0, 3, requires_grad=True), m.tensor(1.5, dtype=m.float64, requires_grad=True),
     ]  # fmt: skip
 

@@ -51,6 +51,8 @@ for t in range(2000):
     y_pred = a + b * x + c * x**2 + d * x**3
     loss = (y_pred - y).pow(2).sum()
     history.append(loss.item())
+    if t % 500 == 499:
+        print(t, loss.item())
     loss.backward()
     with torch.no_grad():
         a -= learning_rate * a.grad
@@ -67,13 +69,13 @@ losses["autograd"] = history
 # --- 3. a custom autograd.Function: y = a + b P3(c + d x) ---
 class LegendrePolynomial3(torch.autograd.Function):
     @staticmethod
-    def forward(ctx, input):
+    def forward(ctx, input):  # noqa: A002 (the tutorial's name)
         ctx.save_for_backward(input)
         return 0.5 * (5 * input**3 - 3 * input)
 
     @staticmethod
     def backward(ctx, grad_output):
-        (input,) = ctx.saved_tensors
+        (input,) = ctx.saved_tensors  # noqa: A001
         return grad_output * 1.5 * (5 * input**2 - 1)
 
 
@@ -88,6 +90,8 @@ for t in range(2000):
     y_pred = a + b * P3(c + d * x)
     loss = (y_pred - y).pow(2).sum()
     history.append(loss.item())
+    if t % 500 == 499:
+        print(t, loss.item())
     loss.backward()
     with torch.no_grad():
         for p in (a, b, c, d):
@@ -106,6 +110,8 @@ for t in range(2000):
     y_pred = model(xx)
     loss = loss_fn(y_pred, y)
     history.append(loss.item())
+    if t % 500 == 499:
+        print(t, loss.item())
     model.zero_grad()
     loss.backward()
     with torch.no_grad():
@@ -125,6 +131,8 @@ history = []
 for t in range(2000):
     loss = loss_fn(model(xx), y)
     history.append(loss.item())
+    if t % 500 == 499:
+        print(t, loss.item())
     optimizer.zero_grad()
     loss.backward()
     optimizer.step()
@@ -156,6 +164,8 @@ history = []
 for t in range(2000):
     loss = criterion(model(x), y)
     history.append(loss.item())
+    if t % 500 == 499:
+        print(t, loss.item())
     optimizer.zero_grad()
     loss.backward()
     optimizer.step()
@@ -186,6 +196,8 @@ history = []
 for t in range(3000):
     loss = criterion(model(x), y)
     history.append(loss.item())
+    if t % 500 == 499:
+        print(t, loss.item())
     optimizer.zero_grad()
     loss.backward()
     optimizer.step()
