@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import dtypes
 from .devices import check as check_device  # noqa: F401 (the one place that decides)
 
 # CuPy is loaded on first use of a CUDA device (never at import time), so NumPy-only runs stay light.
@@ -23,10 +24,10 @@ bool_ = np.dtype("bool")
 default_float = float32  # Python floats become float32, as in PyTorch and TensorFlow
 
 
-def get_default_dtype() -> np.dtype:
-    """The dtype Python floats and float factories (`zeros`, `randn`) give: float32 unless
-    `set_default_dtype` changed it."""
-    return default_float
+def get_default_dtype() -> dtypes.dtype:
+    """The dtype Python floats and float factories (`zeros`, `randn`) give: torch.float32
+    unless `set_default_dtype` changed it."""
+    return dtypes.of(default_float)
 
 
 def set_default_dtype(d) -> None:
@@ -37,7 +38,7 @@ def set_default_dtype(d) -> None:
         >>> import deepling as dl
         >>> dl.set_default_dtype(dl.float64)
         >>> dl.tensor([1.5]).dtype, dl.zeros(1).dtype
-        (dtype('float64'), dtype('float64'))
+        (torch.float64, torch.float64)
         >>> dl.set_default_dtype(dl.float32)
     """
     global default_float
@@ -66,7 +67,8 @@ def to_dtype(dtype) -> np.dtype | None:
 
 
 def is_floating(dtype) -> bool:
-    return np.issubdtype(dtype, np.floating)
+    kind = getattr(dtype, "kind", None)  # NumPy's dtypes and PyTorch's dtype objects: fast
+    return kind == "f" if type(kind) is str else np.issubdtype(dtype, np.floating)
 
 
 # --- randomness: one generator behind every random draw ---

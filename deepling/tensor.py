@@ -7,7 +7,7 @@ import weakref
 
 import numpy as np
 
-from . import _backend, devices
+from . import _backend, devices, dtypes
 
 
 class _Clock:
@@ -137,8 +137,9 @@ class Tensor:
         return Size(self._data.shape) if dim is None else self._data.shape[dim]
 
     @property
-    def dtype(self):
-        return self._data.dtype
+    def dtype(self) -> dtypes.dtype:
+        """PyTorch's dtype object (`torch.float32`), which NumPy takes as its own dtype."""
+        return dtypes.of(self._data.dtype)
 
     @property
     def ndim(self) -> int:

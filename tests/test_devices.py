@@ -100,3 +100,41 @@ def test_default_dtype_sets_python_floats_and_float_factories():
     assert torch.tensor([1.5]).dtype == np.float32
     with pytest.raises(TypeError, match="only floating-point types"):
         torch.set_default_dtype(torch.int64)
+
+
+@pytest.mark.parametrize(
+    "module", ["deepling.devices", "deepling.dtypes", "deepling._backend", "deepling.ops.matrix"]
+)
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), verbose=False)
+    assert result.failed == 0 and result.attempted > 0
+
+
+@requires_torch
+def test_dtypes_print_and_compare_as_torchs():
+    import torch as real
+
+    for name in [
+        "float32",
+        "float64",
+        "float16",
+        "int64",
+        "int32",
+        "int16",
+        "int8",
+        "uint8",
+        "bool",
+    ]:
+        ours, theirs = getattr(torch, name), getattr(real, name)
+        assert (repr(ours), str(ours), ours.is_floating_point, ours.itemsize) == (
+            repr(theirs), str(theirs), theirs.is_floating_point, theirs.itemsize)  # fmt: skip
+    assert (
+        torch.float == torch.float32 and torch.float32 == np.float32 and torch.float32 == "float32"
+    )
+    assert torch.long == torch.int64 and torch.int64 != torch.float32
+    assert torch.ones(1).dtype is torch.float32 and {torch.float32: 1}[np.dtype("float32")] == 1
+    assert np.zeros(2, torch.float64).dtype == np.float64  # NumPy takes it as its own dtype
+    assert pickle.loads(pickle.dumps(torch.int64)) == torch.int64

@@ -218,7 +218,7 @@ def test_load_state_dict_assign_dtypes_are_torchs(assign):
     ours.load_state_dict(sd, assign=assign)
     theirs.load_state_dict({k: torch.tensor(v.numpy()) for k, v in sd.items()}, assign=assign)
     for name, p in theirs.named_parameters():
-        assert str(p.dtype) == f"torch.{getattr(ours, name).dtype}"
+        assert str(p.dtype) == str(getattr(ours, name).dtype)
 
 
 @requires_torch

@@ -80,6 +80,7 @@ def test_learn_the_basics_runs_and_learns(framework):
     assert acc0 < 0.3 and acc1 > 0.9 and loss1 < 0.3 * loss0, run["history"]
     assert run["same"] and run["reloaded_accuracy"] == acc1
     assert "Shape of tensor: torch.Size([3, 4])" in run["printed"]
+    assert "Datatype of tensor: torch.float32" in run["printed"]
     assert (
         "Device tensor is stored on: cpu" in run["printed"] and "Using cpu device" in run["printed"]
     )
