@@ -313,12 +313,17 @@ def _needs_detach(t) -> bool:
             if isinstance(x, Tensor) and x.requires_grad:
                 t = x
                 break
-        else:
-            return True
+        else:  # its leaves stopped requiring grad (a tape that watched them has closed)
+            return not any(isinstance(x, Tensor) and _tensorflows(x) for x in inputs)
+    return not _tensorflows(t)
+
+
+def _tensorflows(t) -> bool:
+    """Whether leaf `t` is TensorFlow's: a variable, a Keras weight, or a watched constant."""
     if t._numpy_without_detach:
-        return False
+        return True
     ref = watched.get(id(t))
-    return ref is None or ref() is not t
+    return ref is not None and ref() is t
 
 
 def check_differentiable(dtype) -> None:

@@ -290,16 +290,14 @@ class Module:
         return self
 
     def to(self, *args, dtype=None, device=None, non_blocking: bool = False) -> Module:
-        """`to(dtype)`, `to(device)`, `to(device, dtype)` or `to(tensor)`; returns self. The
-        device must be one deepling can use (the CPU: `model.to("cuda")` is an error that says
-        so); `non_blocking` changes nothing on the CPU."""
+        """`to(dtype)`, `to(device)`, `to(device, dtype)` or `to(tensor)`; returns self. Only the
+        CPU is a device here (`to("cuda")` says so); `non_blocking` changes nothing on it."""
         dtype, device = parse_to(args, dtype, device)
         if dtype is not None:
             dtype = _backend.to_dtype(dtype)
             if not _backend.is_floating(dtype):
-                raise TypeError(
-                    f"nn.Module.to only accepts floating point dtypes, but got desired dtype={dtype}"
-                )
+                got = f"but got desired dtype=torch.{dtype}"
+                raise TypeError(f"nn.Module.to only accepts floating point dtypes, {got}")
             self._cast(dtype)
         return self
 
