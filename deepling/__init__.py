@@ -4,22 +4,12 @@
 optional parts load when first imported.
 """
 
-from . import tensor_methods  # noqa: F401  (binds the operators and methods of Tensor)
-from ._backend import bool_ as bool  # noqa: A001 (PyTorch's dtype names shadow builtins here)
-from ._backend import double as double
-from ._backend import float16 as float16
-from ._backend import float32 as float
-from ._backend import float32 as float32
-from ._backend import float64 as float64
-from ._backend import half as half
-from ._backend import int8 as int8
-from ._backend import int16 as int16
-from ._backend import int32 as int
-from ._backend import int32 as int32
-from ._backend import int64 as int64
-from ._backend import long as long
-from ._backend import short as short
-from ._backend import uint8 as uint8
+from . import (
+    tensor_inplace,  # noqa: F401  (binds the in-place methods of Tensor)
+    tensor_methods,  # noqa: F401  (binds the operators and methods of Tensor)
+)
+from ._backend import get_default_dtype as get_default_dtype
+from ._backend import set_default_dtype as set_default_dtype
 from .autograd import ShapeError as ShapeError
 from .autograd import grad as grad
 from .creation import FloatTensor as FloatTensor
@@ -33,19 +23,44 @@ from .creation import eye as eye
 from .creation import from_numpy as from_numpy
 from .creation import full as full
 from .creation import full_like as full_like
+from .creation import is_floating_point as is_floating_point
+from .creation import is_tensor as is_tensor
 from .creation import linspace as linspace
 from .creation import manual_seed as manual_seed
 from .creation import normal as normal
 from .creation import ones as ones
 from .creation import ones_like as ones_like
 from .creation import rand as rand
+from .creation import rand_like as rand_like
 from .creation import randint as randint
+from .creation import randint_like as randint_like
 from .creation import randn as randn
+from .creation import randn_like as randn_like
 from .creation import randperm as randperm
 from .creation import tensor as tensor
 from .creation import zeros as zeros
 from .creation import zeros_like as zeros_like
+from .devices import device as device
+from .devices import get_default_device as get_default_device
+from .devices import set_default_device as set_default_device
+from .dtypes import bool_ as bool  # noqa: A001 (PyTorch's dtype names shadow builtins here)
+from .dtypes import double as double
+from .dtypes import dtype as dtype
+from .dtypes import float16 as float16
+from .dtypes import float32 as float
+from .dtypes import float32 as float32
+from .dtypes import float64 as float64
+from .dtypes import half as half
+from .dtypes import int8 as int8
+from .dtypes import int16 as int16
+from .dtypes import int32 as int
+from .dtypes import int32 as int32
+from .dtypes import int64 as int64
+from .dtypes import long as long
+from .dtypes import short as short
+from .dtypes import uint8 as uint8
 from .grad_mode import enable_grad as enable_grad
+from .grad_mode import inference_mode as inference_mode
 from .grad_mode import is_grad_enabled as is_grad_enabled
 from .grad_mode import no_grad as no_grad
 from .grad_mode import set_grad_enabled as set_grad_enabled
@@ -73,6 +88,9 @@ _SUBMODULES = (
     "distributed",
     "onnx",
     "vision",
+    "linalg",
+    "accelerator",
+    "backends",
 )
 
 

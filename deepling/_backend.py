@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import dtypes
+from .devices import check as check_device  # noqa: F401 (the one place that decides)
+
 # CuPy is loaded on first use of a CUDA device (never at import time), so NumPy-only runs stay light.
 cupy = None
 
@@ -19,6 +22,30 @@ int64 = long = np.dtype("int64")
 bool_ = np.dtype("bool")
 
 default_float = float32  # Python floats become float32, as in PyTorch and TensorFlow
+
+
+def get_default_dtype() -> dtypes.dtype:
+    """The dtype Python floats and float factories (`zeros`, `randn`) give: torch.float32
+    unless `set_default_dtype` changed it."""
+    return dtypes.of(default_float)
+
+
+def set_default_dtype(d) -> None:
+    """Make `d` (float16, float32 or float64) the dtype of Python floats and float factories,
+    as torch.set_default_dtype.
+
+    Example:
+        >>> import deepling as dl
+        >>> dl.set_default_dtype(dl.float64)
+        >>> dl.tensor([1.5]).dtype, dl.zeros(1).dtype
+        (torch.float64, torch.float64)
+        >>> dl.set_default_dtype(dl.float32)
+    """
+    global default_float
+    d = to_dtype(d)
+    if d not in (float16, float32, float64):
+        raise TypeError("only floating-point types are supported as the default type")
+    default_float = d
 
 
 def array_module(*arrays):
@@ -39,17 +66,9 @@ def to_dtype(dtype) -> np.dtype | None:
     return np.dtype(dtype)
 
 
-def check_device(device) -> None:
-    """Only the CPU runs here: any other device (`"cuda"`, `device("cuda:0")`) is an error,
-    raised before anything is made."""
-    if device is not None and not str(device).startswith("cpu"):
-        raise RuntimeError(
-            f"device {str(device)!r} is not available: deepling runs on the CPU here"
-        )
-
-
 def is_floating(dtype) -> bool:
-    return np.issubdtype(dtype, np.floating)
+    kind = getattr(dtype, "kind", None)  # NumPy's dtypes and PyTorch's dtype objects: fast
+    return kind == "f" if type(kind) is str else np.issubdtype(dtype, np.floating)
 
 
 # --- randomness: one generator behind every random draw ---

@@ -59,7 +59,7 @@ def tensor(data, dtype=None, device=None, requires_grad: bool = False) -> Tensor
     Example:
         >>> import deepling as dl
         >>> dl.tensor([[1.0], [2.0]]).shape
-        deepling.Size([2, 1])
+        torch.Size([2, 1])
     """
     if isinstance(data, (str, bytes)):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
@@ -137,6 +137,16 @@ ones_like = _like(ones)
 empty_like = _like(empty)
 
 
+def is_tensor(obj) -> bool:
+    """Whether `obj` is a Tensor (Parameters included)."""
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input) -> bool:  # noqa: A002
+    """Whether the tensor's dtype is a float dtype."""
+    return _backend.is_floating(input._data.dtype)
+
+
 def full_like(t, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     return full(
         t.shape, fill_value, dtype=dtype or t.dtype, device=device, requires_grad=requires_grad
@@ -202,6 +212,26 @@ def normal(mean=0.0, std=1.0, size=None, *, dtype=None, requires_grad: bool = Fa
         size = np.broadcast_shapes(np.shape(mean_a), np.shape(std_a))
     array = _backend.rng().normal(mean_a, std_a, _size((size,), name="normal"))
     return _make(array.astype(_float(dtype)), requires_grad=requires_grad)
+
+
+def rand_like(input, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:  # noqa: A002
+    """`rand` with the shape (and float dtype) of `input`."""
+    return rand(
+        *input.shape, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad
+    )
+
+
+def randn_like(input, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:  # noqa: A002
+    """`randn` with the shape (and float dtype) of `input`: `eps = torch.randn_like(std)`."""
+    return randn(
+        *input.shape, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad
+    )
+
+
+def randint_like(input, low=0, high=None, *, dtype=None, device=None) -> Tensor:  # noqa: A002
+    """`randint` with the shape and dtype of `input`: `randint_like(x, 10)` draws from [0, 10)."""
+    _backend.check_device(device)
+    return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype)
 
 
 def randint(low, high=None, size=(), *, dtype=None, requires_grad: bool = False) -> Tensor:

@@ -1,9 +1,13 @@
 """`deepling.cuda`, as torch.cuda: is a GPU usable? CuPy is imported on first question only,
-never by `import deepling`."""
+never by `import deepling`. A GPU is usable when CuPy sees one and deepling's GPU backend is
+built (`devices.cuda_ready`, not yet): until then `is_available()` is False and programs take
+their CPU branch."""
 
 from __future__ import annotations
 
 import functools
+
+from . import devices
 
 
 @functools.cache
@@ -18,8 +22,10 @@ def _cupy():
 
 
 def is_available() -> bool:
-    """True when CuPy is installed and sees a CUDA device."""
-    return _cupy() is not None
+    """True when deepling can compute on a CUDA GPU: its GPU backend is built and CuPy sees a
+    device (False on this build: `device = "cuda" if torch.cuda.is_available() else "cpu"`
+    picks the CPU)."""
+    return devices.cuda_ready() and _cupy() is not None
 
 
 def device_count() -> int:
@@ -50,3 +56,10 @@ def synchronize() -> None:
     cupy = _cupy()
     if cupy is not None:
         cupy.cuda.Device().synchronize()
+
+
+def empty_cache() -> None:
+    """Release cached GPU memory (nothing to release without a GPU, as in PyTorch)."""
+    cupy = _cupy()
+    if cupy is not None:
+        cupy.get_default_memory_pool().free_all_blocks()

@@ -106,3 +106,32 @@ class set_grad_enabled(_GradMode):  # noqa: N801
                 _set_grad_enabled(previous)
 
         return wrapper
+
+
+class inference_mode(_GradMode):  # noqa: N801
+    """`with inference_mode():`, `@inference_mode()` or `@inference_mode`: record nothing, as
+    no_grad (PyTorch's inference tensors are a speed-up of its own; here the two are one).
+    `inference_mode(False)` records again inside, as PyTorch's."""
+
+    def __new__(cls, mode=True):
+        self = super().__new__(cls)
+        if isinstance(mode, bool) or mode is None:
+            return self
+        return cls()(mode)  # used bare as a decorator: `mode` is the function
+
+    def __init__(self, mode=True):
+        if isinstance(mode, bool) or mode is None:
+            self.mode = not mode
+
+    def __call__(self, func):
+        mode = self.mode
+
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            previous = _set_grad_enabled(mode)
+            try:
+                return func(*args, **kwargs)
+            finally:
+                _set_grad_enabled(previous)
+
+        return wrapper

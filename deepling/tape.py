@@ -18,7 +18,7 @@ import numpy as np
 from . import _backend
 from .autograd.engine import run_backward
 from .autograd.entry import _as_list, _seed_grads
-from .tensor import Tensor, check_differentiable, clock
+from .tensor import Tensor, check_differentiable, clock, mark_watched
 
 
 class _Open(threading.local):
@@ -69,6 +69,7 @@ class GradientTape:
         for t in _flatten(tensor)[0]:
             _check_tensor(t, "tape.watch argument")
             self._ids.add(id(t))
+            mark_watched(t)  # a TensorFlow tensor: `.numpy()` of what it computes works
             if not t.requires_grad:
                 check_differentiable(t._data.dtype)
                 t.requires_grad = True

@@ -7,8 +7,7 @@ import weakref
 
 import numpy as np
 
-from . import _backend
-from .grad_mode import state as _grad_state
+from . import _backend, devices, dtypes
 
 
 class _Clock:
@@ -25,10 +24,10 @@ clock = _Clock()
 
 
 class Size(tuple):
-    """A tensor's shape: a tuple printed as `deepling.Size([7, 1])`."""
+    """A tensor's shape: a tuple printed as PyTorch prints it, `torch.Size([7, 1])`."""
 
     def __repr__(self) -> str:
-        return f"deepling.Size({list(self)})"
+        return f"torch.Size({list(self)})"
 
     def numel(self) -> int:
         n = 1
@@ -68,6 +67,7 @@ class Tensor:
     # version counter)
     __slots__ = ("_data", "_grad", "requires_grad", "grad_fn", "_changed", "__weakref__")
     __array_priority__ = 1000  # `ndarray + Tensor` defers to Tensor.__radd__
+    _numpy_without_detach = False  # True for TF's variables and Keras's weights: see numpy()
 
     def __init__(self, data=(), requires_grad: bool = False):
         self._data = to_array(data, _backend.default_float)
@@ -137,8 +137,9 @@ class Tensor:
         return Size(self._data.shape) if dim is None else self._data.shape[dim]
 
     @property
-    def dtype(self):
-        return self._data.dtype
+    def dtype(self) -> dtypes.dtype:
+        """PyTorch's dtype object (`torch.float32`), which NumPy takes as its own dtype."""
+        return dtypes.of(self._data.dtype)
 
     @property
     def ndim(self) -> int:
@@ -151,8 +152,24 @@ class Tensor:
         return int(self._data.size)
 
     @property
-    def device(self) -> str:
-        return "cpu" if _backend.array_module(self._data) is np else "cuda"
+    def device(self) -> devices.device:
+        """Where the tensor lives: `device(type='cpu')` (the GPU backend is not built yet)."""
+        if _backend.array_module(self._data) is np:
+            return devices.CPU
+        return devices.device("cuda", self._data.device.id)
+
+    @property
+    def is_cuda(self) -> bool:
+        return self.device.type == "cuda"
+
+    @property
+    def is_cpu(self) -> bool:
+        return self.device.type == "cpu"
+
+    def get_device(self) -> int:
+        """The GPU's index, or -1 on the CPU (PyTorch's answer)."""
+        index = self.device.index
+        return -1 if index is None else index
 
     @property
     def is_leaf(self) -> bool:
@@ -169,9 +186,14 @@ class Tensor:
     def tolist(self):
         return self._data.tolist()
 
-    def numpy(self) -> np.ndarray:
-        """The array itself (shared memory). Unlike PyTorch this works on tensors that require
-        grad too, as TensorFlow's `.numpy()` does; use `.detach()` to cut the graph."""
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        """The array itself (shared memory), as PyTorch's: a tensor that requires grad must be
+        detached first (`t.detach().numpy()`), unless `force=True`."""
+        if self.requires_grad and not force and _needs_detach(self):
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                "instead."
+            )
         return self._data if _backend.array_module(self._data) is np else self._data.get()
 
     def __array__(self, dtype=None, copy=None):
@@ -248,78 +270,6 @@ class Tensor:
         self.requires_grad = False
         return self
 
-    # --- in place: for leaves under no_grad (optimizers, `w -= lr * w.grad`) ---
-    def _check_inplace(self) -> None:
-        if self.requires_grad and _grad_state.enabled:
-            raise RuntimeError(
-                "a leaf Variable that requires grad is being used in an in-place operation."
-                if self.grad_fn is None
-                else "in-place operations on tensors in the graph are not supported; "
-                "write `y = y + x` instead of `y += x`"
-            )
-
-    def _inplace(self, value) -> Tensor:
-        self._check_inplace()
-        value = value._data if isinstance(value, Tensor) else value
-        self._data[...] = value
-        mark_changed(self)
-        return self
-
-    def zero_(self) -> Tensor:
-        return self._inplace(0)
-
-    def fill_(self, value) -> Tensor:
-        return self._inplace(value)
-
-    def copy_(self, src) -> Tensor:
-        return self._inplace(src)
-
-    def add_(self, other, alpha=1) -> Tensor:
-        other = other._data if isinstance(other, Tensor) else other
-        return self._inplace(self._data + alpha * other)
-
-    def sub_(self, other, alpha=1) -> Tensor:
-        other = other._data if isinstance(other, Tensor) else other
-        return self._inplace(self._data - alpha * other)
-
-    def mul_(self, other) -> Tensor:
-        return self._inplace(self._data * (other._data if isinstance(other, Tensor) else other))
-
-    def div_(self, other) -> Tensor:
-        return self._inplace(self._data / (other._data if isinstance(other, Tensor) else other))
-
-    def _iop(self, op, other):
-        """`x += y`: in place when nothing is recorded, else out of place (Python rebinds x),
-        also when only `y` needs a gradient: writing into x's array would drop the graph."""
-        if _grad_state.enabled and (
-            self.requires_grad or (isinstance(other, Tensor) and other.requires_grad)
-        ):
-            if self.requires_grad and self.grad_fn is None:
-                self._check_inplace()
-            return op(self, other)
-        return self._inplace(op(self.detach(), other))
-
-    def __iadd__(self, other):
-        return self._iop(Tensor.__add__, other)
-
-    def __isub__(self, other):
-        return self._iop(Tensor.__sub__, other)
-
-    def __imul__(self, other):
-        return self._iop(Tensor.__mul__, other)
-
-    def __itruediv__(self, other):
-        return self._iop(Tensor.__truediv__, other)
-
-    def __setitem__(self, key, value) -> None:
-        self._check_inplace()
-        if isinstance(key, Tensor):
-            key = key._data
-        elif isinstance(key, tuple):
-            key = tuple(k._data if isinstance(k, Tensor) else k for k in key)
-        self._data[key] = value._data if isinstance(value, Tensor) else value
-        mark_changed(self)
-
 
 def shared_changes(t) -> list:
     """The change counter `t` shares with its views (made on first need: most tensors never
@@ -336,6 +286,44 @@ def mark_changed(t) -> None:
     if changed is None:
         changed = t._changed = [0]
     changed[0] = clock.last_change = next(clock.ticks)
+
+
+# constants a GradientTape watched (TensorFlow's tensors), by id: a WeakSet would compare
+# tensors with `==`, which is elementwise
+watched: dict = {}
+
+
+def mark_watched(t) -> None:
+    """Remember `t` as a tensor of TensorFlow's (its `.numpy()` works without `.detach()`)."""
+    key = id(t)
+    watched[key] = weakref.ref(t, lambda _, key=key: watched.pop(key, None))
+
+
+def _needs_detach(t) -> bool:
+    """Whether `.numpy()` of `t`, which requires grad, is PyTorch's error: it is when `t` was
+    computed from PyTorch's leaves (the first leaf up its graph that requires grad). A tensor
+    computed from TensorFlow's variables, Keras's weights or a constant a tape watches keeps
+    TensorFlow's `.numpy()`, which works on anything; so does one whose graph a backward walk
+    has already freed (its leaves are no longer known)."""
+    while t.grad_fn is not None:
+        inputs = t.grad_fn.inputs
+        if inputs is None:
+            return False
+        for x in inputs:
+            if isinstance(x, Tensor) and x.requires_grad:
+                t = x
+                break
+        else:  # its leaves stopped requiring grad (a tape that watched them has closed)
+            return not any(isinstance(x, Tensor) and _tensorflows(x) for x in inputs)
+    return not _tensorflows(t)
+
+
+def _tensorflows(t) -> bool:
+    """Whether leaf `t` is TensorFlow's: a variable, a Keras weight, or a watched constant."""
+    if t._numpy_without_detach:
+        return True
+    ref = watched.get(id(t))
+    return ref is not None and ref() is t
 
 
 def check_differentiable(dtype) -> None:

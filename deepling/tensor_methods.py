@@ -1,55 +1,13 @@
 """Tensor's operators and methods. The math lives in ops/; this table binds it to Tensor."""
 
 # --- methods and operators: the math lives in ops/, bound to Tensor here ---
-import numpy as np
 
-from . import _backend, autograd
+from . import _backend, autograd, creation, devices
 from . import ops as _ops
 from .tensor import Tensor
+from .tensor_repr import tensor_repr
 
-
-# --- printing, as PyTorch prints ---
-def _float_format(array):
-    """PyTorch's choice for floats: whole numbers as `3.`, else 4 decimals, or scientific when
-    the nonzero finite magnitudes span over 1000x, pass 1e8, or (not whole) go below 1e-4."""
-    vals = array[np.isfinite(array) & (array != 0)].astype(np.float64)
-    mags = np.abs(vals)
-    whole = bool(np.all(vals == np.ceil(vals)))
-    lo, hi = (mags.min(), mags.max()) if vals.size else (1.0, 1.0)
-    if hi / lo > 1000 or hi > 1e8 or (not whole and lo < 1e-4):
-        spec = "{:.4e}"
-    else:
-        spec = "{:.0f}." if whole else "{:.4f}"
-    width = max((len(spec.format(v)) for v in vals), default=1)
-
-    def fmt(v):
-        text = spec.format(v) if np.isfinite(v) else str(float(v))  # nan, inf, -inf
-        return text.rjust(width)
-
-    return fmt
-
-
-def _repr(self) -> str:
-    array = self.numpy()
-    formatter = {"float_kind": _float_format(array)} if array.dtype.kind == "f" else None
-    text = "tensor(" + np.array2string(
-        array, separator=", ", prefix="tensor(", formatter=formatter, max_line_width=80
-    )
-    if array.size > 1000:
-        text = text.replace(", ...,", ",  ...,")  # PyTorch's summary spacing
-    extras = []
-    if array.dtype not in (np.float32, np.int64, np.bool_):
-        extras.append(f"dtype=deepling.{array.dtype}")
-    if self.grad_fn is not None:
-        extras.append(f"grad_fn={self.grad_fn!r}")
-    elif self.requires_grad:
-        extras.append("requires_grad=True")
-    line = len(text) - text.rfind("\n") + 1  # PyTorch's own count, +1 and all
-    for extra in extras:  # an extra that would pass 80 columns starts a new line
-        wrap = line + len(extra) + 2 > 80
-        text += (",\n       " if wrap else ", ") + extra
-        line = 7 + len(extra) if wrap else line + len(extra) + 2
-    return text + ")"
+_repr = tensor_repr  # printing, as PyTorch prints (tensor_repr.py)
 
 
 def _reflected(op):
@@ -78,30 +36,38 @@ _TYPE_NAMES = {
 
 
 def _type(self, dtype=None):
-    """With no argument, the type's name ('deepling.FloatTensor'); else a cast."""
+    """With no argument, the type's name ('torch.FloatTensor'); else a cast."""
     if dtype is None:
-        return "deepling." + _TYPE_NAMES.get(str(self._data.dtype), "Tensor")
+        return "torch." + _TYPE_NAMES.get(str(self._data.dtype), "Tensor")
     return _ops.cast(self, dtype)
 
 
 def parse_to(args, dtype=None, device=None):
     """The (dtype, device) that `.to(...)` asks for: `to(dtype)`, `to(device)`,
-    `to(device, dtype)` or `to(other_tensor)`; only the CPU is available."""
+    `to(device, dtype)` or `to(other_tensor)`; `devices.check` decides whether the device can
+    be used (the CPU only, for now) before anything changes."""
     for a in args:
         if isinstance(a, Tensor):
-            dtype = a.dtype
-        elif isinstance(a, str) or a is None or type(a).__name__ == "device":
+            dtype, device = a.dtype, a.device
+        elif isinstance(a, (str, devices.device, int)) and not isinstance(a, bool) or a is None:
             device = a
         else:
             dtype = a
-    _backend.check_device(device)
-    return dtype, device
+    return dtype, _backend.check_device(device)
 
 
-def _to(self, *args, dtype=None, device=None, **kwargs):
-    """`.to(dtype)`, `.to(device)`, `.to(device, dtype)` or `.to(other)`; CPU only for now."""
+def _to(self, *args, dtype=None, device=None, non_blocking=False, copy=False):
+    """`.to(dtype)`, `.to(device)`, `.to(device, dtype)` or `.to(other)`: this tensor when
+    nothing changes (unless `copy=True`). `non_blocking` changes nothing on the CPU."""
     dtype, _ = parse_to(args, dtype, device)
-    return self if dtype is None else _ops.cast(self, dtype)
+    out = self if dtype is None else _ops.cast(self, dtype)
+    return _ops.clone(out) if copy and out is self else out
+
+
+def _cuda(self, device=None, non_blocking=False):
+    """Move to the GPU: DeviceUnavailable here (deepling runs on the CPU)."""
+    _backend.check_device("cuda" if device is None else device)
+    return self
 
 
 # ops that are also Tensor methods of the same name: `x.exp()` is `ops.exp(x)`
@@ -127,9 +93,6 @@ _METHODS = {
     "int": _cast_to(_backend.int32), "bool": _cast_to(_backend.bool_),
     "type": _type, "to": _to, "__repr__": _repr, "backward": autograd.backward,
     "cpu": lambda self: self,
-    "clone": lambda self: (
-        _ops.add(self, 0) if self.requires_grad else Tensor._wrap(self._data.copy())
-    ),
     "view_as": lambda self, other: _ops.reshape(self, other.shape),
     "reshape_as": lambda self, other: _ops.reshape(self, other.shape),
     "expand_as": lambda self, other: _ops.broadcast_to(self, other.shape),
@@ -142,3 +105,70 @@ for _name in _REFLECTED:
 for _name, _fn in {**_OPERATORS, **_METHODS}.items():
     setattr(Tensor, _name, _fn)
 Tensor.T = property(_ops.transpose)
+
+
+# --- the everyday tensor API of tutorials (ops/ holds the math) ---
+_SAME_NAME_MORE = """
+    allclose isclose equal topk sort argsort unique isnan isinf isfinite nan_to_num masked_fill
+    masked_select tile repeat_interleave flip roll cumsum cumprod norm dist outer tril triu diag
+    diagonal trace bincount nonzero argwhere any all count_nonzero sign floor ceil round trunc
+    frac fmod remainder floor_divide rsqrt reciprocal log2 log10 sinh cosh tan asin acos atan
+    atan2 lerp index_select scatter scatter_add take take_along_dim narrow select unbind t
+    movedim moveaxis swapaxes swapdims unflatten median msort clone mv bmm det inverse
+    logical_and logical_or logical_xor logical_not
+""".split()
+for _name in _SAME_NAME_MORE:
+    setattr(Tensor, _name, getattr(_ops, _name))
+
+
+def _new(maker):
+    def new(self, *args, dtype=None, device=None, requires_grad=False, **kw):
+        return maker(*args, dtype=dtype or self._data.dtype, device=device,
+                     requires_grad=requires_grad, **kw)  # fmt: skip
+
+    new.__name__ = f"new_{maker.__name__}"
+    new.__doc__ = f"`{maker.__name__}` with this tensor's dtype unless `dtype` is given."
+    return new
+
+
+def _matrix_transpose(self):
+    if self.ndim < 2:
+        raise RuntimeError(
+            "tensor.mT is only supported on matrices or batches of matrices. Got "
+            f"{self.ndim}-D tensor."
+        )
+    return _ops.transpose(self, -2, -1)
+
+
+def _hermitian(self):
+    if self.ndim != 2:
+        raise RuntimeError(
+            f"tensor.H is only supported on matrices (2-D tensors). Got {self.ndim}-D tensor."
+            + (" For batches of matrices, consider using tensor.mH" if self.ndim > 2 else "")
+        )
+    return _ops.transpose(self, 0, 1)  # real tensors: the conjugate is the tensor
+
+
+_MORE_METHODS = {
+    "repeat": _ops.layout.repeat, "cuda": _cuda,
+    "where": lambda self, condition, other: _ops.where(condition, self, other),
+    "new_zeros": _new(creation.zeros), "new_ones": _new(creation.ones),
+    "new_empty": _new(creation.empty), "new_full": _new(creation.full),
+    "new_tensor": _new(creation.tensor),
+    "contiguous": lambda self, memory_format=None: self,
+    "is_contiguous": lambda self, memory_format=None: bool(self._data.flags.c_contiguous),
+    "is_floating_point": lambda self: self._data.dtype.kind == "f",
+    "element_size": lambda self: self._data.itemsize,
+    "nelement": lambda self: int(self._data.size),
+    "ndimension": lambda self: self._data.ndim,
+    "stride": lambda self, dim=None: (
+        tuple(s // self._data.itemsize for s in self._data.strides)
+        if dim is None else self._data.strides[dim] // self._data.itemsize
+    ),
+    "__floordiv__": _ops.floor_divide, "__rfloordiv__": _reflected(_ops.floor_divide),
+    "__mod__": _ops.remainder, "__rmod__": _reflected(_ops.remainder),
+}  # fmt: skip
+for _name, _fn in _MORE_METHODS.items():
+    setattr(Tensor, _name, _fn)
+Tensor.mT = Tensor.mH = property(_matrix_transpose)
+Tensor.H = property(_hermitian)

@@ -255,7 +255,7 @@ def _is_array(d) -> bool:
 
 def _one_array(data, name):
     if isinstance(data, Tensor):
-        data = data.numpy()
+        data = data._data
     array = np.asarray(data)
     if array.dtype == object:
         raise ValueError(f"{name}: could not turn the data into an array (ragged lists?)")

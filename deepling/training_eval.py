@@ -103,7 +103,7 @@ class Evaluation(Steps):
                         [np.asarray(o.numpy() if hasattr(o, "numpy") else o) for o in found]
                     )
                 else:
-                    outs.append([o.numpy() for o in self._forward(batch[0])])
+                    outs.append([o._data for o in self._forward(batch[0])])
                 cbs.on_predict_batch_end(step, {"outputs": outs[-1]})
                 if progress.live:
                     progress.batch_end(step, {})

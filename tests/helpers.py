@@ -72,11 +72,15 @@ def check_op(case: Case, atol: float = 1e-6, rtol: float = 1e-5) -> None:
         t_inputs = [torch.tensor(a, requires_grad=i in diff) for i, a in enumerate(arrays)]
         t_out = _torch_fn(case)(*t_inputs)
         np.testing.assert_allclose(
-            out.numpy(), t_out.detach().numpy(), rtol, atol, err_msg=f"{case}: forward vs torch"
+            out.detach().numpy(),
+            t_out.detach().numpy(),
+            rtol,
+            atol,
+            err_msg=f"{case}: forward vs torch",
         )
     elif case.numpy is not None:
         np.testing.assert_allclose(
-            out.numpy(),
+            out.detach().numpy(),
             case.numpy(*arrays, **case.kwargs),
             rtol,
             atol,
@@ -142,7 +146,7 @@ def check_second_order(case: Case, atol: float = 1e-6, rtol: float = 1e-5) -> No
     firsts = dl.grad([out], xs, [gy], create_graph=True, allow_unused=True)
     t_full = [torch.tensor(a, requires_grad=i in diff) for i, a in enumerate(arrays)]
     t_out = _torch_fn(case)(*t_full)
-    t_gy = torch.tensor(gy.numpy(), requires_grad=True)
+    t_gy = torch.tensor(gy.detach().numpy(), requires_grad=True)
     t_xs = [t_full[i] for i in diff]
     t_firsts = torch.autograd.grad([t_out], t_xs, [t_gy], create_graph=True, allow_unused=True)
     used = [k for k, (g, t) in enumerate(zip(firsts, t_firsts)) if g is not None and t is not None]

@@ -189,11 +189,11 @@ def test_no_two_leaves_share_a_gradient_array():
 def test_sgd_step_in_place_under_no_grad():
     w = leaf([1.0, 2.0])
     (w * w).sum().backward()
-    data = w.numpy()
+    data = w.detach().numpy()
     with dl.no_grad():
         w -= 0.1 * w.grad
-    assert w.numpy() is data and w.is_leaf and w.requires_grad
-    np.testing.assert_allclose(w.numpy(), [0.8, 1.6], rtol=1e-6)
+    assert w.detach().numpy() is data and w.is_leaf and w.requires_grad
+    np.testing.assert_allclose(w.detach().numpy(), [0.8, 1.6], rtol=1e-6)
     w.grad.zero_()
     assert w.grad.tolist() == [0.0, 0.0]
 

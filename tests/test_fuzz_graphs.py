@@ -98,11 +98,17 @@ def test_every_op_in_a_random_graph(name):
 
 # names of the PyTorch face with no gradient, and names reached as a form of a pool op
 NOT_DIFFERENTIABLE = {"argmax", "argmin", "eq", "ge", "gt", "le", "lt", "ne", "logical_and",
-                      "logical_not", "logical_or", "logical_xor", "one_hot"}  # fmt: skip
+                      "logical_not", "logical_or", "logical_xor", "one_hot", "all", "allclose",
+                      "any", "argsort", "argwhere", "bincount", "count_nonzero", "equal",
+                      "isclose", "isfinite", "isinf", "isnan", "nonzero", "numel",
+                      "unique",  # and the steps, whose gradient is 0 everywhere: a graph through
+                      # one has no second derivative for PyTorch to take (tests/ops/ has them)
+                      "ceil", "floor", "floor_divide", "round", "sign", "trunc"}  # fmt: skip
 SUBMODULES = {"activation", "attention", "conv", "functional", "layers", "loss"}
 FORMS = {  # name -> the pool op that draws it among its forms
     "concatenate": "cat", "concat": "cat", "view": "reshape", "broadcast_to": "expand",
-    "dot": "matmul", "mm": "matmul", "chunk": "split", "clip": "clamp",
+    "dot": "matmul", "mm": "matmul", "chunk": "split", "clip": "clamp", "mv": "matmul",
+    "bmm": "matmul", "msort": "sort", "moveaxis": "movedim", "swapdims": "swapaxes",
 }  # fmt: skip
 
 

@@ -11,12 +11,12 @@ PACKAGE = Path(__file__).resolve().parents[1] / "deepling"
 
 # each top-level module or package of deepling, by layer (higher numbers may import lower)
 LAYERS = {
-    "_backend": 0,
+    "_backend": 0, "devices": 0, "dtypes": 0,
     "grad_mode": 1, "tensor": 1, "tensor_methods": 1, "autograd": 1, "tape": 1, "ops": 1,
-    "creation": 1, "gradcheck": 1,
+    "creation": 1, "gradcheck": 1, "tensor_inplace": 1, "linalg": 1, "tensor_repr": 1,
     "nn": 2, "optim": 2, "utils": 2, "callbacks": 2, "datasets": 2, "serialization": 2, "io": 2,
     "cuda": 2, "progress": 2, "threads": 2, "distributed": 2, "compiler": 2, "onnx": 2,
-    "vision": 2,
+    "vision": 2, "accelerator": 2, "backends": 2,
     "training": 3, "training_data": 3, "training_eval": 3, "training_steps": 3,
     "tf": 4, "keras": 4,
     "__init__": 5, "__main__": 5, "cli": 5, "demo": 5, "examples": 5, "plot": 5,

@@ -34,7 +34,7 @@ def _assert_same(a, b, where="obj"):
     assert type(a) is type(b), f"{where}: {type(a).__name__} != {type(b).__name__}"
     if isinstance(a, dl.Tensor):
         assert a.dtype == b.dtype and a.shape == b.shape, where
-        np.testing.assert_array_equal(a.numpy(), b.numpy(), err_msg=where)
+        np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy(), err_msg=where)
         assert a.requires_grad == b.requires_grad, where
     elif isinstance(a, (np.ndarray, np.generic)):
         assert a.dtype == b.dtype and np.array_equal(a, b), where
@@ -240,4 +240,4 @@ def test_checkpoint_resume_continues_exactly(tmp_path):
     train(resumed, resumed_opt, 2)
     assert ckpt["epoch"] == 3
     for a, b in zip(model.parameters(), resumed.parameters()):
-        np.testing.assert_array_equal(a.numpy(), b.numpy())
+        np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())

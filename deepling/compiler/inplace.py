@@ -1,7 +1,7 @@
-"""In-place changes during a trace. deepling writes into an array in two places: `Tensor._inplace`
-(zero_, fill_, copy_, add_, sub_, mul_, div_, and `x += y` outside grad mode) and
-`Tensor.__setitem__`. Neither is a Function, so the trace cannot see them as ops. While a trace
-runs both are swapped for checks:
+"""In-place changes during a trace. deepling writes into an array in two places of
+tensor_inplace.py: `_write` (every in-place method: zero_, fill_, copy_, add_, ..., normal_,
+and `x += y` outside grad mode) and `Tensor.__setitem__`. Neither is a Function, so the trace
+cannot see them as ops. While a trace runs both are swapped for checks:
 
 - `x += y` (and -=, *=, /=) computes `x + y` with a recorded op and copies the result into x's
   array: the trace follows it by making that op's output the newest version of x's array, when
@@ -17,9 +17,10 @@ import threading
 
 import numpy as np
 
+from .. import tensor_inplace
 from ..tensor import Tensor
 
-_original_inplace = Tensor._inplace
+_original_write = tensor_inplace._write
 _original_setitem = Tensor.__setitem__
 _recorders: dict = {}
 
@@ -27,7 +28,7 @@ _recorders: dict = {}
 def _op_name() -> str:
     """The method the user called (`add_`, `__iadd__`, ...), found on the stack."""
     frame = sys._getframe(2)
-    while frame is not None and frame.f_code.co_name in ("_inplace", "_iop", "_checked_inplace"):
+    while frame is not None and frame.f_code.co_name in _PLUMBING:
         frame = frame.f_back
     return frame.f_code.co_name if frame is not None else "an in-place op"
 
@@ -49,10 +50,13 @@ def _refuse(op, what) -> None:
     )
 
 
-def _checked_inplace(self, value):
+_PLUMBING = ("_write", "_iop", "_checked_write", "_draw")
+
+
+def _checked_write(self, value, cast: bool = False):
     rec = _recorders.get(threading.get_ident())
     if rec is None:
-        return _original_inplace(self, value)
+        return _original_write(self, value, cast)
     op, target = _op_name(), self._data
     new = rec.lookup(value._data) if isinstance(value, Tensor) else None
     if new is not None and new.kind in ("node", "input"):
@@ -61,12 +65,12 @@ def _checked_inplace(self, value):
         old = rec.lookup(target)
         if old is not None and old.kind == "constant":  # read before: keep the values it had
             old.array = target.copy()
-        out = _original_inplace(self, value)
+        out = _original_write(self, value, cast)
         rec.alias(target, new)  # x += y: the recorded x + y is x's newest version
         return out
     if _touches(rec, target):
         _refuse(op, "changed a value of the traced graph")
-    return _original_inplace(self, value)
+    return _original_write(self, value, cast)
 
 
 def _follows(rec, target) -> bool:
@@ -93,10 +97,10 @@ _AUGMENTED = ("__iadd__", "__isub__", "__imul__", "__itruediv__")
 def install(recorders) -> None:
     global _recorders
     _recorders = recorders
-    Tensor._inplace = _checked_inplace
+    tensor_inplace._write = _checked_write
     Tensor.__setitem__ = _checked_setitem
 
 
 def uninstall() -> None:
-    Tensor._inplace = _original_inplace
+    tensor_inplace._write = _original_write
     Tensor.__setitem__ = _original_setitem

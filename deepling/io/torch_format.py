@@ -119,7 +119,7 @@ def _check_savable(obj, path: list) -> None:
         return
     where = ".".join(path) or "the object"
     if isinstance(obj, Tensor):
-        if str(obj.dtype) not in _STORAGE:
+        if str(obj._data.dtype) not in _STORAGE:
             raise TypeError(f"cannot save {where} of dtype {obj.dtype} in PyTorch's format")
     elif isinstance(obj, dict):
         for key, value in obj.items():

@@ -168,7 +168,7 @@ def _log_probabilities(y_pred, from_logits, axis):
 
 def _sparse_labels(y_true, y_pred, ignore_class):
     """Integer class labels of shape y_pred.shape[:-1] ((N, 1) labels lose their last dim)."""
-    labels = np.asarray(y_true.numpy() if isinstance(y_true, Tensor) else y_true)
+    labels = np.asarray(y_true._data if isinstance(y_true, Tensor) else y_true)
     if labels.ndim == y_pred.ndim and labels.shape[-1] == 1:
         labels = labels[..., 0]
     if labels.shape == tuple(y_pred.shape) and labels.shape[-1] > 1:

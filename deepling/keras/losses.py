@@ -208,7 +208,7 @@ class _ModuleLoss(Loss):
 
 
 def _module_target(y_true, y_pred):
-    t = np.asarray(y_true.numpy() if isinstance(y_true, Tensor) else y_true)
+    t = np.asarray(y_true._data if isinstance(y_true, Tensor) else y_true)
     rank_one_less = t.ndim == y_pred.ndim - 1 and y_pred.shape[-1] == 1
     if t.dtype.kind in "iub":
         if t.ndim == y_pred.ndim and t.shape[-1] == 1 and y_pred.shape[-1] > 1:

@@ -22,7 +22,7 @@ METRICS = Registry("metric")  # the names compile(metrics=[...]) and metrics.get
 
 
 def _array(x) -> np.ndarray:
-    return np.asarray(x.numpy() if hasattr(x, "numpy") else x, dtype=None)
+    return np.asarray(x._data if isinstance(x, Tensor) else x, dtype=None)
 
 
 def _same_rank(y_true, y_pred):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..tensor import Tensor
 from .preprocessing.sequence import pad_sequences as pad_sequences
 from .serialization_lib import register_keras_serializable as register_keras_serializable
 
@@ -18,7 +19,7 @@ def to_categorical(x, num_classes: int | None = None) -> np.ndarray:
         >>> to_categorical([0, 2]).tolist()
         [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
     """
-    labels = np.asarray(x.numpy() if hasattr(x, "numpy") else x)
+    labels = np.asarray(x._data if isinstance(x, Tensor) else x)
     if labels.ndim > 1 and labels.shape[-1] == 1:
         labels = labels[..., 0]
     if labels.dtype.kind not in "iubf":

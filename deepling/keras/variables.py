@@ -34,6 +34,7 @@ class Variable(Parameter):
     """
 
     __slots__ = ("_name", "_path", "constraint")
+    _numpy_without_detach = True  # Keras's `.numpy()` works on weights and what they compute
 
     def __init__(self, initializer, shape=None, dtype=None, trainable=True, autocast=True,
                  aggregation="none", synchronization="auto", name=None):  # fmt: skip

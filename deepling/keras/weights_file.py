@@ -87,8 +87,8 @@ def optimizer_arrays(optimizer, variables: list) -> list:
             state = optimizer.state.get(v, {})
             for slot in group:
                 value = state.get(slot.key)
-                array = np.full(v.shape, slot.fill, v.numpy().dtype) if value is None else value
-                arrays.append(np.asarray(slot.sign * array, v.numpy().dtype))
+                array = np.full(v.shape, slot.fill, v._data.dtype) if value is None else value
+                arrays.append(np.asarray(slot.sign * array, v._data.dtype))
     for slot in optimizer.keras_scalars:
         first = optimizer.state.get(variables[0], {}) if variables else {}
         arrays.append(np.asarray(first.get(slot.key, slot.fill), np.float32))
@@ -120,7 +120,7 @@ def load_optimizer_arrays(optimizer, variables: list, arrays: list, where: str) 
         for v in variables:
             state = optimizer.state.setdefault(v, {})
             for slot in group:
-                state[slot.key] = np.asarray(next(rest), v.numpy().dtype) * slot.sign
+                state[slot.key] = np.asarray(next(rest), v._data.dtype) * slot.sign
     for slot in optimizer.keras_scalars:
         value = float(next(rest))
         for v in variables:
@@ -143,7 +143,7 @@ def dumps(model, with_optimizer: bool = True) -> bytes:
             group = f.require_group(_join(path, "vars"))
             group.attrs["name"] = str(getattr(owner, "name", "") or "")
             for i, w in enumerate(weights):
-                group.create_dataset(str(i), data=w.numpy() if hasattr(w, "numpy") else w)
+                group.create_dataset(str(i), data=w._data if hasattr(w, "_data") else w)
     return buffer.getvalue()
 
 

@@ -141,7 +141,7 @@ class Conv1d(_Conv):
     Example:
         >>> import deepling as dl
         >>> dl.nn.Conv1d(2, 4, 3)(dl.ones(8, 2, 10)).shape
-        deepling.Size([8, 4, 8])
+        torch.Size([8, 4, 8])
     """
 
     _rank = 1
@@ -168,7 +168,7 @@ class Conv2d(_Conv):
         >>> conv
         Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1))
         >>> conv(dl.ones(64, 1, 28, 28)).shape
-        deepling.Size([64, 6, 24, 24])
+        torch.Size([64, 6, 24, 24])
     """
 
 
@@ -235,5 +235,5 @@ class ConvTranspose2d(_ConvTranspose):
         >>> import deepling as dl
         >>> up = dl.nn.ConvTranspose2d(4, 2, 3, stride=2, padding=1, output_padding=1)
         >>> up(dl.ones(1, 4, 5, 5)).shape
-        deepling.Size([1, 2, 10, 10])
+        torch.Size([1, 2, 10, 10])
     """

@@ -37,7 +37,7 @@ class Linear(Module):
     Example:
         >>> import deepling as dl
         >>> dl.nn.Linear(3, 2)(dl.ones(4, 3)).shape
-        deepling.Size([4, 2])
+        torch.Size([4, 2])
     """
 
     def __init__(

@@ -289,19 +289,24 @@ class Module:
                     t.grad = Tensor._wrap(t.grad._data.astype(dtype))
         return self
 
-    def to(self, *args, dtype=None, device=None, **kwargs) -> Module:
-        """`to(dtype)`, `to(device)`, `to(device, dtype)` or `to(tensor)`; returns self."""
+    def to(self, *args, dtype=None, device=None, non_blocking: bool = False) -> Module:
+        """`to(dtype)`, `to(device)`, `to(device, dtype)` or `to(tensor)`; returns self. Only the
+        CPU is a device here (`to("cuda")` says so); `non_blocking` changes nothing on it."""
         dtype, device = parse_to(args, dtype, device)
         if dtype is not None:
             dtype = _backend.to_dtype(dtype)
             if not _backend.is_floating(dtype):
-                raise TypeError(
-                    f"nn.Module.to only accepts floating point dtypes, but got desired dtype={dtype}"
-                )
+                got = f"but got desired dtype=torch.{dtype}"
+                raise TypeError(f"nn.Module.to only accepts floating point dtypes, {got}")
             self._cast(dtype)
         return self
 
     def cpu(self) -> Module:
+        return self
+
+    def cuda(self, device=None) -> Module:
+        """Move to the GPU: an error here, raised before anything changes (CPU only)."""
+        _backend.check_device("cuda" if device is None else device)
         return self
 
     def float(self) -> Module:

@@ -42,7 +42,7 @@ class MultiheadAttention(Module):
         >>> x = dl.ones(3, 5, 8)
         >>> out, w = mha(x, x, x)
         >>> out.shape, w.shape
-        (deepling.Size([3, 5, 8]), deepling.Size([3, 5, 5]))
+        (torch.Size([3, 5, 8]), torch.Size([3, 5, 5]))
     """
 
     def __init__(self, embed_dim, num_heads, dropout=0.0, bias=True, add_bias_kv=False,

@@ -63,7 +63,7 @@ class ZeroPad2d(ConstantPad2d):
     Example:
         >>> import deepling as dl
         >>> dl.nn.ZeroPad2d((1, 2, 0, 1))(dl.ones(1, 1, 2, 2)).shape
-        deepling.Size([1, 1, 3, 5])
+        torch.Size([1, 1, 3, 5])
     """
 
     def __init__(self, padding):

@@ -59,7 +59,7 @@ class MaxPool2d(_MaxPool):
     Example:
         >>> import deepling as dl
         >>> dl.nn.MaxPool2d(2)(dl.ones(1, 6, 24, 24)).shape
-        deepling.Size([1, 6, 12, 12])
+        torch.Size([1, 6, 12, 12])
     """
 
 
@@ -134,7 +134,7 @@ class AdaptiveAvgPool2d(_Adaptive):
     Example:
         >>> import deepling as dl
         >>> dl.nn.AdaptiveAvgPool2d((1, 1))(dl.ones(2, 8, 5, 7)).shape
-        deepling.Size([2, 8, 1, 1])
+        torch.Size([2, 8, 1, 1])
     """
 
     def forward(self, input):

@@ -268,7 +268,7 @@ class RNN(RNNBase):
         >>> import deepling as dl
         >>> out, h = dl.nn.RNN(3, 5, batch_first=True)(dl.ones(2, 7, 3))
         >>> out.shape, h.shape
-        (deepling.Size([2, 7, 5]), deepling.Size([1, 2, 5]))
+        (torch.Size([2, 7, 5]), torch.Size([1, 2, 5]))
     """
 
     def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True,
@@ -296,7 +296,7 @@ class LSTM(RNNBase):
         >>> import deepling as dl
         >>> out, (h, c) = dl.nn.LSTM(3, 5, num_layers=2)(dl.ones(7, 2, 3))
         >>> out.shape, h.shape, c.shape
-        (deepling.Size([7, 2, 5]), deepling.Size([2, 2, 5]), deepling.Size([2, 2, 5]))
+        (torch.Size([7, 2, 5]), torch.Size([2, 2, 5]), torch.Size([2, 2, 5]))
     """
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
@@ -313,7 +313,7 @@ class GRU(RNNBase):
         >>> import deepling as dl
         >>> out, h = dl.nn.GRU(3, 5, bidirectional=True)(dl.ones(7, 2, 3))
         >>> out.shape, h.shape
-        (deepling.Size([7, 2, 10]), deepling.Size([2, 2, 5]))
+        (torch.Size([7, 2, 10]), torch.Size([2, 2, 5]))
     """
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,

@@ -95,7 +95,7 @@ class RNNCell(RNNCellBase):
     Example:
         >>> import deepling as dl
         >>> dl.nn.RNNCell(3, 4)(dl.ones(2, 3)).shape
-        deepling.Size([2, 4])
+        torch.Size([2, 4])
     """
 
     def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", device=None,
@@ -119,7 +119,7 @@ class LSTMCell(RNNCellBase):
         >>> import deepling as dl
         >>> h, c = dl.nn.LSTMCell(3, 4)(dl.ones(2, 3))
         >>> h.shape, c.shape
-        (deepling.Size([2, 4]), deepling.Size([2, 4]))
+        (torch.Size([2, 4]), torch.Size([2, 4]))
     """
 
     def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
@@ -139,7 +139,7 @@ class GRUCell(RNNCellBase):
     Example:
         >>> import deepling as dl
         >>> dl.nn.GRUCell(3, 4)(dl.ones(3)).shape
-        deepling.Size([4])
+        torch.Size([4])
     """
 
     def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):

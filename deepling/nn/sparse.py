@@ -20,7 +20,7 @@ class Embedding(Module):
         >>> import deepling as dl
         >>> emb = dl.nn.Embedding(10, 3)
         >>> emb(dl.tensor([[1, 2], [4, 5]])).shape
-        deepling.Size([2, 2, 3])
+        torch.Size([2, 2, 3])
     """
 
     def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,

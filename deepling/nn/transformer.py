@@ -33,7 +33,7 @@ class TransformerEncoderLayer(Module):
         >>> import deepling as dl
         >>> layer = dl.nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, batch_first=True)
         >>> layer(dl.ones(3, 5, 8)).shape
-        deepling.Size([3, 5, 8])
+        torch.Size([3, 5, 8])
     """
 
     def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation="relu",
@@ -82,7 +82,7 @@ class TransformerEncoder(Module):
         >>> import deepling as dl
         >>> layer = dl.nn.TransformerEncoderLayer(8, 2, dim_feedforward=16)
         >>> dl.nn.TransformerEncoder(layer, num_layers=2)(dl.ones(5, 3, 8)).shape
-        deepling.Size([5, 3, 8])
+        torch.Size([5, 3, 8])
     """
 
     def __init__(self, encoder_layer, num_layers, norm=None, enable_nested_tensor=True,

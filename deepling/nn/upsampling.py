@@ -14,7 +14,7 @@ class Upsample(Module):
         >>> import deepling as dl
         >>> up = dl.nn.Upsample(scale_factor=2)
         >>> up, up(dl.ones(1, 3, 4, 4)).shape
-        (Upsample(scale_factor=2.0, mode='nearest'), deepling.Size([1, 3, 8, 8]))
+        (Upsample(scale_factor=2.0, mode='nearest'), torch.Size([1, 3, 8, 8]))
     """
 
     def __init__(self, size=None, scale_factor=None, mode="nearest", align_corners=None,

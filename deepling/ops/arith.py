@@ -257,9 +257,14 @@ def mul(a, b) -> Tensor:
     return Mul()(*promote(a, b))
 
 
-def div(a, b) -> Tensor:
+def div(a, b, *, rounding_mode=None) -> Tensor:
     """a / b, true division: integers are divided as float32 (a Python int as a float, never
-    wrapped into an integer tensor's dtype first), as PyTorch's."""
+    wrapped into an integer tensor's dtype first), as PyTorch's; `rounding_mode` 'trunc' or
+    'floor' rounds the quotient (ops/pointwise.py)."""
+    if rounding_mode is not None:
+        from .pointwise import rounded_division  # pointwise builds on this module
+
+        return rounded_division(a, b, rounding_mode)
     a, b = (float(_int64_or_uint64(x)) if type(x) is int else x for x in (a, b))
     a, b = promote(a, b)
     if _kind(a) in "biu" and _kind(b) in "biu":  # true division of integers gives float32

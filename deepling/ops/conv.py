@@ -158,7 +158,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) 
     Example:
         >>> import deepling as dl
         >>> dl.conv2d(dl.ones(1, 1, 4, 4), dl.ones(2, 1, 3, 3)).shape
-        deepling.Size([1, 2, 2, 2])
+        torch.Size([1, 2, 2, 2])
     """
     return _convolve("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
 
@@ -194,7 +194,7 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     Example:
         >>> import deepling as dl
         >>> dl.conv_transpose2d(dl.ones(1, 1, 2, 2), dl.ones(1, 3, 3, 3), stride=2).shape
-        deepling.Size([1, 3, 5, 5])
+        torch.Size([1, 3, 5, 5])
     """
     return _transposed("conv_transpose2d", 2, input, weight, bias, stride, padding,
                        output_padding, groups, dilation)  # fmt: skip

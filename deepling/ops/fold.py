@@ -78,7 +78,7 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
     Example:
         >>> import deepling as dl
         >>> dl.nn.functional.unfold(dl.ones(1, 2, 4, 4), kernel_size=2).shape
-        deepling.Size([1, 8, 9])
+        torch.Size([1, 8, 9])
     """
     tensor_input(input, "unfold")
     if input.ndim not in (3, 4):

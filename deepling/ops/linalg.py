@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from ..autograd.function import Function
+from ..autograd.function import Function, ShapeError
 from ..tensor import Tensor
-from ._checks import tensor_input
+from ._checks import dtype_name, tensor_input
 from .arith import promote
 
-__all__ = ["affine", "bmm", "dot", "linear", "matmul", "mm"]
+__all__ = ["affine", "bmm", "dot", "linear", "matmul", "mm", "mv"]
 
 
 class Matmul(Function):
@@ -45,21 +45,81 @@ class Matmul(Function):
 
 
 def matmul(a, b) -> Tensor:
-    """Matrix product with broadcasting over leading (batch) dims, as `numpy.matmul`."""
-    a, b = promote(a, b)  # arrays and lists become tensors: `t @ array` stays fine
-    tensor_input(a, "matmul")  # a Python number has no matrix product
-    tensor_input(b, "matmul", "other")
+    """Matrix product with broadcasting over leading (batch) dims, as `numpy.matmul`. Two
+    tensors must have one dtype (PyTorch's error, never a silent cast); an array or a list
+    next to a tensor takes the tensor's dtype."""
+    if not (isinstance(a, Tensor) and isinstance(b, Tensor)):
+        a, b = promote(a, b)  # arrays and lists become tensors: `t @ array` stays fine
+        tensor_input(a, "matmul")  # a Python number has no matrix product
+        tensor_input(b, "matmul", "other")
+    elif a._data.dtype != b._data.dtype:
+        raise RuntimeError(_mixed_dtypes("m1", a, b))
     return Matmul()(a, b)
 
 
-mm = matmul
-bmm = matmul
+def mm(input, mat2) -> Tensor:
+    """The product of two matrices (2-D only; `matmul` broadcasts)."""
+    tensor_input(input, "mm")
+    tensor_input(mat2, "mm", "mat2")
+    if input.ndim != 2 or mat2.ndim != 2:
+        raise RuntimeError(f"{'self' if input.ndim != 2 else 'mat2'} must be a matrix")
+    return matmul(input, mat2)
+
+
+def bmm(input, mat2) -> Tensor:
+    """Batched matrix products of (b, n, m) and (b, m, p) tensors (3-D only, no broadcast)."""
+    tensor_input(input, "bmm")
+    tensor_input(mat2, "bmm", "mat2")
+    if input.ndim != 3 or mat2.ndim != 3:
+        raise RuntimeError(f"batch{1 if input.ndim != 3 else 2} must be a 3D tensor")
+    if mat2.shape[:2] != (input.shape[0], input.shape[2]):
+        raise ShapeError(
+            f"Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{input.shape[0]}, {input.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}]."
+        )
+    return matmul(input, mat2)
+
+
+def mv(input, vec) -> Tensor:
+    """The product of a matrix and a vector."""
+    tensor_input(input, "mv")
+    tensor_input(vec, "mv", "vec")
+    if input.ndim != 2 or vec.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
+    return matmul(input, vec)
 
 
 def dot(a, b) -> Tensor:
+    """The inner product of two 1-D tensors of one dtype."""
+    tensor_input(a, "dot")
+    tensor_input(b, "dot", "tensor")
     if a.ndim != 1 or b.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
+    if a.dtype != b.dtype:
+        raise RuntimeError(
+            f"dot : expected both vectors to have same dtype, but found {_name(a)} and "
+            f"{_name(b)}. {_FIX}"
+        )
     return matmul(a, b)
+
+
+_FIX = (
+    "Cast one to the other's dtype first: `.float()` gives float32, the dtype of layers' "
+    "weights (NumPy arrays are float64: `torch.from_numpy(a).float()`)."
+)
+
+
+def _name(t, c_type=False) -> str:
+    return dtype_name(t._data.dtype, c_type)
+
+
+def _mixed_dtypes(kind, a, b) -> str:
+    """PyTorch's error for a product of two dtypes, and one sentence on the fix."""
+    if kind == "m1":
+        text = f"expected m1 and m2 to have the same dtype, but got: {_name(a, 1)} != {_name(b, 1)}"
+    else:
+        text = f"{kind} must have the same dtype, but got {_name(a)} and {_name(b)}"
+    return f"{text}. {_FIX}"
 
 
 class Linear(Function):
@@ -103,12 +163,17 @@ class Linear(Function):
 
 
 def linear(x, weight, bias=None) -> Tensor:
-    """x @ weight.T + bias, as `torch.nn.functional.linear` (weight is (out, in))."""
+    """x @ weight.T + bias, as `torch.nn.functional.linear` (weight is (out, in)); the three
+    must have one dtype, as in PyTorch (a float64 or integer input to float32 weights is an
+    error that says to cast it)."""
     if not (isinstance(x, Tensor) and isinstance(weight, Tensor)):  # the check, inlined: hot
         tensor_input(weight, "linear")
         tensor_input(x, "linear")
-    if x.dtype != weight.dtype and x.dtype.kind != "f":
-        x = x.float()
+    dtype = weight._data.dtype
+    if x._data.dtype != dtype:
+        raise RuntimeError(_mixed_dtypes("mat1 and mat2", x, weight))
+    if bias is not None and bias._data.dtype != dtype:
+        raise RuntimeError(_mixed_dtypes("self and mat2", bias, weight))
     return Linear()(x, weight, bias)
 
 

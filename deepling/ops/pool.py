@@ -290,7 +290,7 @@ def adaptive_avg_pool2d(input, output_size) -> Tensor:
     Example:
         >>> import deepling as dl
         >>> dl.nn.functional.adaptive_avg_pool2d(dl.ones(2, 3, 7, 5), (1, 1)).shape
-        deepling.Size([2, 3, 1, 1])
+        torch.Size([2, 3, 1, 1])
     """
     return _adaptive_avg("adaptive_avg_pool2d", 2, input, output_size)
 

@@ -6,13 +6,13 @@ Each takes PyTorch's `dim`/`keepdim` or NumPy's and TensorFlow's `axis`/`keepdim
 from __future__ import annotations
 
 import builtins
-from collections import namedtuple
 
 import numpy as np
 
 from ..autograd.function import Function
 from ..tensor import Tensor
 from ._checks import tensor_input
+from ._results import result_type
 from .index import along_axis, index_add
 
 __all__ = [
@@ -28,8 +28,8 @@ __all__ = [
     "sum",
 ]
 
-MaxResult = namedtuple("max", ["values", "indices"])
-MinResult = namedtuple("min", ["values", "indices"])
+MaxResult = result_type("max")
+MinResult = result_type("min")
 
 
 def _axes(ndim, dim, axis):

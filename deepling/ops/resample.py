@@ -167,7 +167,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         >>> import deepling as dl
         >>> x = dl.tensor([[[[1.0, 2.0], [3.0, 4.0]]]])
         >>> dl.nn.functional.interpolate(x, scale_factor=2).shape
-        deepling.Size([1, 1, 4, 4])
+        torch.Size([1, 1, 4, 4])
     """
     tensor_input(input, "interpolate")
     if mode not in _MODES:

@@ -1,4 +1,5 @@
-"""Elementwise functions of one tensor: exp expm1 log log1p sqrt sin cos tanh erf abs clamp."""
+"""Elementwise functions of one tensor: exp expm1 log log1p log2 log10 sqrt rsqrt reciprocal sin
+cos tanh erf abs clamp."""
 
 from __future__ import annotations
 
@@ -6,8 +7,11 @@ import math
 
 import numpy as np
 
+from .. import _backend
 from ..autograd.function import Function
 from ..tensor import Tensor
+from ._checks import tensor_input
+from .arith import cast
 
 __all__ = [
     "abs",
@@ -19,6 +23,10 @@ __all__ = [
     "expm1",
     "log",
     "log1p",
+    "log2",
+    "log10",
+    "reciprocal",
+    "rsqrt",
     "sin",
     "sqrt",
     "tanh",
@@ -82,6 +90,49 @@ def erf_of_array(x):
     except ImportError:
         return np.frompyfunc(math.erf, 1, 1)(x).astype(x.dtype)
     return erf(x).astype(x.dtype, copy=False)
+
+
+class LogBase(Function):
+    """y = log(x) / log(base), for log2 and log10;  dy/dx = 1 / (x log(base))."""
+
+    def __init__(self, base):
+        self.base = base
+
+    def forward(self, x):
+        self.save_for_backward(x)
+        return self.xp.log2(x) if self.base == 2 else self.xp.log10(x)
+
+    def backward(self, gy):
+        (x,) = self.saved
+        return gy / (x * math.log(self.base))
+
+
+class Reciprocal(Function):
+    """y = 1 / x;  dy/dx = -y**2, so keep y."""
+
+    def forward(self, x):
+        with np.errstate(divide="ignore"):  # 1/0 = inf, as PyTorch, silently
+            y = 1 / x
+        self.save_for_backward(y)
+        return y
+
+    def backward(self, gy):
+        (y,) = self.saved
+        return -gy * y * y
+
+
+class Rsqrt(Function):
+    """y = 1 / sqrt(x);  dy/dx = -y**3 / 2, so keep y."""
+
+    def forward(self, x):
+        with np.errstate(divide="ignore"):
+            y = 1 / self.xp.sqrt(x)
+        self.save_for_backward(y)
+        return y
+
+    def backward(self, gy):
+        (y,) = self.saved
+        return gy * (-0.5 * y * y * y)
 
 
 class Log(Function):
@@ -178,40 +229,69 @@ class Clamp(Function):
         return gy * inside
 
 
+def floating(x, name: str):
+    """`x` ready for a float function: integers and bools become the default float dtype, as
+    PyTorch computes `torch.sqrt(int_tensor)` in float32."""
+    tensor_input(x, name)
+    if x._data.dtype.kind in "biu":
+        return cast(x, _backend.default_float)
+    return x
+
+
 def exp(x) -> Tensor:
-    return Exp()(x)
+    return Exp()(floating(x, "exp"))
 
 
 def expm1(x) -> Tensor:
-    return Expm1()(x)
+    return Expm1()(floating(x, "expm1"))
 
 
 def log(x) -> Tensor:
-    return Log()(x)
+    return Log()(floating(x, "log"))
 
 
 def log1p(x) -> Tensor:
-    return Log1p()(x)
+    return Log1p()(floating(x, "log1p"))
+
+
+def log2(x) -> Tensor:
+    """Logarithm in base 2."""
+    return LogBase(2)(floating(x, "log2"))
+
+
+def log10(x) -> Tensor:
+    """Logarithm in base 10."""
+    return LogBase(10)(floating(x, "log10"))
+
+
+def reciprocal(x) -> Tensor:
+    """1 / x (integers give floats)."""
+    return Reciprocal()(floating(x, "reciprocal"))
+
+
+def rsqrt(x) -> Tensor:
+    """1 / sqrt(x)."""
+    return Rsqrt()(floating(x, "rsqrt"))
 
 
 def erf(x) -> Tensor:
-    return Erf()(x)
+    return Erf()(floating(x, "erf"))
 
 
 def sqrt(x) -> Tensor:
-    return Sqrt()(x)
+    return Sqrt()(floating(x, "sqrt"))
 
 
 def sin(x) -> Tensor:
-    return Sin()(x)
+    return Sin()(floating(x, "sin"))
 
 
 def cos(x) -> Tensor:
-    return Cos()(x)
+    return Cos()(floating(x, "cos"))
 
 
 def tanh(x) -> Tensor:
-    return Tanh()(x)
+    return Tanh()(floating(x, "tanh"))
 
 
 def abs(x) -> Tensor:

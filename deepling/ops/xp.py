@@ -8,24 +8,51 @@ names that backward rules use are here, with NumPy's argument names and meanings
 
 from __future__ import annotations
 
+import types
+
 import numpy as np
 
 from ..tensor import Tensor
-from . import arith, reduce, shape, unary
+from . import arith, cumulative, layout, linsolve, matrix, pointwise, reduce, shape, trig, unary
+
+
+def _elementwise(op, name):
+    """`op` on a Tensor; a number a rule saved (the base of `2 ** x`) stays a number."""
+
+    def function(x):
+        return op(x) if isinstance(x, Tensor) else getattr(np, name)(x)
+
+    function.__name__ = name
+    return function
+
 
 abs = unary.abs  # noqa: A001 (NumPy's names)
-cos = unary.cos
-exp = unary.exp
-expm1 = unary.expm1
-log = unary.log
-log1p = unary.log1p
-sin = unary.sin
-sqrt = unary.sqrt
-tanh = unary.tanh
+cos = _elementwise(unary.cos, "cos")
+exp = _elementwise(unary.exp, "exp")
+expm1 = _elementwise(unary.expm1, "expm1")
+log = _elementwise(unary.log, "log")
+log1p = _elementwise(unary.log1p, "log1p")
+sin = _elementwise(unary.sin, "sin")
+sqrt = _elementwise(unary.sqrt, "sqrt")
+tanh = _elementwise(unary.tanh, "tanh")
 erf = unary.erf
 maximum = arith.maximum
 minimum = arith.minimum
 where = arith.where
+sinh = trig.sinh
+cosh = trig.cosh
+floor = pointwise.floor
+trunc = pointwise.trunc
+einsum = matrix.einsum
+linalg = types.SimpleNamespace(inv=linsolve.inv, solve=linsolve.solve)
+
+
+def flip(x, axis) -> Tensor:
+    return layout.flip(x, axis)
+
+
+def cumsum(x, axis) -> Tensor:
+    return cumulative.cumsum(x, axis)
 
 
 def sign(x) -> Tensor:

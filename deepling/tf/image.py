@@ -32,7 +32,7 @@ def resize(images, size, method="bilinear", preserve_aspect_ratio=False, antiali
         >>> import numpy as np
         >>> import deepling.tf as tf
         >>> tf.image.resize(np.zeros((2, 28, 28, 1), "uint8"), (14, 14)).shape
-        deepling.Size([2, 14, 14, 1])
+        torch.Size([2, 14, 14, 1])
     """
     method = getattr(method, "value", method)
     if method not in _METHODS:

@@ -110,7 +110,7 @@ def conv2d(input, filters, strides, padding, data_format="NHWC", dilations=None,
         >>> import numpy as np
         >>> import deepling.tf as tf
         >>> tf.nn.conv2d(np.ones((1, 5, 5, 1), "f4"), np.ones((3, 3, 1, 2), "f4"), 2, "SAME").shape
-        deepling.Size([1, 3, 3, 2])
+        torch.Size([1, 3, 3, 2])
     """
     return _convolution("conv2d", 2, input, filters, strides, padding, data_format, dilations)
 

@@ -34,8 +34,8 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> Tensor:
 
     Example:
         >>> import deepling.tf as tf
-        >>> tf.convert_to_tensor([1, 2]).dtype
-        dtype('int32')
+        >>> tf.convert_to_tensor([1, 2]).dtype == tf.int32
+        True
     """
     dtype = _backend.to_dtype(dtype)
     if isinstance(value, _CoreTensor):
@@ -103,6 +103,7 @@ class Variable(Tensor):
     """
 
     __slots__ = ("_name", "_trainable", "_validate_shape", "constraint")
+    _numpy_without_detach = True  # TF's `.numpy()` works on anything, here and downstream
 
     def __init__(self, initial_value=None, trainable=None, validate_shape=True,
                  caching_device=None, name=None, variable_def=None, dtype=None,
@@ -144,7 +145,7 @@ class Variable(Tensor):
 
     def numpy(self) -> np.ndarray:
         """A copy of the value: a later `assign` must not change what was read (TF)."""
-        return np.array(super().numpy())
+        return np.array(self._data)
 
     def value(self) -> Tensor:
         """The current value, as a tensor that later assignments do not change."""

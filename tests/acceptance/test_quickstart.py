@@ -118,8 +118,8 @@ def test_quickstart_trains_saves_and_reloads(tmp_path, capsys):
         np.testing.assert_array_equal(reloaded(X_all).numpy(), model(X_all).numpy())
 
     out = capsys.readouterr().out
-    assert "Shape of X [N, C, H, W]: deepling.Size([64, 1, 28, 28])" in out
-    assert "Shape of y: deepling.Size([64]) int64" in out
+    assert "Shape of X [N, C, H, W]: torch.Size([64, 1, 28, 28])" in out
+    assert "Shape of y: torch.Size([64]) torch.int64" in out
     progress = [line for line in out.splitlines() if line.startswith("loss:")]
     assert len(progress) == epochs * 4  # batches 0, 10, 20, 30 of 32 per epoch
     assert progress[-1].endswith("[ 1984/ 2000]")

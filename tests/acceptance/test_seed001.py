@@ -79,7 +79,7 @@ def softmax_program(init=None):
 def test_logistic_regression(capsys):
     _, _, y_bool = logistic_program()
     out = capsys.readouterr().out
-    assert out.startswith("deepling.Size([7, 1]) deepling.Size([7, 1])\n")
+    assert out.startswith("torch.Size([7, 1]) torch.Size([7, 1])\n")
     assert SEQUENTIAL_REPR in out
     assert "[Parameter containing:\ntensor([[" in out
     losses = [float(line.split("Loss:")[1]) for line in out.splitlines() if "Loss:" in line]

@@ -63,7 +63,7 @@ def test_third_derivative_matches_torch():
     for _ in range(3):
         (ours,) = dl.grad(ours, x, create_graph=True)
         (theirs,) = torch.autograd.grad(theirs, xt, create_graph=True)
-        np.testing.assert_allclose(ours.numpy(), theirs.detach().numpy(), rtol=1e-6)
+        np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-6)
         ours, theirs = ours.sum(), theirs.sum()
 
 

@@ -47,7 +47,7 @@ def _same_model_both_ways(make, x, tmp_path):
         m.eval()
     dl.save(ours.state_dict(), tmp_path / "ours.pt")
     theirs.load_state_dict(torch.load(tmp_path / "ours.pt", weights_only=True))
-    expected = ours(dl.tensor(x)).numpy()
+    expected = ours(dl.tensor(x)).detach().numpy()
     np.testing.assert_allclose(
         theirs(torch.tensor(x)).detach().numpy(), expected, rtol=1e-5, atol=1e-6
     )
@@ -57,7 +57,7 @@ def _same_model_both_ways(make, x, tmp_path):
     torch.save(other.state_dict(), tmp_path / "theirs.pt")
     ours.load_state_dict(dl.load(tmp_path / "theirs.pt"))
     expected = other(torch.tensor(x)).detach().numpy()
-    np.testing.assert_allclose(ours(dl.tensor(x)).numpy(), expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(ours(dl.tensor(x)).detach().numpy(), expected, rtol=1e-5, atol=1e-6)
 
 
 def test_mlp_round_trips_both_ways_with_pytorch(tmp_path):
@@ -104,8 +104,10 @@ def test_odd_dtypes_zero_d_and_views_survive_both_ways(tmp_path):
     dl.save(obj, tmp_path / "v.pt")
     loaded = torch.load(tmp_path / "v.pt", weights_only=True)
     for key in ("step", "flag", "bytes", "half", "base", "column", "transposed"):
-        np.testing.assert_array_equal(loaded[key].numpy(), obj[key].numpy(), err_msg=key)
-        assert loaded[key].numpy().dtype == obj[key].numpy().dtype, key
+        np.testing.assert_array_equal(
+            loaded[key].detach().numpy(), obj[key].detach().numpy(), err_msg=key
+        )
+        assert loaded[key].detach().numpy().dtype == obj[key].detach().numpy().dtype, key
     assert loaded["column"].stride() == (4,) and loaded["column"].storage_offset() == 1
     assert loaded["column"].untyped_storage().data_ptr() == loaded["base"].untyped_storage().data_ptr()  # fmt: skip
     assert loaded["epoch"] == 3 and loaded["tags"] == ("a", None, 2.5, True)
@@ -113,7 +115,9 @@ def test_odd_dtypes_zero_d_and_views_survive_both_ways(tmp_path):
     torch.save(loaded, tmp_path / "back.pt")
     back = dl.load(tmp_path / "back.pt")
     for key in ("step", "flag", "bytes", "half", "base", "column", "transposed"):
-        np.testing.assert_array_equal(back[key].numpy(), obj[key].numpy(), err_msg=key)
+        np.testing.assert_array_equal(
+            back[key].detach().numpy(), obj[key].detach().numpy(), err_msg=key
+        )
         assert back[key].dtype == obj[key].dtype and back[key].shape == obj[key].shape, key
     back["base"][0, 1] = 100.0  # views keep sharing their storage after loading
     assert back["column"][0].item() == 100.0
@@ -151,9 +155,11 @@ def test_optimizer_checkpoint_from_pytorch_resumes_in_deepling(tmp_path):
     ours_opt = dl.optim.Adam(ours.parameters(), lr=0.1)
     ours_opt.load_state_dict(ckpt["optimizer"])
     ours_opt.zero_grad()
-    ((ours(dl.tensor(x.numpy())) - dl.tensor(y.numpy())) ** 2).mean().backward()
+    ((ours(dl.tensor(x.detach().numpy())) - dl.tensor(y.detach().numpy())) ** 2).mean().backward()
     ours_opt.step()
-    np.testing.assert_allclose(ours.weight.numpy(), model.weight.detach().numpy(), rtol=1e-5)
+    np.testing.assert_allclose(
+        ours.weight.detach().numpy(), model.weight.detach().numpy(), rtol=1e-5
+    )
 
 
 _PAYLOAD = """

@@ -20,7 +20,7 @@ def test_concatenate_values_and_gradients_split_back(axis, shapes):
     arrays = [_x(*s, seed=i) for i, s in enumerate(shapes)]
     tensors = [dl.tensor(a, requires_grad=True) for a in arrays]
     y = layers.Concatenate(axis=axis)(tensors)
-    np.testing.assert_array_equal(y.numpy(), np.concatenate(arrays, axis=axis))
+    np.testing.assert_array_equal(y.detach().numpy(), np.concatenate(arrays, axis=axis))
     gy = _x(*y.shape, seed=9)
     y.backward(dl.tensor(gy))
     cuts = np.cumsum([s[axis] for s in shapes])[:-1]
@@ -40,15 +40,30 @@ def test_concatenate_shape_mismatch_names_the_shapes():
 def test_merge_values_and_gradients():
     a, b = dl.tensor(_x(3, 4), requires_grad=True), dl.tensor(_x(3, 4, seed=1), requires_grad=True)
     cases = [
-        (layers.Add(), a.numpy() + b.numpy(), np.ones((3, 4)), np.ones((3, 4))),
-        (layers.Subtract(), a.numpy() - b.numpy(), np.ones((3, 4)), -np.ones((3, 4))),
-        (layers.Multiply(), a.numpy() * b.numpy(), b.numpy(), a.numpy()),
-        (layers.Average(), (a.numpy() + b.numpy()) / 2, np.full((3, 4), 0.5), np.full((3, 4), 0.5)),
+        (layers.Add(), a.detach().numpy() + b.detach().numpy(), np.ones((3, 4)), np.ones((3, 4))),
+        (
+            layers.Subtract(),
+            a.detach().numpy() - b.detach().numpy(),
+            np.ones((3, 4)),
+            -np.ones((3, 4)),
+        ),
+        (
+            layers.Multiply(),
+            a.detach().numpy() * b.detach().numpy(),
+            b.detach().numpy(),
+            a.detach().numpy(),
+        ),
+        (
+            layers.Average(),
+            (a.detach().numpy() + b.detach().numpy()) / 2,
+            np.full((3, 4), 0.5),
+            np.full((3, 4), 0.5),
+        ),
     ]
     for layer, value, ga, gb in cases:
         a.grad = b.grad = None
         y = layer([a, b])
-        np.testing.assert_allclose(y.numpy(), value, rtol=1e-6)
+        np.testing.assert_allclose(y.detach().numpy(), value, rtol=1e-6)
         y.sum().backward()
         np.testing.assert_allclose(a.grad.numpy(), ga, rtol=1e-6)
         np.testing.assert_allclose(b.grad.numpy(), gb, rtol=1e-6)

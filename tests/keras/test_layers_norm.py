@@ -70,7 +70,9 @@ def test_batchnorm_training_output_and_grads_are_hand_computed(shape):
     xt = dl.tensor(x, requires_grad=True)
     y = bn(xt, training=True)
     axes = tuple(range(len(shape) - 1))
-    np.testing.assert_allclose(y.numpy(), _bn_ref(x, gamma, beta, axes), rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(
+        y.detach().numpy(), _bn_ref(x, gamma, beta, axes), rtol=1e-4, atol=1e-4
+    )
     gy = np.random.default_rng(2).standard_normal(shape).astype(np.float32)
     y.backward(dl.tensor(gy))
     xhat = (x - x.mean(axes)) / np.sqrt(x.var(axes) + EPS)
@@ -91,7 +93,7 @@ def test_batchnorm_channels_first_matches_torch_batch_norm():
     xt, tx = dl.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
     y = bn(xt, training=True)
     ty = torch.nn.functional.batch_norm(tx, None, None, gamma, beta, training=True, eps=EPS)
-    np.testing.assert_allclose(y.numpy(), ty.detach().numpy(), rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy(), rtol=1e-4, atol=1e-4)
     gy = np.random.default_rng(3).standard_normal(x.shape).astype(np.float32)
     y.backward(dl.tensor(gy))
     ty.backward(torch.tensor(gy))
@@ -220,7 +222,7 @@ def test_layernorm_matches_torch_layer_norm(shape, axis):
     xt, tx = dl.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
     y = ln(xt)
     ty = torch.nn.functional.layer_norm(tx, tuple(gamma.shape), gamma, beta, eps=EPS)
-    np.testing.assert_allclose(y.numpy(), ty.detach().numpy(), rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy(), rtol=1e-4, atol=1e-4)
     gy = np.random.default_rng(4).standard_normal(shape).astype(np.float32)
     y.backward(dl.tensor(gy))
     ty.backward(torch.tensor(gy))

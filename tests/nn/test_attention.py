@@ -21,15 +21,17 @@ def _leaves(*arrays):
 
 
 def _check(ours, theirs, ours_in, theirs_in, ours_mod=None, theirs_mod=None):
-    np.testing.assert_allclose(ours.numpy(), theirs.detach().numpy(), atol=1e-10)
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), atol=1e-10)
     w = np.random.default_rng(3).standard_normal(tuple(theirs.shape))
     (ours * dl.tensor(w)).sum().backward()
     (theirs * torch.tensor(w)).sum().backward()
     for a, b in zip(ours_in, theirs_in):
-        np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), atol=1e-10)
+        np.testing.assert_allclose(a.grad.detach().numpy(), b.grad.detach().numpy(), atol=1e-10)
     if ours_mod is not None:
         for (name, p), (_, q) in zip(ours_mod.named_parameters(), theirs_mod.named_parameters()):
-            np.testing.assert_allclose(p.grad.numpy(), q.grad.numpy(), atol=1e-10, err_msg=name)
+            np.testing.assert_allclose(
+                p.grad.detach().numpy(), q.grad.detach().numpy(), atol=1e-10, err_msg=name
+            )
 
 
 RNG = np.random.default_rng(0)
@@ -102,7 +104,7 @@ def test_multihead_attention_matches_pytorch(name):
     o_opts = {k: dl.tensor(v) if isinstance(v, np.ndarray) else v for k, v in options.items()}
     out_o, w_o = ours(*ours_in, **o_opts)
     out_t, w_t = theirs(*theirs_in, **t_opts)
-    np.testing.assert_allclose(w_o.numpy(), w_t.detach().numpy(), atol=1e-10)
+    np.testing.assert_allclose(w_o.detach().numpy(), w_t.detach().numpy(), atol=1e-10)
     _check(out_o, out_t, ours_in, theirs_in, ours, theirs)
 
 
@@ -114,8 +116,8 @@ def test_multihead_attention_unbatched_and_no_weights():
     x = np.random.default_rng(5).standard_normal((L, E))
     out_o, w_o = ours(dl.tensor(x), dl.tensor(x), dl.tensor(x))
     out_t, w_t = theirs(*(torch.tensor(x),) * 3)
-    np.testing.assert_allclose(out_o.numpy(), out_t.detach().numpy(), atol=1e-10)
-    np.testing.assert_allclose(w_o.numpy(), w_t.detach().numpy(), atol=1e-10)
+    np.testing.assert_allclose(out_o.detach().numpy(), out_t.detach().numpy(), atol=1e-10)
+    np.testing.assert_allclose(w_o.detach().numpy(), w_t.detach().numpy(), atol=1e-10)
     assert ours(dl.tensor(x), dl.tensor(x), dl.tensor(x), need_weights=False)[1] is None
 
 
@@ -124,7 +126,7 @@ def test_multihead_attention_all_keys_masked_is_nan_as_pytorch():
     mha = dl.nn.MultiheadAttention(E, HEADS, batch_first=True)
     x = dl.randn(1, 3, E)
     out, _ = mha(x, x, x, key_padding_mask=dl.tensor([[True, True, True]]))
-    assert np.isnan(out.numpy()).all()
+    assert np.isnan(out.detach().numpy()).all()
 
 
 @pytest.mark.parametrize("norm_first", [False, True])
@@ -153,7 +155,7 @@ def test_transformer_layers_are_independent_copies():
     enc = dl.nn.TransformerEncoder(layer, 3)
     assert len(list(enc.parameters())) == 3 * len(list(layer.parameters()))
     enc.layers[0].linear1.weight.data.fill_(0.0)
-    assert not np.allclose(enc.layers[1].linear1.weight.numpy(), 0)
+    assert not np.allclose(enc.layers[1].linear1.weight.detach().numpy(), 0)
 
 
 def test_causal_mask_and_bad_shapes():

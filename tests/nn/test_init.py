@@ -47,7 +47,7 @@ def _filled(fn, shape=(200, 300), **kwargs):
     data = t._data
     assert fn(t, **kwargs) is t
     assert t._data is data and t.requires_grad and t.grad_fn is None  # in place, no graph
-    return t.numpy()
+    return t.detach().numpy()
 
 
 def _uniform_bound(w, bound):
@@ -111,10 +111,10 @@ def test_init_accepts_the_array_behind_a_parameter():
     init.constant_(layer.weight.data, 0.5)  # tutorials write init.normal_(m.weight.data, ...)
     init.xavier_uniform_(layer.weight.data)
     init.zeros_(layer.bias.data)
-    assert layer.weight.dtype == np.float32 and np.abs(layer.weight.numpy()).max() <= math.sqrt(
-        6 / 5
-    )
-    assert not layer.bias.numpy().any()
+    assert layer.weight.dtype == np.float32 and np.abs(
+        layer.weight.detach().numpy()
+    ).max() <= math.sqrt(6 / 5)
+    assert not layer.bias.detach().numpy().any()
 
 
 SEEDED = [

@@ -79,7 +79,7 @@ def test_layer_matches_torch(name, build, spec):
     dx = dl.tensor(x, requires_grad=floating)
     t_out, out = theirs(tx), ours(dx)
     assert out.shape == tuple(t_out.shape)
-    np.testing.assert_allclose(out.numpy(), t_out.detach().numpy(), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(out.detach().numpy(), t_out.detach().numpy(), rtol=1e-6, atol=1e-8)
 
     gy = rng.normal(size=out.shape)
     t_out.backward(torch.tensor(gy))
@@ -104,7 +104,7 @@ def test_state_dict_round_trip_gives_same_outputs(name, build, spec):
     b.load_state_dict(saved)
     x = dl.tensor(_input(spec, rng).astype(np.int64 if isinstance(spec, np.ndarray) else "f4"))
     a.eval(), b.eval()  # deterministic (Dropout) and no update of running statistics
-    np.testing.assert_array_equal(a(x).numpy(), b(x).numpy())
+    np.testing.assert_array_equal(a(x).detach().numpy(), b(x).detach().numpy())
 
 
 TRAINABLE = [entry for entry in LAYERS if list(entry[1](nn).parameters())]
@@ -137,8 +137,8 @@ def test_linear_shapes_and_init_bounds():
     assert layer.weight.shape == (30, 100) and layer.bias.shape == (30,)
     assert layer.weight.dtype == np.float32
     for p in (layer.weight, layer.bias):
-        assert np.abs(p.numpy()).max() <= 0.1
-        assert np.abs(p.numpy()).max() > 0.09  # spread over the whole range
+        assert np.abs(p.detach().numpy()).max() <= 0.1
+        assert np.abs(p.detach().numpy()).max() > 0.09  # spread over the whole range
     assert layer(dl.ones(7, 100)).shape == (7, 30)
     with pytest.raises(RuntimeError, match="cannot be multiplied"):
         layer(dl.ones(7, 99))
@@ -146,9 +146,9 @@ def test_linear_shapes_and_init_bounds():
 
 def test_linear_draws_from_the_one_generator():
     dl.manual_seed(3)
-    a = nn.Linear(3, 2).weight.numpy().copy()
+    a = nn.Linear(3, 2).weight.detach().numpy().copy()
     dl.manual_seed(3)
-    np.testing.assert_array_equal(nn.Linear(3, 2).weight.numpy(), a)
+    np.testing.assert_array_equal(nn.Linear(3, 2).weight.detach().numpy(), a)
 
 
 def test_dropout_statistics_and_gradient():
@@ -156,7 +156,7 @@ def test_dropout_statistics_and_gradient():
     drop = nn.Dropout(0.3)
     x = dl.ones(200, 500, requires_grad=True)
     y = drop(x)
-    values = y.numpy()
+    values = y.detach().numpy()
     kept = values != 0
     assert abs(1 - kept.mean() - 0.3) < 0.01
     np.testing.assert_allclose(values[kept], 1 / 0.7, rtol=1e-6)
@@ -195,7 +195,7 @@ def test_batchnorm_running_stats_follow_torch(momentum, shape):
         np.testing.assert_allclose(ours.state_dict()[key].numpy(), value.numpy(), rtol=1e-5)
     x = rng.normal(size=shape).astype(np.float32)
     ours.eval(), theirs.eval()
-    out = ours(dl.tensor(x)).numpy()
+    out = ours(dl.tensor(x)).detach().numpy()
     np.testing.assert_allclose(out, theirs(torch.tensor(x)).detach().numpy(), atol=1e-5)
     assert ours.num_batches_tracked.item() == 4  # eval mode counts nothing
 
@@ -218,7 +218,7 @@ def test_layernorm_checks_trailing_shape():
 def test_embedding_init_padding_and_errors():
     dl.manual_seed(0)
     emb = nn.Embedding(1000, 20, padding_idx=-1)
-    w = emb.weight.numpy()
+    w = emb.weight.detach().numpy()
     assert emb.padding_idx == 999 and not w[999].any()
     assert abs(w[:999].mean()) < 0.01 and abs(w[:999].std() - 1) < 0.01
     with pytest.raises(IndexError, match="index 1000 is out of range"):

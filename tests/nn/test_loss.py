@@ -50,7 +50,7 @@ def test_module_matches_torch(label, build, x, t):
     assert list(ours.state_dict()) == list(theirs.state_dict())
     xd, xt = dl.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
     out, t_out = ours(xd, dl.tensor(t)), theirs(xt, torch.tensor(t))
-    np.testing.assert_allclose(out.numpy(), t_out.detach().numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(out.detach().numpy(), t_out.detach().numpy(), rtol=1e-5, atol=1e-6)
     gy = np.random.default_rng(1).standard_normal(out.shape).astype(np.float32)
     (g,) = dl.grad(out, [xd], [gy])
     (tg,) = torch.autograd.grad(t_out, [xt], [torch.tensor(gy)])

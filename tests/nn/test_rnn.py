@@ -42,16 +42,18 @@ def _compare(ours_out, theirs_out, ours_leaves, theirs_leaves, ours, theirs):
     rng = np.random.default_rng(1)
     ours_loss, theirs_loss = 0, 0
     for a, b in zip(ours_flat, theirs_flat):
-        np.testing.assert_allclose(a.numpy(), b.detach().numpy(), atol=1e-10)
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), atol=1e-10)
         w = rng.standard_normal(tuple(b.shape))
         ours_loss = ours_loss + (a * dl.tensor(w)).sum()
         theirs_loss = theirs_loss + (b * torch.tensor(w)).sum()
     ours_loss.backward()
     theirs_loss.backward()
     for a, b in zip(ours_leaves, theirs_leaves):
-        np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), atol=1e-10)
+        np.testing.assert_allclose(a.grad.detach().numpy(), b.grad.detach().numpy(), atol=1e-10)
     for (name, p), (_, q) in zip(ours.named_parameters(), theirs.named_parameters()):
-        np.testing.assert_allclose(p.grad.numpy(), q.grad.numpy(), atol=1e-10, err_msg=name)
+        np.testing.assert_allclose(
+            p.grad.detach().numpy(), q.grad.detach().numpy(), atol=1e-10, err_msg=name
+        )
 
 
 CONFIGS = list(itertools.product(MODES, [1, 2], [False, True], [False, True], [False, True]))
@@ -96,7 +98,9 @@ def test_packed_sequences_match_pytorch(mode, enforce_sorted, bidirectional):
     pack = torch.nn.utils.rnn.pack_padded_sequence
     theirs_packed = pack(theirs_in[0], lengths, enforce_sorted=enforce_sorted)
     ours_packed = dl_rnn.pack_padded_sequence(ours_in[0], lengths, enforce_sorted=enforce_sorted)
-    np.testing.assert_allclose(ours_packed.data.numpy(), theirs_packed.data.detach().numpy())
+    np.testing.assert_allclose(
+        ours_packed.data.detach().numpy(), theirs_packed.data.detach().numpy()
+    )
     hx_o = tuple(ours_in[1:]) if kind == "LSTM" else ours_in[1]
     hx_t = tuple(theirs_in[1:]) if kind == "LSTM" else theirs_in[1]
     out_o, hn_o = ours(ours_packed, hx_o)
@@ -129,7 +133,7 @@ def test_cells_match_pytorch(kind, unbatched):
     _compare(out_o, out_t, ours_in, theirs_in, ours, theirs)
     default_o, default_t = ours(ours_in[0].detach()), theirs(theirs_in[0].detach())  # hx zeros
     for a, b in zip(*(o if isinstance(o, tuple) else (o,) for o in (default_o, default_t))):
-        np.testing.assert_allclose(a.numpy(), b.detach().numpy(), atol=1e-10)
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), atol=1e-10)
 
 
 @requires_torch
@@ -149,7 +153,7 @@ def test_parameters_names_order_and_init():
     ]  # fmt: skip
     assert lstm.weight_ih_l1.shape == (12, 6)
     bound = 1 / np.sqrt(3)
-    assert all(np.abs(p.numpy()).max() <= bound for p in lstm.parameters())
+    assert all(np.abs(p.detach().numpy()).max() <= bound for p in lstm.parameters())
     assert repr(lstm) == "LSTM(4, 3, num_layers=2, bias=False, bidirectional=True)"
     assert dl.nn.GRU(2, 5).weight_hh_l0.shape == (15, 5)
 
@@ -178,9 +182,9 @@ def test_dropout_between_layers_only_in_training():
     model = dl.nn.GRU(2, 3, num_layers=2, dropout=0.5)
     x = dl.randn(4, 2, 2)
     a, b = model(x)[0], model(x)[0]
-    assert not np.allclose(a.numpy(), b.numpy())
+    assert not np.allclose(a.detach().numpy(), b.detach().numpy())
     model.eval()
-    np.testing.assert_array_equal(model(x)[0].numpy(), model(x)[0].numpy())
+    np.testing.assert_array_equal(model(x)[0].detach().numpy(), model(x)[0].detach().numpy())
 
 
 @pytest.mark.parametrize(
@@ -199,10 +203,10 @@ def test_dropout_between_layers_only_in_training():
 )  # fmt: skip
 def test_bad_input_raises_before_any_change(call, error, match):
     model = dl.nn.LSTM(28, 4)
-    before = [p.numpy().copy() for p in model.parameters()]
+    before = [p.detach().numpy().copy() for p in model.parameters()]
     with pytest.raises(error, match=match):
         call(model)
-    assert all(np.array_equal(a, p.numpy()) for a, p in zip(before, model.parameters()))
+    assert all(np.array_equal(a, p.detach().numpy()) for a, p in zip(before, model.parameters()))
 
 
 def test_batch_first_mismatch_names_the_sizes():

@@ -70,20 +70,24 @@ def test_layer_matches_torch(name, build, spec):
     assert [(n, tuple(p.shape)) for n, p in ours.named_parameters()] == [
         (n, tuple(p.shape)) for n, p in theirs.named_parameters()
     ]
-    ours.load_state_dict({k: v.numpy() for k, v in theirs.state_dict().items()})
+    ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
     x = _input(spec, rng)
     tx, dx = torch.tensor(x, requires_grad=True), dl.tensor(x, requires_grad=True)
     t_out, out = theirs(tx), ours(dx)
     assert out.shape == tuple(t_out.shape)
-    np.testing.assert_allclose(out.numpy(), t_out.detach().numpy(), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(out.detach().numpy(), t_out.detach().numpy(), rtol=1e-6, atol=1e-8)
     gy = rng.normal(size=out.shape)
     t_out.backward(torch.tensor(gy))
     (out * dl.tensor(gy)).sum().backward()
-    np.testing.assert_allclose(dx.grad.numpy(), tx.grad.numpy(), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(
+        dx.grad.detach().numpy(), tx.grad.detach().numpy(), rtol=1e-6, atol=1e-8
+    )
     for (n, p), tp in zip(ours.named_parameters(), theirs.parameters()):
-        np.testing.assert_allclose(p.grad.numpy(), tp.grad.numpy(), 1e-6, 1e-8, err_msg=n)
+        np.testing.assert_allclose(
+            p.grad.detach().numpy(), tp.grad.detach().numpy(), 1e-6, 1e-8, err_msg=n
+        )
     for (n, b), tb in zip(ours.named_buffers(), theirs.buffers()):
-        np.testing.assert_allclose(b.numpy(), tb.numpy(), 1e-6, 1e-8, err_msg=n)
+        np.testing.assert_allclose(b.detach().numpy(), tb.detach().numpy(), 1e-6, 1e-8, err_msg=n)
 
 
 TRAINABLE = [entry for entry in LAYERS if list(entry[1](nn).parameters())]
@@ -114,10 +118,12 @@ def test_conv_initialisation_is_pytorchs():
     conv = nn.Conv2d(6, 16, 5)  # fan_in 150: weight and bias within 1/sqrt(150)
     bound = 1 / np.sqrt(150)
     for p in (conv.weight, conv.bias):
-        assert p.dtype == np.float32 and np.abs(p.numpy()).max() <= bound
-    assert np.abs(conv.weight.numpy()).max() > 0.95 * bound
+        assert p.dtype == np.float32 and np.abs(p.detach().numpy()).max() <= bound
+    assert np.abs(conv.weight.detach().numpy()).max() > 0.95 * bound
     up = nn.ConvTranspose2d(4, 2, 3)  # PyTorch's fan_in of (in, out, k, k) is out * k * k
-    assert up.weight.shape == (4, 2, 3, 3) and np.abs(up.bias.numpy()).max() <= 1 / np.sqrt(18)
+    assert up.weight.shape == (4, 2, 3, 3) and np.abs(
+        up.bias.detach().numpy()
+    ).max() <= 1 / np.sqrt(18)
 
 
 @requires_torch
@@ -143,7 +149,7 @@ def test_a_state_dict_saved_by_pytorch_loads_and_gives_pytorchs_outputs(tmp_path
     ours.load_state_dict(dl.load(tmp_path / "cnn.safetensors"))
     x = np.random.default_rng(0).standard_normal((5, 1, 12, 12)).astype(np.float32)
     expected = net(torch.tensor(x)).detach().numpy()
-    np.testing.assert_allclose(ours(dl.tensor(x)).numpy(), expected, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(ours(dl.tensor(x)).detach().numpy(), expected, rtol=1e-5, atol=1e-5)
 
 
 @requires_torch
@@ -155,18 +161,20 @@ def test_batchnorm2d_statistics_follow_pytorch():
     for step in range(3):
         x = rng.normal(step, 1 + step, size=(4, 3, 5, 6)).astype(np.float32)
         y, t_y = ours(dl.tensor(x)), theirs(torch.tensor(x))
-        np.testing.assert_allclose(y.numpy(), t_y.detach().numpy(), atol=1e-5)
+        np.testing.assert_allclose(y.detach().numpy(), t_y.detach().numpy(), atol=1e-5)
     for key, value in theirs.state_dict().items():
-        np.testing.assert_allclose(ours.state_dict()[key].numpy(), value.numpy(), rtol=1e-5)
+        np.testing.assert_allclose(
+            ours.state_dict()[key].detach().numpy(), value.detach().numpy(), rtol=1e-5
+        )
     ours.eval(), theirs.eval()
     x = rng.normal(size=(2, 3, 5, 6)).astype(np.float32)
-    np.testing.assert_allclose(ours(dl.tensor(x)).numpy(), theirs(torch.tensor(x)).detach().numpy(),
+    np.testing.assert_allclose(ours(dl.tensor(x)).detach().numpy(), theirs(torch.tensor(x)).detach().numpy(),
                                atol=1e-5)  # fmt: skip
 
 
 def test_dropout2d_drops_whole_channels():
     dl.manual_seed(0)
-    y = nn.Dropout2d(0.5)(dl.ones(20, 30, 4, 4)).numpy()
+    y = nn.Dropout2d(0.5)(dl.ones(20, 30, 4, 4)).detach().numpy()
     per_channel = y.reshape(20, 30, -1)
     assert ((per_channel == 0).all(-1) | (per_channel == 2).all(-1)).all()
     assert 0.4 < (per_channel[..., 0] == 0).mean() < 0.6

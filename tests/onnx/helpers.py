@@ -36,7 +36,7 @@ def run(sess, *arrays) -> list:
 
 
 def close(got, expected, rtol=1e-5, atol=1e-5) -> None:
-    expected = expected.numpy() if hasattr(expected, "numpy") else np.asarray(expected)
+    expected = expected.detach().numpy() if hasattr(expected, "numpy") else np.asarray(expected)
     assert got.shape == expected.shape, (got.shape, expected.shape)
     assert got.dtype == expected.dtype, (got.dtype, expected.dtype)
     np.testing.assert_allclose(got, expected, rtol=rtol, atol=atol)

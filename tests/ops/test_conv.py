@@ -142,7 +142,9 @@ def test_pytorchs_errors(fn, x, w, b, kwargs, message):
 
 def test_dtypes_must_agree():
     x, w = dl.zeros(1, 1, 4, 4, dtype=dl.float64), dl.zeros(1, 1, 2, 2)
-    with pytest.raises(RuntimeError, match=r"Input type \(float64\) and weight type \(float32\)"):
+    with pytest.raises(
+        RuntimeError, match=r"Input type \(torch.float64\) and weight type \(torch.float32\)"
+    ):
         dl.conv2d(x, w)
     with pytest.raises(TypeError, match="argument 'weight' must be Tensor"):
         dl.conv2d(x, np.zeros((1, 1, 2, 2)))

@@ -58,7 +58,7 @@ def test_python_ints_wrap_as_pytorch(dtype, data, op, k, reflected, expected):
 
         t = _apply(torch, dtype, data, op, k, reflected)
         np.testing.assert_allclose(y.numpy(), t.numpy(), rtol=1e-6)
-        assert str(t.dtype).removeprefix("torch.") == str(y.dtype).removeprefix("deepling.")
+        assert str(t.dtype) == str(y.dtype)
 
 
 def test_tensor_plus_tensor_wraps():

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 import deepling as dl
-from tests.helpers import Case, op_tests
+from tests.helpers import Case, op_tests, requires_torch
 
 MATMUL_SHAPES = [
     [(3, 4), (4, 2)],
@@ -59,7 +59,7 @@ def test_fused_linear_matches_its_composition(shapes):
     plain = [dl.tensor(a, requires_grad=True) for a in arrays]
     y = dl.linear(*fused)
     ref = plain[0] @ plain[1].T + (plain[2] if len(plain) == 3 else 0.0)
-    np.testing.assert_allclose(y.numpy(), ref.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(y.detach().numpy(), ref.detach().numpy(), rtol=1e-12)
     gy = rng.standard_normal(y.shape)
     for f, p in zip(dl.grad(y, fused, gy), dl.grad(ref, plain, gy)):
         np.testing.assert_allclose(f.numpy(), p.numpy(), rtol=1e-12, atol=1e-12)
@@ -77,12 +77,45 @@ def test_affine_is_linear_with_the_weight_transposed():
         dl.affine(dl.ones(5, 3), dl.ones(4, 3))
 
 
-def test_matmul_keeps_float32_and_promotes_ints():
+def test_matmul_keeps_float32_and_refuses_mixed_dtypes_as_pytorch():
     a = dl.ones(2, 3)
     assert (a @ dl.ones(3, 4)).dtype == np.float32
-    assert (a @ dl.tensor([[1], [2], [3]])).dtype == np.float32
+    assert (a @ [[1], [2], [3]]).dtype == np.float32  # a list takes the tensor's dtype
     assert (dl.tensor([[1, 2]]) @ dl.tensor([[3], [4]])).tolist() == [[11]]
-    assert dl.linear(dl.tensor([[1, 2]]), dl.ones(2, 2)).dtype == np.float32
+    fix = r"\.float\(\)"
+    with pytest.raises(RuntimeError, match=r"m1 and m2 .* same dtype, but got: float != long int"):
+        a @ dl.tensor([[1], [2], [3]])
+    with pytest.raises(RuntimeError, match=fix):
+        dl.mm(a, dl.ones(3, 4, dtype=dl.float64))
+    with pytest.raises(RuntimeError, match=r"mat1 and mat2 must have the same dtype, but got Long"):
+        dl.linear(dl.tensor([[1, 2]]), dl.ones(2, 2))
+    with pytest.raises(RuntimeError, match=r"but got Double and Float\. .*" + fix):
+        dl.nn.Linear(2, 2)(dl.ones(1, 2, dtype=dl.float64))
+    with pytest.raises(RuntimeError, match=r"self and mat2 must have the same dtype"):
+        dl.linear(a, dl.ones(4, 3), dl.ones(4, dtype=dl.float64))
+    with pytest.raises(RuntimeError, match="expected both vectors to have same dtype"):
+        dl.dot(dl.ones(3), dl.ones(3, dtype=dl.float64))
+
+
+@requires_torch
+def test_mixed_dtype_errors_are_torchs():
+    import torch
+
+    for lib in (torch, dl):
+        for f, shapes in [(lib.matmul, ((3,), (3, 3))), (lib.mm, ((2, 3), (3, 3)))]:
+            a, b = lib.ones(*shapes[0]), lib.ones(*shapes[1], dtype=lib.float64)
+            with pytest.raises(RuntimeError, match="expected m1 and m2 to have the same dtype"):
+                f(a, b)
+
+
+def test_mm_bmm_mv_check_their_ranks_as_pytorch():
+    with pytest.raises(RuntimeError, match="self must be a matrix"):
+        dl.mm(dl.ones(3), dl.ones(3, 3))
+    with pytest.raises(RuntimeError, match="batch1 must be a 3D tensor"):
+        dl.bmm(dl.ones(3, 3), dl.ones(3, 3))
+    with pytest.raises(RuntimeError, match=r"batch2 tensor to be: \[2, 3\] but got: \[2, 2\]"):
+        dl.bmm(dl.ones(2, 2, 3), dl.ones(2, 2, 3))
+    assert dl.mv(dl.ones(2, 3), dl.ones(3)).tolist() == [3.0, 3.0]
 
 
 def test_linear_with_bias_has_three_gradients():

@@ -154,7 +154,7 @@ def test_fused_cell_equals_its_composition(case):
     tensors = [dl.tensor(a, requires_grad=True) for a in arrays]
     fused = case.run(*tensors)
     composed = fused.grad_fn.compose(*fused.grad_fn.inputs)
-    np.testing.assert_allclose(fused.numpy(), composed.numpy(), atol=1e-12)
+    np.testing.assert_allclose(fused.detach().numpy(), composed.detach().numpy(), atol=1e-12)
 
 
 def test_cells_keep_float32():
@@ -173,11 +173,13 @@ def test_unbind_steps_by_halving_gives_each_step_and_its_gradient():
     steps = R.unbind_steps(x, 1)
     assert len(steps) == 7
     for t, s in enumerate(steps):
-        np.testing.assert_array_equal(s.numpy(), x.numpy()[:, t])
+        np.testing.assert_array_equal(s.detach().numpy(), x.detach().numpy()[:, t])
     weights = np.arange(1, 8, dtype=float)
     total = sum(s.sum() * float(w) for s, w in zip(steps, weights))
     total.backward()
-    np.testing.assert_array_equal(x.grad.numpy(), np.broadcast_to(weights[None, :, None], x.shape))
+    np.testing.assert_array_equal(
+        x.grad.detach().numpy(), np.broadcast_to(weights[None, :, None], x.shape)
+    )
 
 
 def test_lstm_state_must_be_stacked():

@@ -18,7 +18,12 @@ RULES = ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NA
 def _snapshot(params, opt):
     state = {id(p): {k: np.copy(v) for k, v in s.items()} for p, s in opt.state.items()}
     groups = [{k: v for k, v in g.items() if k != "params"} for g in opt.param_groups]
-    return [p.numpy().copy() for p in params], repr(state), copy.deepcopy(groups), opt.iterations
+    return (
+        [p.detach().numpy().copy() for p in params],
+        repr(state),
+        copy.deepcopy(groups),
+        opt.iterations,
+    )
 
 
 def _stepped(name):

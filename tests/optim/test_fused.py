@@ -52,7 +52,7 @@ def test_fused_steps_equal_per_parameter_steps_bit_for_bit(opt_cls, settings, mo
     plain_params, plain_opt = _train(opt_cls, settings, False, monkeypatch=monkeypatch)
     assert fused_opt.__dict__.get("_fused"), "the fused path did not run"
     for a, b in zip(fused_params, plain_params):
-        np.testing.assert_array_equal(a.numpy(), b.numpy())
+        np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
     for a, b in zip(fused_params, plain_params):
         sa, sb = fused_opt.state[a], plain_opt.state[b]
         assert sa.keys() == sb.keys()
@@ -64,7 +64,7 @@ def test_checkpoints_hold_per_parameter_state_and_resume_exactly():
     params, opt = _train(optim.Adam, dict(lr=0.01), True)
     saved = opt.state_dict()
     assert [tuple(saved["state"][i]["exp_avg"].shape) for i in range(4)] == [(7, 5), (7,), (3, 7), (3,)]  # fmt: skip
-    twins = [dl.tensor(p.numpy().copy(), requires_grad=True) for p in params]
+    twins = [dl.tensor(p.detach().numpy().copy(), requires_grad=True) for p in params]
     again = optim.Adam(twins, lr=0.01)
     again.load_state_dict(saved)
     for a, b in zip(params, twins):
@@ -73,7 +73,7 @@ def test_checkpoints_hold_per_parameter_state_and_resume_exactly():
     opt.step()
     again.step()  # its first step fuses state built from the checkpoint's arrays
     for a, b in zip(params, twins):
-        np.testing.assert_array_equal(a.numpy(), b.numpy())
+        np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
     assert again.state[twins[0]]["step"] == opt.state[params[0]]["step"] == 6
 
 
@@ -92,7 +92,7 @@ def test_a_parameter_that_missed_steps_is_updated_on_its_own():
         ref_opt.zero_grad()
         (reference * reference).sum().backward()
         ref_opt.step()
-    np.testing.assert_array_equal(b.numpy(), reference.numpy())
+    np.testing.assert_array_equal(b.detach().numpy(), reference.detach().numpy())
 
 
 def test_changes_made_between_steps_are_seen():

@@ -16,7 +16,7 @@ def keras_run(opt):
     for g in GRADS:
         opt.apply_gradients([(dl.tensor(g), v)])
     assert opt.iterations == len(GRADS)
-    return v.numpy()
+    return v.detach().numpy()
 
 
 def check(opt, expected):
@@ -43,7 +43,7 @@ def test_sgd_keeps_lr_inside_the_velocity_when_lr_changes():
     opt.apply_gradients([(dl.tensor(GRADS[1]), v)])
     vel1 = -0.1 * GRADS[0]
     vel2 = 0.5 * vel1 - 0.01 * GRADS[1]
-    np.testing.assert_allclose(v.numpy(), P0 + vel1 + vel2)
+    np.testing.assert_allclose(v.detach().numpy(), P0 + vel1 + vel2)
 
 
 @pytest.mark.parametrize("amsgrad", [False, True])
@@ -134,7 +134,7 @@ def test_nadam():
 def test_weight_decay_on_any_keras_optimizer_is_decoupled():
     v = dl.tensor(P0.copy(), requires_grad=True)
     K.SGD(0.5, weight_decay=0.1).apply_gradients([(dl.tensor(GRADS[0]), v)])
-    np.testing.assert_allclose(v.numpy(), P0 - P0 * 0.1 * 0.5 - 0.5 * GRADS[0])
+    np.testing.assert_allclose(v.detach().numpy(), P0 - P0 * 0.1 * 0.5 - 0.5 * GRADS[0])
 
 
 def test_keras_defaults():
@@ -162,7 +162,7 @@ def test_legacy_decay_and_callable_schedules():
     v = dl.tensor([0.0], requires_grad=True)
     for _ in range(3):
         opt.apply_gradients([(dl.tensor([1.0]), v)])
-    np.testing.assert_allclose(v.numpy(), [-(1 + 1 / 1.5 + 1 / 2)], rtol=1e-6)
+    np.testing.assert_allclose(v.detach().numpy(), [-(1 + 1 / 1.5 + 1 / 2)], rtol=1e-6)
     opt = K.Adam(learning_rate=lambda step: 0.1 / (step + 1))
     assert opt.learning_rate == 0.1
     opt.apply_gradients([(dl.tensor([1.0]), v)])
@@ -178,7 +178,7 @@ def test_clipnorm_clipvalue_and_global_clipnorm():
     ]:
         v = dl.tensor([0.0, 0.0], requires_grad=True)
         opt.apply_gradients([(dl.tensor(g), v)])
-        np.testing.assert_allclose(v.numpy(), step, rtol=1e-6)
+        np.testing.assert_allclose(v.detach().numpy(), step, rtol=1e-6)
     a, b = dl.tensor([0.0], requires_grad=True), dl.tensor([0.0], requires_grad=True)
     K.SGD(1.0, global_clipnorm=1.0).apply_gradients([(dl.tensor([3.0]), a), (dl.tensor([4.0]), b)])
     np.testing.assert_allclose([a.item(), b.item()], [-0.6, -0.8], rtol=1e-6)
@@ -190,7 +190,7 @@ def test_minimize_with_a_callable_loss():
     w = dl.tensor([3.0], requires_grad=True)
     opt = K.SGD(0.25)
     opt.minimize(lambda: (w * w).sum(), [w])
-    np.testing.assert_allclose(w.numpy(), [1.5])
+    np.testing.assert_allclose(w.detach().numpy(), [1.5])
 
 
 def test_the_faces_promise_their_names():

@@ -17,7 +17,7 @@ RICH = {  # settings that give every rule all of its state
 
 def grads_at(params, t):
     rng = np.random.default_rng(t)
-    return [2 * p.numpy() + rng.standard_normal(p.shape) for p in params]
+    return [2 * p.detach().numpy() + rng.standard_normal(p.shape) for p in params]
 
 
 def fresh():
@@ -45,14 +45,14 @@ def test_state_dict_round_trip_continues_identically(name):
     opt_b = getattr(optim, name)(b, **kwargs)
     train(opt_b, b, range(10))
     saved = opt_b.state_dict()
-    c = [dl.tensor(p.numpy().copy(), requires_grad=True) for p in b]
+    c = [dl.tensor(p.detach().numpy().copy(), requires_grad=True) for p in b]
     opt_c = getattr(optim, name)(c, lr=123.0)  # hyperparameters come back from the dict too
     opt_c.load_state_dict(saved)
     train(opt_b, b, range(10, 20))  # must not change `saved`
     train(opt_c, c, range(10, 20))
     for x, y, z in zip(a, b, c):
-        np.testing.assert_array_equal(x.numpy(), y.numpy())
-        np.testing.assert_array_equal(x.numpy(), z.numpy())
+        np.testing.assert_array_equal(x.detach().numpy(), y.detach().numpy())
+        np.testing.assert_array_equal(x.detach().numpy(), z.detach().numpy())
 
 
 def test_state_dict_has_torchs_layout_with_deepling_tensors():
@@ -72,7 +72,7 @@ def test_state_dict_has_torchs_layout_with_deepling_tensors():
 def test_loads_a_torch_state_dict_and_continues_like_torch():
     import torch
 
-    theirs = [torch.tensor(p.numpy(), requires_grad=True) for p in fresh()]
+    theirs = [torch.tensor(p.detach().numpy(), requires_grad=True) for p in fresh()]
     topt = torch.optim.Adam(theirs, lr=0.05, amsgrad=True)
     for t in range(10):
         for p, g in zip(theirs, grads_at([dl.tensor(p.detach().numpy()) for p in theirs], t)):
@@ -87,7 +87,7 @@ def test_loads_a_torch_state_dict_and_continues_like_torch():
             p.grad = torch.tensor(g)
         topt.step()
     for a, b in zip(ours, theirs):
-        np.testing.assert_allclose(a.numpy(), b.detach().numpy(), rtol=1e-10)
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-10)
 
 
 def test_apply_gradients_equals_step_and_keeps_state_across_calls():
@@ -100,7 +100,7 @@ def test_apply_gradients_equals_step_and_keeps_state_across_calls():
         assert applied.apply_gradients(zip([dl.tensor(g) for g in grads_at(b, t)], b)) == t + 1
     assert len(applied.state) == 2 and applied.state[b[0]]["step"] == 5
     for x, y in zip(a, b):
-        np.testing.assert_array_equal(x.numpy(), y.numpy())
+        np.testing.assert_array_equal(x.detach().numpy(), y.detach().numpy())
     assert optim.SGD(learning_rate=0.3).learning_rate == 0.3
 
 

@@ -17,7 +17,7 @@ def steps(opt_cls, grads, **kwargs):
     for g in grads:
         p.grad = dl.tensor(g)
         opt.step()
-    return p.numpy()
+    return p.detach().numpy()
 
 
 def test_sgd_one_step_with_l2_weight_decay():
@@ -101,7 +101,7 @@ def test_updates_are_in_place_and_keep_dtype_and_identity():
     p.grad = dl.tensor([1.0, 1.0])
     opt.step()
     assert p._data is array and p.dtype == np.float32 and p.requires_grad and p.is_leaf
-    np.testing.assert_allclose(p.numpy(), [0.9, 1.9], rtol=1e-6)
+    np.testing.assert_allclose(p.detach().numpy(), [0.9, 1.9], rtol=1e-6)
 
 
 def test_training_a_line_with_backward_reaches_the_fit():

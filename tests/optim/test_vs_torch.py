@@ -27,10 +27,10 @@ def run_ours(name, kwargs, steps=STEPS, groups=None):
     params = [dl.tensor(a, requires_grad=True) for a in start()]
     opt = getattr(optim, name)(groups(params) if groups else params, **kwargs)
     for t in range(steps):
-        for p, g in zip(params, quadratic_grads([p.numpy() for p in params], t)):
+        for p, g in zip(params, quadratic_grads([p.detach().numpy() for p in params], t)):
             p.grad = dl.tensor(g)
         opt.step()
-    return [p.numpy() for p in params]
+    return [p.detach().numpy() for p in params]
 
 
 def run_torch(name, kwargs, steps=STEPS, groups=None):
@@ -126,4 +126,4 @@ def test_float32_parameters_stay_float32_and_track_torch():
         opt.step()
         topt.step()
     assert ours.dtype == np.float32
-    np.testing.assert_allclose(ours.numpy(), theirs.detach().numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-5, atol=1e-6)

@@ -66,7 +66,7 @@ class Attention(Layer):
         >>> from deepling.keras.layers import Attention
         >>> q, v = np.ones((2, 3, 4), "float32"), np.ones((2, 5, 4), "float32")
         >>> Attention()([q, v]).shape
-        deepling.Size([2, 3, 4])
+        torch.Size([2, 3, 4])
     """
 
     supports_masking = True
@@ -161,7 +161,7 @@ class MultiHeadAttention(Layer):
         >>> from deepling.keras.layers import MultiHeadAttention
         >>> x = np.ones((2, 5, 8), "float32")
         >>> MultiHeadAttention(num_heads=2, key_dim=4)(x, x).shape
-        deepling.Size([2, 5, 8])
+        torch.Size([2, 5, 8])
     """
 
     supports_masking = True

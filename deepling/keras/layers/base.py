@@ -143,7 +143,7 @@ class Layer(AddedLosses, Module):
         Example:
             >>> from deepling.keras.layers import Layer
             >>> Layer().add_weight(shape=(2, 3), initializer="ones").shape
-            deepling.Size([2, 3])
+            torch.Size([2, 3])
         """
         if args and isinstance(args[0], str):  # tf.keras 2's order
             bound = _KERAS2_ADD_WEIGHT.bind(*args, **kwargs).arguments
@@ -304,7 +304,7 @@ class Layer(AddedLosses, Module):
 
     def get_weights(self) -> list:
         """Copies of the weights as NumPy arrays, in `weights`' order (kernel before bias)."""
-        return [w.numpy().copy() for w in self.weights]
+        return [w._data.copy() for w in self.weights]
 
     def set_weights(self, weights) -> None:
         """Replace the weights from arrays; counts and shapes are checked before any change."""
@@ -313,7 +313,7 @@ class Layer(AddedLosses, Module):
             raise ValueError(
                 f"Layer {self.name} expected {len(mine)} weights, but received {len(weights)} input weights."
             )
-        arrays = [np.asarray(w.numpy() if isinstance(w, Tensor) else w) for w in weights]
+        arrays = [np.asarray(w._data if isinstance(w, Tensor) else w) for w in weights]
         for w, a in zip(mine, arrays):
             if w.shape != a.shape:
                 raise ValueError(
@@ -448,7 +448,7 @@ def _as_tensor(inputs):
         and all(isinstance(x, (Tensor, np.ndarray)) for x in inputs)
     ):  # several inputs (Concatenate, Add, a functional model)
         return [x if isinstance(x, Tensor) else _as_tensor(x) for x in inputs]
-    array = to_array(inputs.numpy() if hasattr(inputs, "numpy") else inputs)
+    array = to_array(inputs._data if isinstance(inputs, Tensor) else inputs)
     if array.dtype == np.float64:
         array = array.astype(np.float32)
     return Tensor._wrap(array)

@@ -208,7 +208,7 @@ class Conv2D(_BaseConv):
         >>> import numpy as np
         >>> from deepling.keras.layers import Conv2D
         >>> Conv2D(6, 5, activation="relu")(np.zeros((2, 28, 28, 1), "float32")).shape
-        deepling.Size([2, 24, 24, 6])
+        torch.Size([2, 24, 24, 6])
     """
 
 
@@ -222,7 +222,7 @@ class Conv2DTranspose(_BaseConv):
         >>> import numpy as np
         >>> from deepling.keras.layers import Conv2DTranspose
         >>> Conv2DTranspose(3, 3, strides=2, padding="same")(np.zeros((1, 7, 7, 8), "f4")).shape
-        deepling.Size([1, 14, 14, 3])
+        torch.Size([1, 14, 14, 3])
     """
 
     def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", output_padding=None,
@@ -301,7 +301,7 @@ class DepthwiseConv2D(_BaseConv):
         >>> import numpy as np
         >>> from deepling.keras.layers import DepthwiseConv2D
         >>> DepthwiseConv2D(3, padding="same")(np.zeros((1, 8, 8, 4), "float32")).shape
-        deepling.Size([1, 8, 8, 4])
+        torch.Size([1, 8, 8, 4])
     """
 
     def __init__(self, kernel_size, strides=(1, 1), padding="valid", depth_multiplier=1,
@@ -365,7 +365,7 @@ class SeparableConv2D(DepthwiseConv2D):
         >>> import numpy as np
         >>> from deepling.keras.layers import SeparableConv2D
         >>> SeparableConv2D(16, 3)(np.zeros((1, 8, 8, 4), "float32")).shape
-        deepling.Size([1, 6, 6, 16])
+        torch.Size([1, 6, 6, 16])
     """
 
     def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,

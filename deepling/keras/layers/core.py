@@ -28,7 +28,7 @@ class Dense(Layer):
     Example:
         >>> from deepling.keras.layers import Dense
         >>> Dense(3, input_dim=2).kernel.shape
-        deepling.Size([2, 3])
+        torch.Size([2, 3])
     """
 
     supports_masking = True  # the output keeps the input's mask

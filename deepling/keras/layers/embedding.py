@@ -31,7 +31,7 @@ class Embedding(Layer):
         >>> import numpy as np
         >>> from deepling.keras.layers import Embedding
         >>> Embedding(10, 4)(np.array([[1, 2, 3]])).shape
-        deepling.Size([1, 3, 4])
+        torch.Size([1, 3, 4])
     """
 
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform",

@@ -110,7 +110,7 @@ class Resizing(_ImageLayer):
         >>> import numpy as np
         >>> from deepling.keras.layers import Resizing
         >>> Resizing(14, 14)(np.zeros((2, 28, 28, 1), "float32")).shape
-        deepling.Size([2, 14, 14, 1])
+        torch.Size([2, 14, 14, 1])
     """
 
     def __init__(self, height, width, interpolation="bilinear", crop_to_aspect_ratio=False,
@@ -230,7 +230,7 @@ class RandomRotation(_ImageLayer):
         >>> import numpy as np
         >>> from deepling.keras.layers import RandomRotation
         >>> RandomRotation(0.1)(np.ones((2, 8, 8, 1), "float32"), training=True).shape
-        deepling.Size([2, 8, 8, 1])
+        torch.Size([2, 8, 8, 1])
     """
 
     def __init__(self, factor, fill_mode="reflect", interpolation="bilinear", seed=None,

@@ -108,7 +108,7 @@ class Concatenate(Layer):
         >>> import numpy as np
         >>> from deepling.keras.layers import Concatenate
         >>> Concatenate()([np.ones((2, 3)), np.zeros((2, 1))]).shape
-        deepling.Size([2, 4])
+        torch.Size([2, 4])
     """
 
     def __init__(self, axis=-1, **kwargs):

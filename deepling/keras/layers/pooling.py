@@ -85,7 +85,7 @@ class MaxPooling2D(_Pooling):
         >>> import numpy as np
         >>> from deepling.keras.layers import MaxPooling2D
         >>> MaxPooling2D()(np.zeros((1, 24, 24, 6), "float32")).shape
-        deepling.Size([1, 12, 12, 6])
+        torch.Size([1, 12, 12, 6])
     """
 
 
@@ -161,7 +161,7 @@ class GlobalAveragePooling2D(_GlobalPooling):
         >>> import numpy as np
         >>> from deepling.keras.layers import GlobalAveragePooling2D
         >>> GlobalAveragePooling2D()(np.ones((2, 5, 5, 3), "float32")).shape
-        deepling.Size([2, 3])
+        torch.Size([2, 3])
     """
 
     def call(self, inputs):

@@ -14,7 +14,7 @@ def _as_array(data):
     """Data for adapt() as one float64 array; an iterable of batches (a generator, a loader
     yielding `(x, y)`, a list of ragged batches) is concatenated."""
     if isinstance(data, Tensor):
-        data = data.numpy()
+        data = data._data
     if hasattr(data, "__array__") or isinstance(data, (list, tuple, int, float)):
         try:
             return np.asarray(data, np.float64)

@@ -87,7 +87,7 @@ class RNN(Layer):
         >>> import numpy as np
         >>> from deepling.keras.layers import RNN, LSTMCell
         >>> RNN(LSTMCell(4))(np.ones((2, 5, 3), "float32")).shape
-        deepling.Size([2, 4])
+        torch.Size([2, 4])
     """
 
     supports_masking = True
@@ -347,7 +347,7 @@ class SimpleRNN(_Layer):
         >>> import numpy as np
         >>> from deepling.keras.layers import SimpleRNN
         >>> SimpleRNN(4, return_sequences=True)(np.ones((2, 5, 3), "float32")).shape
-        deepling.Size([2, 5, 4])
+        torch.Size([2, 5, 4])
     """
 
     cell_class = SimpleRNNCell
@@ -366,7 +366,7 @@ class LSTM(_Layer):
         >>> from deepling.keras.layers import LSTM
         >>> out, h, c = LSTM(4, return_state=True)(np.ones((2, 5, 3), "float32"))
         >>> out.shape, c.shape
-        (deepling.Size([2, 4]), deepling.Size([2, 4]))
+        (torch.Size([2, 4]), torch.Size([2, 4]))
     """
 
     cell_class = LSTMCell
@@ -380,7 +380,7 @@ class GRU(_Layer):
         >>> import numpy as np
         >>> from deepling.keras.layers import GRU
         >>> GRU(4)(np.ones((2, 5, 3), "float32")).shape
-        deepling.Size([2, 4])
+        torch.Size([2, 4])
     """
 
     cell_class = GRUCell

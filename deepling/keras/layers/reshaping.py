@@ -88,7 +88,7 @@ class UpSampling2D(_Spatial):
         >>> import numpy as np
         >>> from deepling.keras.layers import UpSampling2D
         >>> UpSampling2D((2, 3))(np.zeros((1, 4, 4, 3), "float32")).shape
-        deepling.Size([1, 8, 12, 3])
+        torch.Size([1, 8, 12, 3])
     """
 
     def __init__(self, size=(2, 2), data_format=None, interpolation="nearest", **kwargs):
@@ -158,7 +158,7 @@ class ZeroPadding2D(_ZeroPadding):
         >>> import numpy as np
         >>> from deepling.keras.layers import ZeroPadding2D
         >>> ZeroPadding2D(((1, 0), (2, 2)))(np.ones((1, 3, 3, 1), "float32")).shape
-        deepling.Size([1, 4, 7, 1])
+        torch.Size([1, 4, 7, 1])
     """
 
 
@@ -216,7 +216,7 @@ class Cropping2D(_Cropping):
         >>> import numpy as np
         >>> from deepling.keras.layers import Cropping2D
         >>> Cropping2D(((2, 2), (4, 4)))(np.zeros((1, 28, 28, 3), "float32")).shape
-        deepling.Size([1, 24, 20, 3])
+        torch.Size([1, 24, 20, 3])
     """
 
     def __init__(self, cropping=((0, 0), (0, 0)), data_format=None, **kwargs):
@@ -230,7 +230,7 @@ class Permute(Layer):
         >>> import numpy as np
         >>> from deepling.keras.layers import Permute
         >>> Permute((2, 1))(np.zeros((4, 3, 5), np.float32)).shape
-        deepling.Size([4, 5, 3])
+        torch.Size([4, 5, 3])
     """
 
     def __init__(self, dims, **kwargs):
@@ -259,7 +259,7 @@ class RepeatVector(Layer):
         >>> import numpy as np
         >>> from deepling.keras.layers import RepeatVector
         >>> RepeatVector(3)(np.zeros((2, 4), np.float32)).shape
-        deepling.Size([2, 3, 4])
+        torch.Size([2, 3, 4])
     """
 
     def __init__(self, n, **kwargs):

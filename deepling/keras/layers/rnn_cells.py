@@ -166,7 +166,7 @@ class SimpleRNNCell(_Cell):
         >>> cell = SimpleRNNCell(4)
         >>> out, states = cell(np.ones((2, 3), "float32"), [np.zeros((2, 4), "float32")])
         >>> out.shape
-        deepling.Size([2, 4])
+        torch.Size([2, 4])
     """
 
     def call(self, inputs, states, training=False):

@@ -49,5 +49,5 @@ class SpatialDropout2D(_SpatialDropout):
         >>> import numpy as np
         >>> from deepling.keras.layers import SpatialDropout2D
         >>> SpatialDropout2D(0.5)(np.ones((1, 2, 2, 3), "float32")).shape  # inference: identity
-        deepling.Size([1, 2, 2, 3])
+        torch.Size([1, 2, 2, 3])
     """

@@ -38,7 +38,7 @@ class Bidirectional(Layer):
         >>> import numpy as np
         >>> from deepling.keras.layers import LSTM, Bidirectional
         >>> Bidirectional(LSTM(4, return_sequences=True))(np.ones((2, 5, 3), "float32")).shape
-        deepling.Size([2, 5, 8])
+        torch.Size([2, 5, 8])
     """
 
     supports_masking = True
@@ -172,7 +172,7 @@ class TimeDistributed(Layer):
         >>> import numpy as np
         >>> from deepling.keras.layers import Dense, TimeDistributed
         >>> TimeDistributed(Dense(2))(np.ones((4, 5, 3), "float32")).shape
-        deepling.Size([4, 5, 2])
+        torch.Size([4, 5, 2])
     """
 
     supports_masking = True

@@ -30,7 +30,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p: f
         >>> import deepling as dl
         >>> q = dl.ones(2, 4, 8)
         >>> dl.nn.functional.scaled_dot_product_attention(q, q, q, is_causal=True).shape
-        deepling.Size([2, 4, 8])
+        torch.Size([2, 4, 8])
     """
     for name, t in (("query", query), ("key", key), ("value", value)):
         tensor_input(t, "scaled_dot_product_attention", name)

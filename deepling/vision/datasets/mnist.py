@@ -39,7 +39,7 @@ class MNIST(VisionDataset):
         >>> train = datasets.MNIST("data", train=True, transform=transforms.ToTensor())  # doctest: +SKIP
         >>> image, label = train[0]  # doctest: +SKIP
         >>> image.shape, label  # doctest: +SKIP
-        (deepling.Size([1, 28, 28]), 5)
+        (torch.Size([1, 28, 28]), 5)
     """
 
     spec = idx_specs.MNIST

@@ -1,0 +1,116 @@
+"""In-place methods (tensor_inplace.py): PyTorch's values, dtype rules and errors, and the
+version counter each change bumps (so a backward that needs the old values raises)."""
+
+import numpy as np
+import pytest
+
+import deepling as dl
+from tests.helpers import requires_torch
+
+# name, arguments (as a function of the library), starting values
+CASES = [
+    ("add_", lambda m: (m.tensor([1.0, -2.0, 0.5]),), {}),
+    ("add_", lambda m: (m.tensor([1.0, -2.0, 0.5]),), {"alpha": 2}),
+    ("sub_", lambda m: (2.0,), {"alpha": 0.5}),
+    ("mul_", lambda m: (m.tensor([[2.0], [3.0]]),), {}),
+    ("div_", lambda m: (4.0,), {}),
+    ("pow_", lambda m: (2,), {}),
+    ("clamp_", lambda m: (), {"min": -0.5, "max": 0.5}),
+    ("clip_", lambda m: (-0.1,), {}),
+    ("exp_", lambda m: (), {}),
+    ("abs_", lambda m: (), {}),
+    ("neg_", lambda m: (), {}),
+    ("sigmoid_", lambda m: (), {}),
+    ("tanh_", lambda m: (), {}),
+    ("relu_", lambda m: (), {}),
+    ("floor_", lambda m: (), {}),
+    ("round_", lambda m: (), {}),
+    ("sign_", lambda m: (), {}),
+    ("square_", lambda m: (), {}),
+    ("masked_fill_", lambda m: (m.tensor([True, False, True]), 7.0), {}),
+    ("scatter_", lambda m: (1, m.tensor([[2], [0]]), 9.0), {}),
+    ("scatter_add_", lambda m: (1, m.tensor([[2, 2], [0, 1]]), m.ones(2, 2)), {}),
+    ("lerp_", lambda m: (m.zeros(2, 3), 0.25), {}),
+    ("zero_", lambda m: (), {}),
+    ("fill_", lambda m: (2.5,), {}),
+    ("copy_", lambda m: (m.tensor([1, 2, 3]),), {}),
+    ("fill_diagonal_", lambda m: (5.0,), {}),
+]
+START = [[0.5, -1.5, 2.0], [-0.25, 1.0, -3.0]]
+
+
+@requires_torch
+@pytest.mark.parametrize("name, args, kwargs", CASES, ids=[c[0] for c in CASES])
+def test_in_place_methods_match_torch(name, args, kwargs):
+    import torch
+
+    ours, theirs = dl.tensor(START), torch.tensor(START)
+    out = getattr(ours, name)(*args(dl), **kwargs)
+    getattr(theirs, name)(*args(torch), **kwargs)
+    assert out is ours
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6)
+    assert ours._changed is not None and ours._changed[0] > 0  # the version counter moved
+
+
+def test_casting_and_shape_rules_are_pytorchs():
+    i = dl.tensor([1, 2, 3])
+    with pytest.raises(
+        RuntimeError, match="result type Float can't be cast to the desired output type Long"
+    ):
+        i.add_(0.5)
+    with pytest.raises(RuntimeError, match="result type Float"):
+        i /= 2
+    i += 1
+    assert i.tolist() == [2, 3, 4] and i.dtype == np.int64
+    assert dl.zeros(3, dtype=dl.int64).fill_(2.7).tolist() == [2, 2, 2]  # fill_ and copy_ cast
+    with pytest.raises(
+        RuntimeError, match=r"output with shape \[3\] doesn't match the broadcast shape \[2, 3\]"
+    ):
+        dl.ones(3).add_(dl.ones(2, 3))
+    with pytest.raises(RuntimeError, match="0-dimension value tensor"):
+        dl.ones(3).fill_(dl.ones(2))
+
+
+def test_autograd_rules_for_in_place_changes():
+    w = dl.ones(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        w.mul_(2)
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        w.normal_()
+    with dl.no_grad():
+        w.mul_(2).add_(1)
+    assert w.tolist() == [3.0, 3.0, 3.0] and w.requires_grad
+    w.data.normal_(0, 0.01)  # .data is outside the graph, as in PyTorch
+    w.data.fill_(1.0)
+    assert w.tolist() == [1.0, 1.0, 1.0]
+    buffer = dl.zeros(3)
+    with pytest.raises(RuntimeError, match="operand requires grad"):
+        buffer.add_(w)  # PyTorch records this; deepling says to write it out of place
+    y = w * 2
+    with pytest.raises(RuntimeError, match="in the graph are not supported"):
+        y.exp_()
+    # a change after use is caught by the backward that needed the old values
+    a = dl.ones(2, requires_grad=True)
+    b = dl.ones(2)
+    loss = (a * b).sum()
+    b.mul_(3)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        loss.backward()
+
+
+def test_random_fills_use_the_seed_and_the_bounds():
+    dl.manual_seed(0)
+    a = dl.empty(1000).uniform_(-0.1, 0.1)
+    dl.manual_seed(0)
+    b = dl.empty(1000).uniform_(**{"from": -0.1, "to": 0.1})
+    assert dl.equal(a, b) and a.abs().max().item() <= 0.1 and a.std().item() > 0.05
+    n = dl.empty(4000).normal_(2.0, 0.5)
+    assert abs(n.mean().item() - 2.0) < 0.05 and abs(n.std().item() - 0.5) < 0.05
+    bits = dl.empty(1000).bernoulli_(0.25)
+    assert set(bits.tolist()) <= {0.0, 1.0} and 0.15 < bits.mean().item() < 0.35
+    g = dl.Generator().manual_seed(3)
+    assert dl.equal(
+        dl.empty(3).normal_(generator=g),
+        dl.empty(3).normal_(generator=dl.Generator().manual_seed(3)),
+    )
+    assert dl.empty(500).exponential_(2.0).min().item() >= 0
