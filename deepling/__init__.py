@@ -101,4 +101,8 @@ def __getattr__(name: str):
         import importlib
 
         return importlib.import_module(f"{__name__}.{name}")
+    if name == "compile":  # torch.compile; the compiler loads on first use
+        from .compiler.compiled import compile
+
+        return compile
     raise AttributeError(f"module 'deepling' has no attribute {name!r}")

@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "deepling"
 LAYERS = {
     "_backend": 0, "devices": 0, "dtypes": 0,
     "grad_mode": 1, "tensor": 1, "tensor_methods": 1, "autograd": 1, "tape": 1, "ops": 1,
-    "creation": 1, "gradcheck": 1, "tensor_inplace": 1, "linalg": 1, "tensor_repr": 1,
+    "creation": 1, "gradcheck": 1, "recording": 1, "tensor_inplace": 1, "linalg": 1, "tensor_repr": 1,
     "nn": 2, "optim": 2, "utils": 2, "callbacks": 2, "datasets": 2, "serialization": 2, "io": 2,
     "cuda": 2, "progress": 2, "threads": 2, "distributed": 2, "compiler": 2, "onnx": 2,
     "vision": 2, "accelerator": 2, "backends": 2,

@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import _backend
 from ..grad_mode import enable_grad
+from ..recording import recorder_here
 from ..tensor import Tensor, clock
 from .function import ShapeError
 
@@ -72,12 +73,18 @@ def walk_fills_grad() -> bool:
 
 def run_backward(roots, root_grads, *, retain_graph=False, sources=None, window=(0, math.inf),
                  create_graph=False):  # fmt: skip
-    """The walk below, then the callbacks its backward rules queued (see queue_callback)."""
+    """The walk below, then the callbacks its backward rules queued (see queue_callback).
+    While a compiled step records on this thread, its recorder walks instead (and writes the
+    walk down as array calls)."""
+    rec = recorder_here()
+    walk = _walk if rec is None else rec.backward_walk
     outer = getattr(_walks, "queue", None), getattr(_walks, "fills_grad", False)
     _walks.queue, _walks.fills_grad = [], sources is None
     try:
-        result = _walk(roots, root_grads, retain_graph, sources, window, create_graph)
+        result = walk(roots, root_grads, retain_graph, sources, window, create_graph)
         queue, _walks.queue = _walks.queue, None
+        if queue and rec is not None:
+            rec.give_up("a backward rule queued a callback (DistributedDataParallel's averaging)")
         for callback in queue:
             callback()
     finally:

@@ -57,6 +57,8 @@ def _checked_write(self, value, cast: bool = False):
     rec = _recorders.get(threading.get_ident())
     if rec is None:
         return _original_write(self, value, cast)
+    if hasattr(rec, "write"):  # a compiled step records the write to replay it
+        return rec.write(_original_write, self, value, cast)
     op, target = _op_name(), self._data
     new = rec.lookup(value._data) if isinstance(value, Tensor) else None
     if new is not None and new.kind in ("node", "input"):
@@ -83,6 +85,8 @@ def _follows(rec, target) -> bool:
 
 def _checked_setitem(self, key, value) -> None:
     rec = _recorders.get(threading.get_ident())
+    if hasattr(rec, "setitem"):  # a compiled step records the write to replay it
+        return rec.setitem(_original_setitem, self, key, value)
     if rec is not None:
         if _touches(rec, self._data):
             _refuse("__setitem__ (x[...] = ...)", "changed a value of the traced graph")

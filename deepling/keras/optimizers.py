@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from .. import optim
 from ..optim import clip
+from ..recording import effect as _effect
 from ..tensor import Tensor
 from .registry import Registry
 
@@ -138,6 +139,7 @@ class Optimizer(optim.Optimizer):
 
     lr = learning_rate  # Keras 2's alias
 
+    @_effect
     def apply_gradients(self, grads_and_vars, name=None, **kwargs) -> int:
         """Clip as configured, update each variable (see `deepling.optim.Optimizer`), then
         apply the variables' constraints (`Dense(kernel_constraint=...)`), as Keras does."""

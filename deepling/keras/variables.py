@@ -11,6 +11,7 @@ import numpy as np
 
 from .. import _backend
 from ..nn.module import Parameter
+from ..recording import effect as _effect
 from ..tensor import Tensor, mark_changed, to_array
 
 _counts: dict = {}
@@ -91,16 +92,19 @@ class Variable(Parameter):
             )
         return array
 
+    @_effect
     def assign(self, value) -> Variable:
         self._data[...] = self._checked(value, "assign")
         mark_changed(self)
         return self
 
+    @_effect
     def assign_add(self, value) -> Variable:
         self._data += self._checked(value, "assign_add")
         mark_changed(self)
         return self
 
+    @_effect
     def assign_sub(self, value) -> Variable:
         self._data -= self._checked(value, "assign_sub")
         mark_changed(self)

@@ -11,6 +11,7 @@ from collections import OrderedDict, namedtuple
 import numpy as np
 
 from .. import _backend
+from .. import recording as _recording
 from ..tensor import Size, Tensor, mark_changed, to_array
 from ..tensor_methods import parse_to
 
@@ -93,6 +94,8 @@ class Module:
         )
 
     def __call__(self, *args, **kwargs):
+        if _recording.recorders:  # a compiled step keys its record on train/eval
+            _recording.note_module(self)
         return self.forward(*args, **kwargs)
 
     # --- registration ---
@@ -273,6 +276,7 @@ class Module:
             p.requires_grad_(requires_grad)
         return self
 
+    @_recording.effect
     def zero_grad(self, set_to_none: bool = True) -> None:
         for p in self.parameters():
             if set_to_none:

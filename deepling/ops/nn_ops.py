@@ -55,6 +55,22 @@ def embedding(indices, weight, padding_idx=None) -> Tensor:
     return Embedding(xp_idx, padding_idx)(weight)
 
 
+class _DropoutMask(Function):
+    """Dropout's mask: 1/(1-p) where a uniform draw is >= p, else 0. It takes no input, so it
+    has no gradient; it is an op so that the draw happens when the op runs, and a compiled
+    step draws a new mask on each replay instead of keeping the one it saw."""
+
+    def __init__(self, p, shape, dtype, rng):
+        self.p, self.shape, self.dtype, self.rng = p, shape, dtype, rng
+
+    def forward(self):
+        keep = (self.rng or _backend.rng()).random(self.shape) >= self.p
+        return keep.astype(self.dtype) * np.asarray(1.0 / (1.0 - self.p), self.dtype)
+
+    def backward(self, gy):
+        return ()
+
+
 def dropout(x, p: float, *, noise_shape=None, rng=None) -> Tensor:
     """Zero each element with probability p and scale the rest by 1/(1-p) (inverted dropout):
     x times a constant mask, drawn from `rng` (the one generator by default) in `noise_shape`
@@ -63,6 +79,4 @@ def dropout(x, p: float, *, noise_shape=None, rng=None) -> Tensor:
         return mul(x, 0.0)
     array = x._data
     shape = array.shape if noise_shape is None else noise_shape
-    keep = (rng or _backend.rng()).random(shape) >= p
-    scale = np.asarray(1.0 / (1.0 - p), array.dtype)
-    return mul(x, Tensor._wrap(keep.astype(array.dtype) * scale))
+    return mul(x, _DropoutMask(p, shape, array.dtype, rng)())

@@ -8,10 +8,13 @@ from ..tensor import Tensor
 
 class Normalize(Function):
     """y = (x - mean) / sqrt(var + eps) over `axes` (biased var);
-    dx = (gy - mean(gy) - y mean(gy y)) / sqrt(var + eps), means over the same axes."""
+    dx = (gy - mean(gy) - y mean(gy y)) / sqrt(var + eps), means over the same axes.
 
-    def __init__(self, axes, eps):
-        self.axes, self.eps = tuple(axes), eps
+    `update(mean, var)`, when given, runs inside forward with the batch's statistics (batch
+    norm's running averages): a compiled step, which replays forward, then updates them too."""
+
+    def __init__(self, axes, eps, update=None):
+        self.axes, self.eps, self.update = tuple(axes), eps, update
 
     def forward(self, x):
         mean = x.mean(axis=self.axes, keepdims=True)
@@ -19,7 +22,8 @@ class Normalize(Function):
         var = (d * d).mean(axis=self.axes, keepdims=True)
         inv_std = 1 / self.xp.sqrt(var + self.eps)
         y = d * inv_std
-        self.mean, self.var = mean, var  # batch_norm reads these for its running statistics
+        if self.update is not None:
+            self.update(mean, var)
         self.save_for_backward(y, inv_std)
         return y
 
@@ -34,6 +38,13 @@ class Normalize(Function):
         mean_gy = gy.mean(axis=axes, keepdims=True)
         mean_gyy = (gy * y).mean(axis=axes, keepdims=True)
         return inv_std * (gy - mean_gy - y * mean_gyy)
+
+
+def standardize_with(x, mean, var, eps: float, shape) -> Tensor:
+    """(x - mean) / sqrt(var + eps) with given statistics (one value per feature, reshaped to
+    `shape`), written as ops so that a compiled step reads the statistics when it runs."""
+    inv_std = 1 / (var.reshape(shape) + eps).sqrt()
+    return (x - mean.reshape(shape)) * inv_std
 
 
 def normalize_over(x, axes, eps: float = 1e-5) -> Tensor:

@@ -15,6 +15,7 @@ import numpy as np
 
 from .._backend import array_module
 from ..grad_mode import enable_grad
+from ..recording import effect
 from ..tensor import Tensor, mark_changed
 from .fused import FusedGroup, fusable
 
@@ -171,6 +172,7 @@ class Optimizer:
             fused = cache[key] = FusedGroup(params, states)
         fused.update(self, grads, batch[0][2])
 
+    @effect
     def step(self, closure=None):
         """Update every parameter that has a `.grad`; `closure` re-evaluates the loss first.
 
@@ -205,6 +207,7 @@ class Optimizer:
                 index += 1
         return updates
 
+    @effect
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the gradients: `.grad = None` (the default), or zeros."""
         for group in self.param_groups:
@@ -215,6 +218,7 @@ class Optimizer:
                 elif g is not None:
                     p._grad = Tensor._wrap(array_module(g._data).zeros_like(g._data))
 
+    @effect
     def apply_gradients(self, grads_and_vars, name=None, **kwargs) -> int:
         """Keras's update: `apply_gradients(zip(grads, variables))`; returns `iterations`.
 

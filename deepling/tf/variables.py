@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _backend
+from ..recording import effect as _effect
 from ..tensor import Tensor as _CoreTensor
 from ..tensor import mark_changed, to_array
 from .tensor import Tensor
@@ -171,6 +172,7 @@ class Variable(Tensor):
         return array
 
     # `use_locking` and `name` matter only in TF's graphs; eager updates are already atomic
+    @_effect
     def assign(self, value, use_locking=False, name=None, read_value=True) -> Variable:
         """Set the value in place (no gradient is recorded); returns the variable, or None with
         `read_value=False`. With `validate_shape=False` the shape may change."""
@@ -182,12 +184,14 @@ class Variable(Tensor):
         mark_changed(self)
         return self if read_value else None
 
+    @_effect
     def assign_add(self, delta, use_locking=False, name=None, read_value=True) -> Variable:
         """Add `delta` in place: `v.assign_add(d)` is TF's `v += d`."""
         self._data += self._checked(delta, "assign_add")  # in place: NumPy casts same_kind
         mark_changed(self)
         return self if read_value else None
 
+    @_effect
     def assign_sub(self, delta, use_locking=False, name=None, read_value=True) -> Variable:
         """Subtract `delta` in place: `w.assign_sub(lr * dw)` is one gradient-descent step."""
         self._data -= self._checked(delta, "assign_sub")

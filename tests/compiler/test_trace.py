@@ -22,16 +22,17 @@ def test_records_nodes_in_order_and_classifies_values():
     model.eval()
     x = dl.randn(2, 3)
     t = trace(model, x, names=named_arrays(model))
-    assert [n.op for n in t.nodes] == ["Linear", "Sub", "Mul", "Reshape", "Mul", "Reshape", "Add", "Relu"]  # fmt: skip
+    assert [n.op for n in t.nodes] == [
+        "Linear", "Reshape", "Add", "Sqrt", "Div", "Reshape", "Sub", "Mul",  # batch norm (eval)
+        "Reshape", "Mul", "Reshape", "Add", "Relu",
+    ]  # fmt: skip
     assert [v.kind for v in t.nodes[0].inputs] == ["input", "parameter", "parameter"]
     assert t.inputs[0].array is x._data
-    assert [v.name for v in t.parameters] == ["0.weight", "0.bias", "1.weight", "1.bias"]
-    sub = t.nodes[1]  # batch norm in eval: running mean and 1/std captured by value
-    assert sub.inputs[0].node is t.nodes[0]
-    assert sub.inputs[1].kind == "constant"
-    np.testing.assert_array_equal(
-        sub.inputs[1].array.ravel(), model[1].running_mean.detach().numpy()
-    )
+    names = ["0.weight", "0.bias", "1.running_var", "1.running_mean", "1.weight", "1.bias"]
+    assert [v.name for v in t.parameters] == names
+    sub = t.nodes[6]  # batch norm in eval reads its running statistics as named buffers
+    assert sub.op == "Sub" and sub.inputs[0].node is t.nodes[0]
+    assert sub.inputs[1].node.inputs[0].name == "1.running_mean"
     assert t.outputs[0].node is t.nodes[-1] and t.structure == "tensor"
 
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import warnings
 
-import numpy as np
-
 from ...creation import as_tensor
 from ...ops import arith, moments
-from ...ops.norm import Normalize
+from ...ops.norm import Normalize, standardize_with
 from ...tensor import Tensor
 from .. import constraints, initializers, regularizers
 from .base import Layer, only_off
@@ -148,17 +146,18 @@ class BatchNormalization(_Norm):
         self._check(x)
         training = self.training if training is None else bool(training)
         if not (training and self.trainable):  # a frozen layer runs in inference mode (Keras)
-            mean = Tensor._wrap(self.moving_mean._data.reshape(self._bshape))
-            inv_std = 1 / np.sqrt(self.moving_variance._data.reshape(self._bshape) + self.epsilon)
-            return self._scale_shift(arith.mul(arith.sub(x, mean), Tensor._wrap(inv_std)))
+            moving = standardize_with(x, self.moving_mean, self.moving_variance, self.epsilon,
+                                      self._bshape)  # fmt: skip
+            return self._scale_shift(moving)
         reduce = tuple(d for d in range(x.ndim) if d not in self._feature_axes)
-        fn = Normalize(reduce, self.epsilon)
-        y = fn(x)
-        m = self.momentum  # the op kept the batch's mean and biased variance
-        mm, mv = self.moving_mean._data, self.moving_variance._data
-        mm[...] = mm * m + fn.mean.reshape(mm.shape) * (1 - m)
-        mv[...] = mv * m + fn.var.reshape(mv.shape) * (1 - m)
-        return self._scale_shift(y)
+        m = self.momentum
+
+        def update(mean, var):  # the batch's mean and biased variance, as Keras keeps them
+            mm, mv = self.moving_mean._data, self.moving_variance._data
+            mm[...] = mm * m + mean.reshape(mm.shape) * (1 - m)
+            mv[...] = mv * m + var.reshape(mv.shape) * (1 - m)
+
+        return self._scale_shift(Normalize(reduce, self.epsilon, update)(x))
 
     def get_config(self):
         names = ("moving_mean_initializer", "moving_variance_initializer")

@@ -10,6 +10,7 @@ from ...ops import nn_ops as _nn_ops
 from ...ops._checks import tensor_input
 from ...ops.linalg import linear as linear
 from ...ops.norm import Normalize as _Normalize
+from ...ops.norm import standardize_with
 from ...tensor import Tensor
 
 
@@ -79,10 +80,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     shape = (1, c) + (1,) * (input.ndim - 2)
     axes = (0,) + tuple(range(2, input.ndim))
     if not training:
-        mean = running_mean._data.reshape(shape)
-        inv_std = 1 / np.sqrt(running_var._data.reshape(shape) + eps)
-        y = _arith.mul(_arith.sub(input, Tensor._wrap(mean)), Tensor._wrap(inv_std))
-        return _affine(y, weight, bias, shape)
+        return _affine(standardize_with(input, running_mean, running_var, eps, shape), weight,
+                       bias, shape)  # fmt: skip
     n = input.numel() // c if c else 0
     if n == 1:
         raise ValueError(
@@ -90,13 +89,15 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         )
     if not n:  # an empty batch: PyTorch returns it as it is and keeps the running statistics
         return _affine(input, weight, bias, shape)
-    fn = _Normalize(axes, eps)
-    y = fn(input)
+    update = None
     if running_mean is not None:
-        rm, rv = running_mean._data, running_var._data
-        rm[...] = (1 - momentum) * rm + momentum * fn.mean.reshape(-1)
-        rv[...] = (1 - momentum) * rv + momentum * fn.var.reshape(-1) * (n / (n - 1))
-    return _affine(y, weight, bias, shape)
+
+        def update(mean, var):  # torch keeps the unbiased variance
+            rm, rv = running_mean._data, running_var._data
+            rm[...] = (1 - momentum) * rm + momentum * mean.reshape(-1)
+            rv[...] = (1 - momentum) * rv + momentum * var.reshape(-1) * (n / (n - 1))
+
+    return _affine(_Normalize(axes, eps, update)(input), weight, bias, shape)
 
 
 def embedding(input, weight, padding_idx=None, max_norm=None, *args, **kwargs) -> Tensor:
