@@ -16,6 +16,7 @@ import numpy as np
 from ..ops import activation, arith, index, linalg, moments, nn_ops, norm, reduce, shape, unary
 from .indexing import getitem
 from .ops_conv import CONV_ROWS
+from .ops_everyday import EVERYDAY_ROWS
 from .ops_sequences import SEQUENCE_ROWS
 
 
@@ -228,6 +229,7 @@ ROWS = {
 
 ROWS.update(CONV_ROWS)  # rows kept in other files, one dict each
 ROWS.update(SEQUENCE_ROWS)
+ROWS.update(EVERYDAY_ROWS)
 
 
 def row_for(fn):

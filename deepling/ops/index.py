@@ -213,7 +213,7 @@ class Scatter(Function):
     was written, dsrc = gy at index (gathered)."""
 
     def __init__(self, dim, index):
-        self.key = along_axis(index, dim)
+        self.dim, self.key = dim, along_axis(index, dim)  # key[dim] is index
 
     def forward(self, x, src):
         y = x.copy()

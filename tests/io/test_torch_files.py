@@ -39,6 +39,17 @@ def _lstm(nn):
     return Net()
 
 
+def _cnn(nn):
+    return nn.Sequential(
+        nn.Conv2d(2, 4, 3, padding=1),
+        nn.BatchNorm2d(4),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(4 * 3 * 3, 3),
+    )
+
+
 def _same_model_both_ways(make, x, tmp_path):
     ours, theirs = make(dl.nn), make(torch.nn)
     for m in (ours, theirs):
@@ -53,7 +64,9 @@ def _same_model_both_ways(make, x, tmp_path):
     )
 
     torch.manual_seed(1)
-    other = make(torch.nn).eval()
+    other = make(torch.nn)
+    other(torch.tensor(x))  # in train mode, so BatchNorm's running stats are not the defaults
+    other.eval()
     torch.save(other.state_dict(), tmp_path / "theirs.pt")
     ours.load_state_dict(dl.load(tmp_path / "theirs.pt"))
     expected = other(torch.tensor(x)).detach().numpy()
@@ -72,6 +85,11 @@ def test_embedding_model_round_trips_both_ways_with_pytorch(tmp_path):
 def test_lstm_round_trips_both_ways_with_pytorch(tmp_path):
     x = np.random.default_rng(1).normal(size=(3, 5, 4)).astype(np.float32)
     _same_model_both_ways(_lstm, x, tmp_path)
+
+
+def test_cnn_round_trips_both_ways_with_pytorch(tmp_path):
+    x = np.random.default_rng(2).normal(size=(3, 2, 6, 6)).astype(np.float32)
+    _same_model_both_ways(_cnn, x, tmp_path)
 
 
 def test_layout_is_pytorchs(tmp_path):

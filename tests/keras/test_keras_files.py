@@ -24,7 +24,7 @@ def _reference(name):
     return ref, (xs if len(xs) > 1 else xs[0])
 
 
-ALL = ["mlp", "two_inputs", "rmsprop_regression", "recurrent_text", "bidirectional"]
+ALL = ["mlp", "two_inputs", "rmsprop_regression", "recurrent_text", "bidirectional", "cnn"]
 # Keras's TensorFlow backend updates an Embedding through sparse gradients, whose Adam squares
 # each looked-up row's gradient before summing repeats (JAX and torch backends, and deepling,
 # square the summed gradient): that weight's step differs whenever a token repeats in a batch.
@@ -61,6 +61,49 @@ def test_compile_settings_come_back():
     huber = keras.models.load_model(FILES / "rmsprop_regression.keras")
     assert type(huber.optimizer) is keras.optimizers.RMSprop
     assert keras.models.load_model(FILES / "mlp.keras", compile=False).optimizer is None
+
+
+def _cnn():
+    return keras.Sequential([
+        keras.Input((8, 8, 1)), layers.Conv2D(4, 3, activation="relu"), layers.MaxPooling2D(),
+        layers.BatchNormalization(), layers.Flatten(), layers.Dense(3, activation="softmax"),
+    ])  # fmt: skip
+
+
+def test_cnn_compile_state_comes_back():
+    ref, x = _reference("cnn")
+    model = keras.models.load_model(FILES / "cnn.keras")
+    assert type(model.optimizer) is keras.optimizers.Adam
+    assert model.optimizer.learning_rate == pytest.approx(1e-2)
+    assert set(model.optimizer.state[model.layers[0].kernel]) >= {"exp_avg", "exp_avg_sq"}
+    logs = model.evaluate(x, ref["target"], verbose=0, return_dict=True)
+    assert list(logs) == ["loss", "accuracy"]  # sparse categorical cross-entropy, accuracy
+    expected = -np.log(ref["y"][np.arange(len(x)), ref["target"]]).mean()
+    assert logs["loss"] == pytest.approx(expected, rel=1e-5)
+    assert logs["accuracy"] == pytest.approx((ref["y"].argmax(1) == ref["target"]).mean())
+    config = json.loads(zipfile.ZipFile(FILES / "cnn.keras").read("config.json"))
+    theirs = {entry["class_name"]: set(entry["config"]) for entry in config["config"]["layers"]}
+    for entry in _cnn().get_config()["layers"]:
+        assert set(entry["config"]) == theirs[entry["class_name"]], entry["class_name"]
+
+
+def test_deepling_writes_a_cnn_in_keras_layout(tmp_path):
+    ref, x = _reference("cnn")
+    keras.utils.set_random_seed(0)
+    model = _cnn()
+    model.compile(keras.optimizers.Adam(1e-2), "sparse_categorical_crossentropy", metrics=["accuracy"])  # fmt: skip
+    model.fit(x, ref["target"], epochs=2, batch_size=8, verbose=0)
+    model.save(tmp_path / "cnn.keras")
+    with zipfile.ZipFile(tmp_path / "cnn.keras") as archive:
+        weights = h5py.File(io.BytesIO(archive.read("model.weights.h5")), "r")
+    with weights:
+        assert weights["layers/conv2d/vars/0"].shape == (3, 3, 1, 4)  # (kh, kw, in, filters)
+        assert weights["layers/dense/vars/0"].shape == (36, 3)
+        assert len(weights["layers/batch_normalization/vars"]) == 4
+        assert len(weights["optimizer/vars"]) == 2 + 2 * 6  # m and v of the trainable ones
+    loaded = keras.models.load_model(tmp_path / "cnn.keras")
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+    assert loaded.optimizer.iterations == 4
 
 
 def test_real_keras_weights_file_loads_into_the_same_architecture():

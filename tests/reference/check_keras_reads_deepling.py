@@ -16,7 +16,7 @@ import sys
 
 import numpy as np
 
-MODELS = ("mlp", "two_inputs", "regression", "recurrent", "bidirectional")
+MODELS = ("mlp", "two_inputs", "regression", "recurrent", "bidirectional", "cnn")
 SPARSE_UPDATED = {"recurrent": {0}}  # Keras's TF backend: sparse Adam on the Embedding
 
 
@@ -54,6 +54,14 @@ def build(keras, name):
         ])  # fmt: skip
         model.compile(keras.optimizers.Adam(1e-2), "mse")
         return model, [rng.normal(size=(16, 5, 3)).astype("float32")], rng.normal(size=(16, 2))
+    if name == "cnn":
+        model = keras.Sequential([
+            keras.Input((8, 8, 1)), keras.layers.Conv2D(4, 3, activation="relu"),
+            keras.layers.MaxPooling2D(), keras.layers.BatchNormalization(),
+            keras.layers.Flatten(), keras.layers.Dense(3, activation="softmax"),
+        ])  # fmt: skip
+        model.compile(keras.optimizers.Adam(1e-2), "sparse_categorical_crossentropy", metrics=["accuracy"])  # fmt: skip
+        return model, [rng.normal(size=(16, 8, 8, 1)).astype("float32")], rng.integers(0, 3, 16)
     model = keras.Sequential([
         keras.Input((3,)), keras.layers.Dense(6, activation="elu"), keras.layers.Dense(1),
     ])  # fmt: skip

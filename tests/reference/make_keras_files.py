@@ -3,7 +3,10 @@
 Run once in a side virtualenv (TensorFlow is too big for CI):
 
     python -m venv /tmp/tfenv && /tmp/tfenv/bin/pip install tensorflow-cpu==2.21.0 h5py
-    /tmp/tfenv/bin/python tests/reference/make_keras_files.py
+    /tmp/tfenv/bin/python tests/reference/make_keras_files.py [name ...]
+
+Named models only, when names are given (the others' files stay as they are: a `.keras` file
+records when it was saved, so writing it again changes its bytes).
 
 Each model is built, compiled, trained a few steps on fixed random data (so optimizer state
 exists), saved as `<name>.keras` (and the first also as `<name>.weights.h5` and as a legacy `.h5`); its
@@ -13,6 +16,7 @@ deepling must reach from the optimizer state it reads.
 """
 
 import os
+import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -95,20 +99,40 @@ def bidirectional():
     return model, [rng.normal(size=(16, 5, 3)).astype("float32")], rng.normal(size=(16, 2))
 
 
+def cnn():
+    model = keras.Sequential(
+        [
+            keras.Input((8, 8, 1)),
+            keras.layers.Conv2D(4, 3, activation="relu"),
+            keras.layers.MaxPooling2D(),
+            keras.layers.BatchNormalization(),
+            keras.layers.Flatten(),
+            keras.layers.Dense(3, activation="softmax"),
+        ]
+    )
+    model.compile(
+        keras.optimizers.Adam(1e-2), "sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
+    return model, [rng.normal(size=(16, 8, 8, 1)).astype("float32")], rng.integers(0, 3, 16)
+
+
 MODELS = {
     "mlp": mlp,
     "two_inputs": two_inputs,
     "rmsprop_regression": rmsprop_regression,
     "recurrent_text": recurrent_text,
     "bidirectional": bidirectional,
+    "cnn": cnn,
 }
 
 
-def main():
+def main(names=()):
     os.makedirs(HERE, exist_ok=True)
     for name, make in MODELS.items():
         keras.utils.set_random_seed(0)
-        model, x, y = make()
+        model, x, y = make()  # every model draws its data, so each one's data stays the same
+        if names and name not in names:
+            continue
         model.fit(x if len(x) > 1 else x[0], y, epochs=2, batch_size=8, verbose=0)
         model.save(os.path.join(HERE, f"{name}.keras"))
         if name == "mlp":
@@ -124,4 +148,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
