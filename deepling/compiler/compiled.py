@@ -3,9 +3,10 @@
 `CompiledFunction(fn)` is what `deepling.compile`, `tf.function` and Keras's `fit` build on.
 Each call is keyed as PyTorch's compiler guards it: the tensors' shapes and dtypes, the other
 arguments' values, grad mode, and train/eval of the modules the step ran. An unseen key runs
-`fn` eagerly once while step.py records it, and keeps the generated `Program`; a seen key runs
-the program (after checking that the captured parameters still hold the arrays it captured, or
-records again). If a recording gives up (a value read into Python, ...), `fn` runs eagerly from
+`fn` eagerly while step.py records it; two recordings alike (the second call confirms what the
+first saw: no value computed outside ops changed) become the generated `Program`; a seen key
+runs the program (after checking that the captured parameters still hold the arrays it
+captured, or records again). If a recording gives up (a value read into Python, ...), `fn` runs eagerly from
 then on, with one warning naming the line: the results are always the eager results.
 """
 
@@ -21,9 +22,10 @@ from .. import grad_mode, recording
 from ..autograd import engine
 from ..tensor import Tensor
 from .replay import _replaced
-from .step import StepRecorder, record_call
+from .step import StepRecorder, differences, record_call
 
 _MAX_PROGRAMS = 32  # keys kept per function (each shape of the inputs is one)
+_TRIES = 3  # recordings of one key that may differ (a first call builds layers) before eager
 
 
 class CompileWarning(UserWarning):
@@ -70,6 +72,7 @@ class CompiledFunction:
         self.fullgraph = fullgraph  # torch.compile(fullgraph=True): refuse to run eagerly
         self.wrap_arrays = wrap_arrays  # tf.function: NumPy arguments become tensors
         self.programs: dict = {}
+        self.pending: dict = {}  # key -> (first recording, tries): a program needs two alike
         self.modules: dict = {}  # id -> module seen by any recording (train/eval is keyed)
         self.eager_reason = None  # set when a recording gave up: run eagerly from then on
         self.traces = 0  # how many recordings ran (tests and `reduce_retracing` read it)
@@ -108,9 +111,19 @@ class CompiledFunction:
         if rec.reason is not None:
             self._give_up(rec)
             return result
+        key = self._keyed(base)
+        first, tries = self.pending.pop(key, (None, 0))
+        why = "first call" if first is None else differences(first, rec)
+        if why is not None:  # keep this one and compare the next call's recording with it
+            if tries >= _TRIES:
+                rec.reason, rec.line = why, "its recorded ops"
+                self._give_up(rec)
+            else:
+                self.pending[key] = (rec, tries + 1)
+            return result
         if len(self.programs) >= _MAX_PROGRAMS:
             self.programs.pop(next(iter(self.programs)))
-        self.programs[self._keyed(base)] = Program(rec, len(leaves), result_expr, self.name)
+        self.programs[key] = Program(rec, len(leaves), result_expr, self.name)
         return result
 
     def _give_up(self, rec) -> None:

@@ -16,9 +16,12 @@ graph, no walk. Arrays are named by kind: `a<i>` the step's inputs, `v<n>` array
 makes, `c<n>` arrays and objects captured from outside (parameters are captured by identity and
 change in place; a guard checks each captured tensor still holds the same array).
 
-Anything the program could not replay faithfully (a tensor's value read into Python, random
-numbers drawn outside an op, a view of a traced array made outside ops, second-order
-gradients) makes the recorder `give_up`: the caller then runs the function eagerly from now on.
+Anything the program could not replay faithfully (a tensor's value read into Python, a view
+of a traced array made outside ops, second-order gradients) makes the recorder `give_up`: the
+caller then runs the function eagerly from now on. What a single recording cannot see (an
+array computed with NumPy from an input, or drawn at random, outside ops, then used by an op)
+`differences` finds by comparing two recordings of the same kind of call: the program keeps
+only what was the same both times.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from .. import _backend, recording
+from .. import recording
+from ..autograd.function import Function
 from ..tensor import Tensor
 from . import backward_plan, inplace
 from .trace import _arrays_in
@@ -211,6 +215,63 @@ class StepRecorder:
         return backward_plan.walk(self, roots, root_grads, retain_graph, sources, window)
 
 
+_BOOKKEEPING = ("inputs", "saved", "needs_input_grad", "seq", "xp", "retained")
+
+
+def differences(first: StepRecorder, second: StepRecorder) -> str | None:
+    """Why two recordings of the same kind of call would not give the same program (None when
+    they would): other lines, or a captured value that changed (then computed outside ops
+    from the inputs or the parameters, or drawn at random, and a replay would keep it)."""
+    if first.lines != second.lines:
+        return "it did different things on two calls with the same kinds of arguments"
+    for name, a in first.namespace.items():
+        b = second.namespace.get(name)
+        if not _same(a, b, first, second):
+            return (
+                f"a value it uses changed between calls although computed outside ops ({_what(a)})"
+            )
+    return None
+
+
+def _same(a, b, first, second) -> bool:
+    if a is b:
+        return True
+    if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
+        named = first.traced(a), second.traced(b)
+        if named[0] is not None or named[1] is not None:
+            return named[0] == named[1]
+        return (
+            a.shape == b.shape
+            and a.dtype == b.dtype
+            and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")
+        )
+    if isinstance(a, Tensor) and isinstance(b, Tensor):
+        return _same(a._data, b._data, first, second)
+    if isinstance(a, Function) and type(a) is type(b):
+        keys = [k for k in vars(a) if k not in _BOOKKEEPING]
+        return keys == [k for k in vars(b) if k not in _BOOKKEEPING] and all(
+            _same(vars(a)[k], vars(b)[k], first, second) for k in keys
+        )
+    if type(a) in (list, tuple) and type(a) is type(b):
+        return len(a) == len(b) and all(_same(x, y, first, second) for x, y in zip(a, b))
+    if type(a) is dict and type(b) is dict:
+        return a.keys() == b.keys() and all(_same(a[k], b[k], first, second) for k in a)
+    if callable(a) and type(a) is type(b):
+        return True  # closures made per call (batch norm's update): their code is the same
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return False
+
+
+def _what(obj) -> str:
+    if isinstance(obj, Function):
+        return f"in {type(obj).__name__}"
+    if isinstance(obj, (np.ndarray, Tensor)):
+        return f"an array of shape {tuple(obj.shape)}"
+    return type(obj).__name__
+
+
 def _attr_line(fname, attr, path, name) -> str:
     if not path:
         return f"{fname}.{attr} = {name}"
@@ -231,7 +292,6 @@ def user_line() -> str:
 _lock = threading.Lock()
 _active = [0]
 _original_reads = {name: getattr(Tensor, name) for name in _READS}
-_original_rng = _backend.rng
 
 
 def _reading(name):
@@ -247,13 +307,6 @@ def _reading(name):
     return read
 
 
-def _rng():
-    rec = recording.recorder_here()
-    if rec is not None and not rec.depth:
-        rec.give_up("random numbers were drawn outside an op (their values would be replayed)")
-    return _original_rng()
-
-
 def start(rec: StepRecorder) -> None:
     tid = threading.get_ident()
     with _lock:
@@ -262,7 +315,6 @@ def start(rec: StepRecorder) -> None:
         if not _active[0]:
             for name in _READS:
                 setattr(Tensor, name, _reading(name))
-            _backend.rng = _rng
         _active[0] += 1
 
 
@@ -272,7 +324,6 @@ def stop() -> None:
         if not _active[0]:
             for name, original in _original_reads.items():
                 setattr(Tensor, name, original)
-            _backend.rng = _original_rng
         recording.recorders.pop(threading.get_ident(), None)
         _stop_calls()
 

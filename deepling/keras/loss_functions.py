@@ -16,6 +16,7 @@ import numpy as np
 from .. import ops
 from ..ops import crossentropy as _ce
 from ..ops import loss as _loss
+from ..ops.arith import cast as _cast
 from ..tensor import Tensor, to_array
 from .registry import Registry
 
@@ -169,7 +170,8 @@ def _log_probabilities(y_pred, from_logits, axis):
 def _sparse_labels(y_true, y_pred, ignore_class):
     """Integer class labels of shape y_pred.shape[:-1] ((N, 1) labels lose their last dim)."""
     labels = np.asarray(y_true._data if isinstance(y_true, Tensor) else y_true)
-    if labels.ndim == y_pred.ndim and labels.shape[-1] == 1:
+    squeeze = labels.ndim == y_pred.ndim and labels.shape[-1] == 1
+    if squeeze:
         labels = labels[..., 0]
     if labels.shape == tuple(y_pred.shape) and labels.shape[-1] > 1:
         raise ValueError(
@@ -185,7 +187,11 @@ def _sparse_labels(y_true, y_pred, ignore_class):
             "sparse_categorical_crossentropy takes integer labels; for one-hot labels use "
             "categorical_crossentropy."
         )
-    return _check_labels(labels, y_pred.shape[-1], ignore_class)
+    checked = _check_labels(labels, y_pred.shape[-1], ignore_class)
+    if not isinstance(y_true, Tensor):
+        return checked
+    # the same labels through ops, so that a compiled step takes each batch's labels
+    return _cast(y_true.reshape(labels.shape) if squeeze else y_true, np.int64)
 
 
 def _classes_second(y_pred):

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..grad_mode import no_grad
 from ..ops.loss import squared_error
+from ..recording import effect as _effect
 from ..tensor import Tensor
 from . import loss_functions as _losses
 from .loss_functions import mean_absolute_error as mean_absolute_error
@@ -49,12 +50,16 @@ class Metric:
         super().__init_subclass__(**kwargs)
         if cls.__module__.startswith("deepling.keras.") and "result" in cls.__dict__:
             cls.result = _as_result(cls.__dict__["result"])
+        for name in ("update_state", "reset_state"):  # a compiled step replays them as calls
+            if name in cls.__dict__:
+                setattr(cls, name, _effect(cls.__dict__[name]))
 
     def __init__(self, name: str | None = None, dtype=None):
         self.name = name or _snake(type(self).__name__)
         self.dtype = dtype or "float32"
         self.reset_state()
 
+    @_effect
     def reset_state(self) -> None:
         """Set every variable made by `add_variable` back to zeros (Keras's default)."""
         for v in self.__dict__.get("_variables", ()):

@@ -57,8 +57,8 @@ def cast(x, dtype) -> Tensor:
     dtype = _backend.to_dtype(dtype)
     if x._data.dtype == dtype:
         return x
-    if not _backend.is_floating(dtype):  # integers and bools carry no gradient
-        return Tensor._wrap(x._data.astype(dtype))
+    if not _backend.is_floating(dtype):  # integers and bools carry no gradient; still an op,
+        return Cast(dtype)(x.detach())  # so a compiled step casts the new values each time
     return Cast(dtype)(x)
 
 

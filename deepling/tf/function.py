@@ -1,11 +1,13 @@
-"""tf.function: deepling runs your function eagerly; it gives the same results.
+"""tf.function: the function is compiled by deepling's step compiler (deepling.compiler).
 
-TensorFlow traces a decorated function into a graph and runs that. Here the function runs as
-written, every call, so it gives the same numbers (Python side effects such as `print` run on
-every call rather than once per trace). The arguments that only steer tracing and compiling
-(`autograph`, `jit_compile`, `reduce_retracing`, ...) are accepted for that reason; an
-`input_signature` is checked as TF checks it. A later version may compile the function: it is
-one small module so that it can.
+As TensorFlow does, the first call with a new kind of arguments (tensor shapes and dtypes,
+Python values) runs the Python function once, recording it, and later calls replay the record:
+Python side effects such as `print` run at trace time only. A function the recorder cannot
+replay (it reads a tensor's value into Python, draws random numbers outside ops, ...) runs
+eagerly with a warning, so results are always the eager results. `tf.config.
+run_functions_eagerly(True)` runs every tf.function as plain Python. The arguments that steer
+TF's own tracer (`autograph`, `jit_compile`, `reduce_retracing`, ...) are accepted and change
+nothing; an `input_signature` is checked as TF checks it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import functools
 
 import numpy as np
 
+from ..compiler.compiled import CompiledFunction
 from ..tensor import Tensor as _CoreTensor
 from .tensor import TensorSpec, as_tf
 from .variables import convert_to_tensor
@@ -33,8 +36,8 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
         func: the Python function (or method).
         input_signature: a list of `tf.TensorSpec`, one per positional argument: each argument
             is converted to its dtype and must fit its shape.
-        autograph, jit_compile, reduce_retracing, experimental_*: how TF traces and compiles;
-            deepling runs the function eagerly, so they change nothing.
+        autograph, jit_compile, reduce_retracing, experimental_*: how TF's own tracer works;
+            accepted, they change nothing here.
 
     Example:
         >>> import deepling.tf as tf
@@ -64,20 +67,34 @@ class Function:
         self.python_function = python_function
         self.input_signature = input_signature
         self._instance = instance
+        function = python_function if instance is None else python_function.__get__(instance)
+        self._compiled = CompiledFunction(function, name=python_function.__qualname__,
+                                          wrap_arrays=True)  # fmt: skip
         functools.update_wrapper(self, python_function)
 
     def __get__(self, instance, owner=None):
-        """As a method: bound to the instance, as TF binds decorated methods."""
+        """As a method: bound to the instance (and compiled per instance), as TF does."""
         if instance is None:
             return self
-        return Function(self.python_function, self.input_signature, instance)
+        key = f"_tf_function_{self.python_function.__name__}"
+        bound = instance.__dict__.get(key) if hasattr(instance, "__dict__") else None
+        if bound is None:
+            bound = Function(self.python_function, self.input_signature, instance)
+            if hasattr(instance, "__dict__"):
+                instance.__dict__[key] = bound
+        return bound
 
     def __call__(self, *args, **kwargs):
         if self.input_signature is not None:
             args = _bind(self.input_signature, args, kwargs, self.python_function.__name__)
-        if self._instance is not None:
-            args = (self._instance, *args)
-        return _outputs(self.python_function(*args, **kwargs))
+        if _eager["always"]:
+            function = self._compiled.fn
+            return _outputs(function(*args, **kwargs))
+        return _outputs(self._compiled(*args, **kwargs))
+
+    def experimental_get_tracing_count(self) -> int:
+        """How many times the Python function was traced (recorded), as TF counts."""
+        return self._compiled.traces
 
     def __repr__(self) -> str:
         return f"<deepling.tf.function {self.python_function.__qualname__}>"
@@ -120,10 +137,10 @@ def _outputs(result):
 
 
 def run_functions_eagerly(run_eagerly: bool) -> None:
-    """TF's switch to run tf.functions as plain Python; deepling always does."""
+    """TF's switch to run every tf.function as plain Python (for debugging)."""
     _eager["always"] = bool(run_eagerly)
 
 
 def functions_run_eagerly() -> bool:
-    """Whether `run_functions_eagerly(True)` was set (deepling runs them eagerly either way)."""
+    """Whether `run_functions_eagerly(True)` was set."""
     return _eager["always"]
