@@ -177,9 +177,11 @@ def test_setitem_in_a_loop_into_a_buffer():
     out.sum().backward()
     assert w.grad.tolist() == [6.0, 6.0, 6.0]
     x = w * 1.0
+    x.retain_grad()  # follows x to its new grad_fn, as in PyTorch
     x[1] = 7.0  # a constant: no gradient reaches w there
     x.sum().backward()
     assert w.grad.tolist() == [7.0, 6.0, 7.0]  # 6 + 1, 6 + 0, 6 + 1
+    assert x.grad.tolist() == [1.0, 1.0, 1.0]
 
 
 def test_setitem_that_cannot_be_recorded_raises():

@@ -133,6 +133,9 @@ def record_in_place(fn, t, inputs) -> None:
     fn.needs_input_grad = tuple(isinstance(x, Tensor) and x.requires_grad for x in inputs)
     if _backend.cupy is not None:
         fn.xp = _backend.array_module(t._data)
+    before = inputs[0].grad_fn
+    if before is not None and before.retained is not None and before.retained() is t:
+        fn.retained, before.retained = before.retained, None  # retain_grad follows t
     fn.seq = next(_ticks)
     fn.inputs = inputs
     t.grad_fn, t.requires_grad = fn, True
