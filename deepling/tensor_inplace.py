@@ -22,6 +22,7 @@ from .autograd.function import record_in_place
 from .grad_mode import no_grad
 from .grad_mode import state as _grad_state
 from .ops._checks import dtype_name
+from .ops.index import CopySlices
 from .tensor import Tensor, mark_changed
 
 
@@ -205,11 +206,11 @@ def _setitem(self, key, value) -> None:
         key = key._data
     elif isinstance(key, tuple):
         key = tuple(k._data if isinstance(k, Tensor) else k for k in key)
-    if _grad_state.enabled and (
-        self.requires_grad or (isinstance(value, Tensor) and value.requires_grad)
-    ):
-        if self.requires_grad and self.grad_fn is None:
-            _check_inplace(self)  # a leaf that requires grad: PyTorch's error
+    if self.requires_grad and self.grad_fn is None:
+        _check_inplace(self)  # a leaf that requires grad: PyTorch's error outside no_grad
+    # an integer x takes v's values outside the graph, as in PyTorch
+    v_needs = isinstance(value, Tensor) and value.requires_grad and self._data.dtype.kind == "f"
+    if _grad_state.enabled and (self.requires_grad or v_needs):
         return _record_setitem(self, key, value)
     self._data[key] = value._data if isinstance(value, Tensor) else value
     mark_changed(self)
@@ -237,7 +238,7 @@ def _record_setitem(self, key, value) -> None:
     mark_changed(self)
     # its own counter, at this change: an op that saved x's old values raises in backward
     before._changed = [self._changed[0]]
-    fn = _ops.index.CopySlices(key, mask, value.ndim if isinstance(value, Tensor) else 0)
+    fn = CopySlices(key, mask, value.ndim if isinstance(value, Tensor) else 0)
     record_in_place(fn, self, (before, value))
 
 

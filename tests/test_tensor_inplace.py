@@ -201,6 +201,9 @@ def test_setitem_that_cannot_be_recorded_raises():
     e[0, 0] = 0.0
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         e.sum().backward()  # exp saved its output, as in PyTorch
+    i = dl.zeros(3, dtype=dl.int64)
+    i[0] = a[0, 0] * 2.5  # an integer tensor takes the values, outside the graph (PyTorch)
+    assert i.tolist() == [2, 0, 0] and not i.requires_grad and i.grad_fn is None
     with dl.no_grad():
         x[0] = a[1]  # not recorded under no_grad
     assert x.grad_fn.name() == "CopySlices"
