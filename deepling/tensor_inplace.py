@@ -6,18 +6,23 @@ values raises instead of using the new ones. As in PyTorch, a leaf that requires
 changed in place only under no_grad (optimizers, `w -= lr * w.grad`, `w.data.normal_()`), and
 a result that cannot be cast to the tensor's dtype (`int_tensor.add_(0.5)`) is an error.
 In-place ops are not recorded in the graph: one on a tensor in a graph, or with an operand
-that requires grad, is an error that says to write it out of place.
+that requires grad, is an error that says to write it out of place. `x[key] = v` is the
+exception, as common in tutorials as it is in PyTorch: it is recorded (ops.index.CopySlices).
 """
 
 from __future__ import annotations
+
+import sys
 
 import numpy as np
 
 from . import _backend
 from . import ops as _ops
+from .autograd.function import record_in_place
 from .grad_mode import no_grad
 from .grad_mode import state as _grad_state
 from .ops._checks import dtype_name
+from .ops.index import CopySlices
 from .tensor import Tensor, mark_changed
 
 
@@ -195,13 +200,46 @@ def __itruediv__(self, other):  # noqa: N807
 
 
 def _setitem(self, key, value) -> None:
-    _check_inplace(self)
+    """`x[key] = v`: written into x's array; recorded (`_record_setitem`) when x is in the graph
+    or v requires grad, as PyTorch does, so gradients reach v and x's earlier values."""
     if isinstance(key, Tensor):
         key = key._data
     elif isinstance(key, tuple):
         key = tuple(k._data if isinstance(k, Tensor) else k for k in key)
+    if self.requires_grad and self.grad_fn is None:
+        _check_inplace(self)  # a leaf that requires grad: PyTorch's error outside no_grad
+    # an integer x takes v's values outside the graph, as in PyTorch
+    v_needs = isinstance(value, Tensor) and value.requires_grad and self._data.dtype.kind == "f"
+    if _grad_state.enabled and (self.requires_grad or v_needs):
+        return _record_setitem(self, key, value)
     self._data[key] = value._data if isinstance(value, Tensor) else value
     mark_changed(self)
+
+
+def _record_setitem(self, key, value) -> None:
+    """`x[key] = v` as the op CopySlices(x_before, v) whose output is x itself. x's earlier self
+    becomes a tensor of its own (same array, same grad_fn) that the op takes as input."""
+    # Views and detached copies share the change counter; a view's grad_fn, or the grad_fn of
+    # the tensor x is a view of, cannot be rebound here, so a counter shared with a live tensor
+    # (more references than x's slot and getrefcount's argument) means refusing.
+    if self._changed is not None and sys.getrefcount(self._changed) > 2:
+        raise RuntimeError(
+            "x[key] = v cannot be recorded for autograd: x shares its memory with another "
+            "tensor (a view such as x[0] or x.view(...), or the tensor x is a view of), whose "
+            "gradient would miss the change. Write it out of place: torch.where(mask, v, x), "
+            "x.scatter(...), or `x = x.clone(); x[key] = v`, or collect the rows in a list "
+            "and torch.stack them."
+        )
+    before = Tensor._wrap(self._data, self.requires_grad)
+    before.grad_fn = self.grad_fn
+    mask = _backend.array_module(self._data).zeros(self._data.shape, bool)
+    mask[key] = True
+    self._data[key] = value._data if isinstance(value, Tensor) else value
+    mark_changed(self)
+    # its own counter, at this change: an op that saved x's old values raises in backward
+    before._changed = [self._changed[0]]
+    fn = CopySlices(key, mask, value.ndim if isinstance(value, Tensor) else 0)
+    record_in_place(fn, self, (before, value))
 
 
 _METHODS = {

@@ -18,6 +18,20 @@ def _reflected(op):
     return method
 
 
+def _comparison(op):
+    """`x == other` and the other comparisons: NotImplemented when `other` cannot be made a
+    tensor, as PyTorch turns that TypeError into NotImplemented, so Python asks `other` next
+    (`t == pytest.approx(1.0)`), then falls back to identity for == and != and raises for <."""
+
+    def method(self, other):
+        try:
+            return op(self, other)
+        except TypeError:
+            return NotImplemented
+
+    return method
+
+
 def _cast_to(dtype):
     def method(self):
         return _ops.cast(self, dtype)
@@ -80,8 +94,10 @@ _SAME_NAME = """
 _OPERATORS = {
     "__add__": _ops.add, "__sub__": _ops.sub, "__mul__": _ops.mul, "__truediv__": _ops.div,
     "__pow__": _ops.pow, "__matmul__": _ops.matmul, "__neg__": _ops.neg, "__abs__": _ops.abs,
-    "__getitem__": _ops.getitem, "__eq__": _ops.eq, "__ne__": _ops.ne, "__lt__": _ops.lt,
-    "__le__": _ops.le, "__gt__": _ops.gt, "__ge__": _ops.ge, "__and__": _ops.logical_and,
+    "__getitem__": _ops.getitem, "__eq__": _comparison(_ops.eq),
+    "__ne__": _comparison(_ops.ne), "__lt__": _comparison(_ops.lt),
+    "__le__": _comparison(_ops.le), "__gt__": _comparison(_ops.gt),
+    "__ge__": _comparison(_ops.ge), "__and__": _ops.logical_and,
     "__or__": _ops.logical_or, "__xor__": _ops.logical_xor, "__invert__": _ops.logical_not,
     "__pos__": lambda self: self,
 }  # fmt: skip

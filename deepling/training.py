@@ -14,6 +14,8 @@ from __future__ import annotations
 import math
 import warnings
 
+import numpy as np
+
 from . import autograd, grad_mode
 from .callbacks import CallbackList, History
 from .callbacks.base import callback_list, has_batch_hooks
@@ -33,6 +35,7 @@ class Trainer(Evaluation):
     # `_adds_losses` (read in _loss) comes from the face's Layer: True once any layer has
     # added a loss in its call (Keras's add_loss), then `_call_losses()` lists them
     stop_training = False
+    run_eagerly = False  # compile(run_eagerly=True): the steps run as plain Python, not replayed
 
     def _check_compiled(self, step: str = "train_step"):
         """compile() was called, with a loss unless the model computes its own `step`."""
@@ -83,6 +86,11 @@ class Trainer(Evaluation):
         compiled = self._compiled
         if compiled.heads is None:
             compiled.build(ys, outputs, self._output_names(len(outputs)))
+        # targets as tensors over the same arrays: the losses then convert them with ops, which
+        # a compiled step replays on each batch's targets
+        ys = [Tensor._wrap(y) if type(y) is np.ndarray else y for y in ys]
+        if type(sample_weight) is np.ndarray:
+            sample_weight = Tensor._wrap(sample_weight)
         total, parts = compiled.loss(ys, outputs, sample_weight)
         for reg, weight in self._step_lists()["terms"]:
             total = total + reg(weight)
@@ -95,15 +103,36 @@ class Trainer(Evaluation):
         """One update on a batch (`ys`: the targets as a list, one per output)."""
         if self._replicas is not None:  # each rank trains on its share; gradients averaged
             return self._replicas.train_step(self, x, ys, sample_weight)
+        loss, parts, outputs = self._step("_update")(x, ys, sample_weight)
+        self._compiled.update_metrics(ys, outputs, sample_weight)
+        return float(loss._data), (
+            {k: float(v._data) for k, v in parts.items()} if parts else parts
+        )
+
+    def _update(self, x, ys, sample_weight):
+        """Forward, loss, gradients and the optimizer's update on one batch (the step that
+        fit compiles): the loss, its parts per output, and the outputs."""
         outputs = self._forward(x)
         loss, parts = self._loss(ys, outputs, sample_weight)
         params = self._step_lists()["params"]
         grads = autograd.grad(loss, params, allow_unused=True)
         self.optimizer.apply_gradients(zip(grads, params))
-        self._compiled.update_metrics(ys, outputs, sample_weight)
-        return float(loss._data), (
-            {k: float(v._data) for k, v in parts.items()} if parts else parts
-        )
+        return loss, parts, outputs
+
+    def _step(self, name: str):
+        """The bound method `name`, compiled (deepling.compiler) unless `run_eagerly`. One
+        compiled step per method, optimizer and compile(): a new compile() starts afresh."""
+        method = getattr(self, name)
+        if self.run_eagerly:
+            return method
+        steps = self.__dict__.setdefault("_compiled_steps", {})
+        key = (name, id(self._compiled), id(self.optimizer))
+        step = steps.get(key)
+        if step is None:
+            from .compiler.compiled import CompiledFunction
+
+            step = steps[key] = CompiledFunction(method, name=f"{type(self).__name__}.{name}")
+        return step
 
     def _step_lists(self) -> dict:
         """Trainable parameters and regularization terms, listed once per fit (after the build)."""

@@ -69,11 +69,17 @@ class Evaluation(Steps):
         return logs, step + 1
 
     def _test_batch(self, sums, xb, yb, swb) -> int:
-        ys, outputs = self._targets(yb), self._forward(xb)
-        loss, parts = self._loss(ys, outputs, swb)
+        ys = self._targets(yb)
+        loss, parts, outputs = self._step("_measure")(xb, ys, swb)
         self._compiled.update_metrics(ys, outputs, swb)
         parts = {k: float(v._data) for k, v in parts.items()}
         return add_batch(sums, float(loss._data), parts, len(ys[0]))
+
+    def _measure(self, x, ys, sample_weight):
+        """Forward and loss on one batch (the step evaluate compiles)."""
+        outputs = self._forward(x)
+        loss, parts = self._loss(ys, outputs, sample_weight)
+        return loss, parts, outputs
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, *,
                 max_queue_size=10, workers=1, use_multiprocessing=False):  # fmt: skip
@@ -103,7 +109,7 @@ class Evaluation(Steps):
                         [np.asarray(o.numpy() if hasattr(o, "numpy") else o) for o in found]
                     )
                 else:
-                    outs.append([o._data for o in self._forward(batch[0])])
+                    outs.append([o._data for o in self._step("_forward")(batch[0])])
                 cbs.on_predict_batch_end(step, {"outputs": outs[-1]})
                 if progress.live:
                     progress.batch_end(step, {})

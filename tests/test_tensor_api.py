@@ -114,3 +114,50 @@ def test_likes_and_predicates():
     assert dl.randint_like(dl.ones(4, dtype=dl.int64), 3).max().item() < 3
     assert dl.is_tensor(x) and not dl.is_tensor(x.numpy()) and dl.is_floating_point(x)
     assert x.element_size() == 8 and x.nelement() == 6 and x.stride() == (3, 1)
+
+
+class _Other:
+    """A foreign type that answers comparisons itself, as pytest.approx does."""
+
+    def __eq__(self, other):
+        return "other's =="
+
+    def __gt__(self, other):
+        return "other's >"
+
+
+def _compare_foreign(m):
+    """What each comparison of a tensor with foreign objects gives, with `m` deepling or torch:
+    NotImplemented lets Python ask the other side, then fall back to identity (== and !=)."""
+    t, results = m.tensor(1.0), []
+    for other in (pytest.approx(1.0), pytest.approx(2.0), object(), "a", {1: 2}, None, _Other()):
+        for expr in ("t == o", "t != o", "t < o", "t >= o"):
+            try:
+                results.append(eval(expr, {"t": t, "o": other}))
+            except TypeError as e:
+                results.append(str(e).replace("Tensor", "T"))
+    return results
+
+
+def test_comparing_with_a_foreign_object_asks_the_other_side():
+    t = dl.tensor([1.0, 2.0])
+    assert dl.tensor(1.0) == pytest.approx(1.0)
+    assert dl.tensor(1.0) != pytest.approx(1.5)
+    assert t.tolist() == pytest.approx([1.0, 2.0]) and (t == object()) is False
+    assert (t != "a") is True and (t == _Other()) == "other's =="
+    assert (t < _Other()) == "other's >"  # Python's reflection of < is the other's >
+    with pytest.raises(TypeError, match="'<' not supported between instances of 'Tensor'"):
+        _ = t < object()
+    with pytest.raises(TypeError):  # the named method still refuses, as torch.eq does
+        t.eq(object())
+    # numbers, lists, arrays and tensors compare elementwise as before
+    assert (t == 2.0).tolist() == [False, True] and (t != [1.0, 3.0]).tolist() == [False, True]
+    assert (t >= np.array([1.0, 3.0])).tolist() == [True, False]
+    assert (t < dl.tensor([2.0, 2.0])).tolist() == [True, False]
+
+
+@requires_torch
+def test_comparing_with_a_foreign_object_is_torchs():
+    import torch
+
+    assert _compare_foreign(dl) == _compare_foreign(torch)

@@ -114,3 +114,96 @@ def test_random_fills_use_the_seed_and_the_bounds():
         dl.empty(3).normal_(generator=dl.Generator().manual_seed(3)),
     )
     assert dl.empty(500).exponential_(2.0).min().item() >= 0
+
+
+# --- x[key] = v in grad mode: recorded as PyTorch's CopySlices ---
+# key (as a function of the library, for tensor keys), the shape of v; x is (4, 3)
+SETITEM_KEYS = [
+    (lambda m: slice(1, 3), (2, 3)),
+    (lambda m: 1, (3,)),
+    (lambda m: (slice(None), 0), (4,)),
+    (lambda m: [0, 2], (2, 3)),
+    (lambda m: m.tensor([True, False, True, False]), (2, 3)),
+    (lambda m: (m.tensor([0, 3]), m.tensor([1, 2])), (2,)),
+    (lambda m: slice(0, 2), (1, 3)),  # broadcast over rows
+    (lambda m: 0, (1, 3)),  # a leading 1 that the assignment drops
+    (lambda m: (Ellipsis, 2), ()),
+]
+SETITEM_IDS = ["slice", "int", "column", "rows", "mask", "pairs", "bcast", "lead1", "scalar"]
+
+
+def _setitem_graph(m, key, a, v):
+    x = a * 2.0  # x is in the graph: its earlier values reach a where they are not overwritten
+    x[key(m)] = v * 3.0
+    return x
+
+
+@requires_torch
+@pytest.mark.parametrize("key, shape", SETITEM_KEYS, ids=SETITEM_IDS)
+def test_setitem_gradients_are_torchs(key, shape):
+    import torch
+
+    rng = np.random.default_rng(0)
+    arrays = [rng.standard_normal((4, 3)), rng.standard_normal(shape), rng.standard_normal((4, 3))]
+    grads = {}
+    for m in (dl, torch):
+        a, v = (m.tensor(arrays[i], requires_grad=True) for i in (0, 1))
+        x = _setitem_graph(m, key, a, v)
+        (x.sin() * m.tensor(arrays[2])).sum().backward()
+        name = repr(x).split("grad_fn=<")[1].split(">")[0].split(" ")[0]
+        grads[m] = [name, x.detach().numpy(), a.grad.numpy(), v.grad.numpy()]
+    assert grads[dl][0] == grads[torch][0]  # CopySlices, or IndexPutBackward0 (advanced keys)
+    for ours, theirs in zip(grads[dl][1:], grads[torch][1:]):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("key, shape", SETITEM_KEYS, ids=SETITEM_IDS)
+def test_setitem_gradients_match_central_differences(key, shape):
+    rng = np.random.default_rng(1)
+    a, v = dl.tensor(rng.standard_normal((4, 3))), dl.tensor(rng.standard_normal(shape))
+    assert dl.gradcheck(lambda a, v: _setitem_graph(dl, key, a, v).sin(), [a, v])
+    f = lambda a, v: _setitem_graph(dl, key, a * a, v * v)  # noqa: E731
+    assert dl.autograd.gradgradcheck(f, [a, v])  # the rule runs on Tensors too
+
+
+def test_setitem_in_a_loop_into_a_buffer():
+    w = dl.tensor([0.5, -1.0, 2.0], dtype=dl.float64, requires_grad=True)
+    out = dl.zeros(3, 3, dtype=dl.float64)
+    for i in range(3):
+        out[i] = w * (i + 1)
+    assert out.requires_grad and not out.is_leaf and "grad_fn=<CopySlices>" in repr(out)
+    (g,) = dl.grad((out * out).sum(), [w], retain_graph=True)  # grad() walks it too
+    np.testing.assert_allclose(g.numpy(), 2 * w.detach().numpy() * 14)
+    out.sum().backward()
+    assert w.grad.tolist() == [6.0, 6.0, 6.0]
+    x = w * 1.0
+    x.retain_grad()  # follows x to its new grad_fn, as in PyTorch
+    x[1] = 7.0  # a constant: no gradient reaches w there
+    x.sum().backward()
+    assert w.grad.tolist() == [7.0, 6.0, 7.0]  # 6 + 1, 6 + 0, 6 + 1
+    assert x.grad.tolist() == [1.0, 1.0, 1.0]
+
+
+def test_setitem_that_cannot_be_recorded_raises():
+    a = dl.ones(2, 3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        a[0] = 1.0
+    x = a * 2
+    view = x[0]
+    with pytest.raises(RuntimeError, match="shares its memory with another tensor.*out of place"):
+        x[1] = a[0]
+    with pytest.raises(RuntimeError, match="shares its memory"):
+        view[1] = 5.0  # x, which view is a view of, would not see it
+    del view
+    x[1] = a[0]  # no live view any more
+    assert x.tolist() == [[2.0, 2.0, 2.0], [1.0, 1.0, 1.0]]
+    e = a.exp()
+    e[0, 0] = 0.0
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        e.sum().backward()  # exp saved its output, as in PyTorch
+    i = dl.zeros(3, dtype=dl.int64)
+    i[0] = a[0, 0] * 2.5  # an integer tensor takes the values, outside the graph (PyTorch)
+    assert i.tolist() == [2, 0, 0] and not i.requires_grad and i.grad_fn is None
+    with dl.no_grad():
+        x[0] = a[1]  # not recorded under no_grad
+    assert x.grad_fn.name() == "CopySlices"

@@ -123,3 +123,19 @@ class ViewFunction(Function):
         if isinstance(x, Tensor) and out._data.base is not None:  # a copy (x[[0, 2]]) is not
             out._changed = shared_changes(x)
         return out
+
+
+def record_in_place(fn, t, inputs) -> None:
+    """Record `fn` as the op that made `t`'s present values in place: as PyTorch rebinds a
+    tensor changed in place to the in-place op's grad_fn, `t` becomes fn's output, and
+    `inputs[0]` stands for `t` as it was before (its earlier grad_fn, its old place in the
+    graph). Call it after the change is marked, so the change is older than fn."""
+    fn.needs_input_grad = tuple(isinstance(x, Tensor) and x.requires_grad for x in inputs)
+    if _backend.cupy is not None:
+        fn.xp = _backend.array_module(t._data)
+    before = inputs[0].grad_fn
+    if before is not None and before.retained is not None and before.retained() is t:
+        fn.retained, before.retained = before.retained, None  # retain_grad follows t
+    fn.seq = next(_ticks)
+    fn.inputs = inputs
+    t.grad_fn, t.requires_grad = fn, True

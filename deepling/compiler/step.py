@@ -228,9 +228,21 @@ def differences(first: StepRecorder, second: StepRecorder) -> str | None:
         b = second.namespace.get(name)
         if not _same(a, b, first, second):
             return (
-                f"a value it uses changed between calls although computed outside ops ({_what(a)})"
+                "a value it uses changed between calls although computed outside ops "
+                f"({_what(a)}{_used_by(first, name)})"
             )
     return None
+
+
+def _used_by(rec, name) -> str:
+    """', used by <Op>': the op whose recorded call reads the captured `name`."""
+    for line in rec.lines:
+        if f"({name}" in line or f" {name}," in line or f" {name})" in line:
+            callee = line.split("= ")[-1].split(".")[0].split("(")[0]
+            target = rec.namespace.get(callee)
+            what = type(target).__name__ if isinstance(target, Function) else callee
+            return f", used by {getattr(target, '__qualname__', what)}"
+    return ""
 
 
 def _same(a, b, first, second) -> bool:

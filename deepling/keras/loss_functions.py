@@ -29,10 +29,15 @@ _REDUCTIONS = ("sum_over_batch_size", "sum", "none", None, "mean", "mean_with_sa
 
 def _as_tensor(y, like=None) -> Tensor:
     """A Tensor from y; float data takes `like`'s dtype (Keras casts targets to the loss dtype)."""
-    array = y._data if isinstance(y, Tensor) else to_array(y)
+    if isinstance(y, Tensor):  # cast by an op: a compiled step casts each batch's targets
+        kind = y._data.dtype.kind
+        if like is not None and kind in "fb" and y._data.dtype != like._data.dtype:
+            return _cast(y, like._data.dtype)
+        return y
+    array = to_array(y)
     if like is not None and array.dtype.kind in "fb" and array.dtype != like.dtype:
         array = array.astype(like.dtype)
-    return y if isinstance(y, Tensor) and array is y._data else Tensor._wrap(array)
+    return Tensor._wrap(array)
 
 
 def _prediction(y_pred) -> Tensor:
@@ -56,12 +61,8 @@ def _float_pair(y_true, y_pred, broadcast=False):
     a ValueError names both shapes otherwise."""
     y_pred = _prediction(y_pred)
     y_true = _as_tensor(y_true, y_pred)
-    if y_true.dtype != y_pred.dtype:  # integer targets: a plain cast, nothing to differentiate
-        y_true = (
-            y_true.to(y_pred.dtype)
-            if y_true.requires_grad
-            else Tensor._wrap(y_true._data.astype(y_pred.dtype))
-        )
+    if y_true.dtype != y_pred.dtype:  # integer targets: a cast (an op, as above)
+        y_true = _cast(y_true, y_pred._data.dtype)
     y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
     if y_true.shape != y_pred.shape and not (broadcast and _broadcasts(y_true, y_pred)):
         raise ValueError(

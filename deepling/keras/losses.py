@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..ops.arith import cast as _cast
 from ..ops.loss import reduce_loss
 from ..tensor import Tensor
 from .loss_functions import (
@@ -190,7 +191,7 @@ class _ModuleLoss(Loss):
 
     def __call__(self, y_true, y_pred, sample_weight=None) -> Tensor:
         y_pred = _prediction(y_pred)
-        target = Tensor._wrap(_module_target(y_true, y_pred))
+        target = _module_target(y_true, y_pred)
         if sample_weight is None:
             return self.module(y_pred, target)
         reduction = getattr(self.module, "reduction", None)
@@ -207,16 +208,18 @@ class _ModuleLoss(Loss):
         )
 
 
-def _module_target(y_true, y_pred):
-    t = np.asarray(y_true._data if isinstance(y_true, Tensor) else y_true)
+def _module_target(y_true, y_pred) -> Tensor:
+    """The target as the module wants it, made with ops (a compiled step redoes them on each
+    batch): class indices (N,) from Keras-style (N, 1) labels, else the output's dtype."""
+    t = y_true if isinstance(y_true, Tensor) else Tensor._wrap(np.asarray(y_true))
     rank_one_less = t.ndim == y_pred.ndim - 1 and y_pred.shape[-1] == 1
-    if t.dtype.kind in "iub":
+    if t._data.dtype.kind in "iub":
         if t.ndim == y_pred.ndim and t.shape[-1] == 1 and y_pred.shape[-1] > 1:
-            return t[..., 0].astype(np.int64)  # Keras-style (N, 1) labels -> class indices
-        if not (rank_one_less or t.shape == tuple(y_pred.shape)):
-            return t.astype(np.int64)
-    t = t.astype(y_pred.dtype)  # 0/1 or real targets in the output's shape (BCE, MSE)
-    return t[..., None] if rank_one_less else t
+            return _cast(t.reshape(tuple(t.shape[:-1])), np.int64)  # Keras-style (N, 1) labels
+        if not (rank_one_less or tuple(t.shape) == tuple(y_pred.shape)):
+            return _cast(t, np.int64)
+    t = _cast(t, y_pred._data.dtype)  # 0/1 or real targets in the output's shape (BCE, MSE)
+    return t.unsqueeze(-1) if rank_one_less else t
 
 
 def get(identifier) -> Loss:

@@ -371,7 +371,7 @@ def where(condition, input=None, other=None) -> Tensor:
 # --- comparisons and logic: bool tensors, no gradient ---
 def _compare(ufunc):
     def compare(a, b) -> Tensor:
-        if b is None:  # `t == None` is a question about identity, as in PyTorch
+        if b is None and ufunc in (np.equal, np.not_equal):  # identity, as in PyTorch
             return ufunc is np.not_equal
         a, b = promote(a, b)
         a = a._data if isinstance(a, Tensor) else a

@@ -141,13 +141,17 @@ def softmax_cross_entropy(
 def nll(logp, t, weight=None, *, ignore_index=None, dim=1):
     """-w[t] logp[t] per target along `dim`, 0 where t == ignore_index; also returns the
     targets' weights (the divisor of a weighted mean). `t` lacks `dim`."""
-    t = _plain(t)
-    xp = _backend.array_module(t)
+    # on tensors (ops), so that a compiled step replays the lookups on each batch's targets
+    t = t if isinstance(t, Tensor) else Tensor._wrap(t)
+    dtype = logp._data.dtype
     valid = None if ignore_index is None else t != ignore_index
-    tc = t if valid is None else xp.where(valid, t, 0)
-    w = None if weight is None else _plain(weight)
-    wt = xp.ones(t.shape, logp.dtype) if w is None else w[tc].astype(logp.dtype, copy=False)
-    picked = gather(logp, dim, xp.expand_dims(tc, dim)).reshape(t.shape)
+    tc = t if valid is None else where(valid, t, 0)
+    if weight is None:
+        wt = Tensor._wrap(_backend.array_module(logp._data).ones(t.shape, dtype))
+    else:
+        w = weight if isinstance(weight, Tensor) else Tensor._wrap(weight)
+        wt = w[tc].to(dtype)
+    picked = gather(logp, dim, tc.unsqueeze(dim)).reshape(t.shape)
     if valid is None:
         return picked * -wt, wt
     # `where`, not `* 0`: an ignored target's gradient stays 0 even when a mean over a zero

@@ -79,6 +79,27 @@ def _index_add_arrays(g, key, shape, xp):
     return out
 
 
+class CopySlices(Function):
+    """y = x with y[key] = v, written into x's array (`x[key] = v` in grad mode, PyTorch's
+    CopySlices);  dy/dx = gy with key zeroed, dy/dv = gy[key] (summed back to v's shape)."""
+
+    def __init__(self, key, mask, value_ndim):
+        self.key, self.mask, self.value_ndim = key, mask, value_ndim
+
+    def backward(self, gy):
+        gx = gv = None
+        if self.needs_input_grad[0]:
+            gx = self.xp.where(self.mask, self.xp.zeros((), gy.dtype), gy)
+        if self.needs_input_grad[1]:
+            gv = gy[self.key]
+            if gv.ndim < self.value_ndim:  # NumPy drops v's leading 1s when it assigns
+                gv = gv.reshape((1,) * (self.value_ndim - gv.ndim) + tuple(gv.shape))
+        return gx, gv
+
+    def name(self) -> str:  # PyTorch's names: index_put_ records advanced keys
+        return "IndexPutBackward0" if _is_advanced(self.key) else "CopySlices"
+
+
 def _raw_key(key):
     """Tensors inside an index become their arrays; text is PyTorch's TypeError (NumPy's is an
     IndexError)."""

@@ -149,6 +149,7 @@ NOT_EXPORTED = {"IndexAdd", "CrossEntropy", "BinaryCrossEntropy", "BinaryCrossEn
 NOT_EXPORTED |= {"ConvWeight", "AvgPoolTranspose", "Unfold", "Fold"}
 # matrix inverses: standard ONNX has no Inverse (onnxruntime's com.microsoft domain does)
 NOT_EXPORTED |= {"Inv", "Solve"}
+NOT_EXPORTED |= {"CopySlices"}  # x[key] = v: never called as an op; a trace refuses it
 
 
 def _functions():

@@ -64,6 +64,7 @@ class Model(Trainer, Layer):
         self.optimizer = optimizer
         self._replicas = current_replicas()  # compiled in a strategy's scope: data-parallel fit
         self._loss_tracker = metrics_module.Mean(name="loss")
+        self.run_eagerly = bool(kwargs.get("run_eagerly") or False)  # else fit's steps compile
         self.compiled = True
 
     compiled = False
