@@ -103,21 +103,22 @@ class Trainer(Evaluation):
         """One update on a batch (`ys`: the targets as a list, one per output)."""
         if self._replicas is not None:  # each rank trains on its share; gradients averaged
             return self._replicas.train_step(self, x, ys, sample_weight)
-        loss, parts, outputs = self._step("_update")(x, ys, sample_weight)
-        self._compiled.update_metrics(ys, outputs, sample_weight)
+        loss, parts = self._step("_update")(x, ys, sample_weight)
         return float(loss._data), (
             {k: float(v._data) for k, v in parts.items()} if parts else parts
         )
 
     def _update(self, x, ys, sample_weight):
-        """Forward, loss, gradients and the optimizer's update on one batch (the step that
-        fit compiles): the loss, its parts per output, and the outputs."""
+        """Forward, loss, gradients, the optimizer's update and the metrics on one batch (the
+        step that fit compiles): the loss and its parts per output."""
         outputs = self._forward(x)
         loss, parts = self._loss(ys, outputs, sample_weight)
         params = self._step_lists()["params"]
         grads = autograd.grad(loss, params, allow_unused=True)
         self.optimizer.apply_gradients(zip(grads, params))
-        return loss, parts, outputs
+        with grad_mode.no_grad():
+            self._compiled.update_metrics(ys, outputs, sample_weight)
+        return loss, parts
 
     def _step(self, name: str):
         """The bound method `name`, compiled (deepling.compiler) unless `run_eagerly`. One

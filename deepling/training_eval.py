@@ -70,16 +70,16 @@ class Evaluation(Steps):
 
     def _test_batch(self, sums, xb, yb, swb) -> int:
         ys = self._targets(yb)
-        loss, parts, outputs = self._step("_measure")(xb, ys, swb)
-        self._compiled.update_metrics(ys, outputs, swb)
+        loss, parts = self._step("_measure")(xb, ys, swb)
         parts = {k: float(v._data) for k, v in parts.items()}
         return add_batch(sums, float(loss._data), parts, len(ys[0]))
 
     def _measure(self, x, ys, sample_weight):
-        """Forward and loss on one batch (the step evaluate compiles)."""
+        """Forward, loss and metrics on one batch (the step evaluate compiles)."""
         outputs = self._forward(x)
         loss, parts = self._loss(ys, outputs, sample_weight)
-        return loss, parts, outputs
+        self._compiled.update_metrics(ys, outputs, sample_weight)
+        return loss, parts
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, *,
                 max_queue_size=10, workers=1, use_multiprocessing=False):  # fmt: skip

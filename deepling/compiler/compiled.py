@@ -81,10 +81,14 @@ class CompiledFunction:
     def __call__(self, *args, **kwargs):
         if self.eager_reason is not None or recording.recorder_here() is not None:
             return self.fn(*args, **kwargs)  # eager, or inside another recording: inline
-        leaves, key = [], []
-        args, kwargs = _flatten((args, kwargs), leaves, key, self.wrap_arrays)
-        key.append(grad_mode.state.enabled)
-        base = tuple(key)
+        quick = None if kwargs else _quick_key(args, self.wrap_arrays)
+        if quick is not None:  # the usual calls: tensors, arrays, lists of them, None
+            leaves, base = quick
+        else:
+            leaves, key = [], []
+            args, kwargs = _flatten((args, kwargs), leaves, key, self.wrap_arrays)
+            key.append(grad_mode.state.enabled)
+            base = ("nested", *key)
         key = self._keyed(base)
         program = self.programs.get(key)
         if program is not None and program.holds():
@@ -92,6 +96,8 @@ class CompiledFunction:
         return self._record(base, leaves, args, kwargs)
 
     def _keyed(self, base: tuple) -> tuple:
+        if not self.modules:
+            return base
         return (*base, *[m.training for m in self.modules.values()])
 
     def _record(self, base, leaves, args, kwargs):
@@ -160,6 +166,34 @@ def _graph_escapes(result) -> bool:
     if isinstance(result, dict):
         return any(_graph_escapes(r) for r in result.values())
     return False
+
+
+def _quick_key(args, wrap_arrays: bool):
+    """(leaves, key) for positional tensors, arrays (unless `wrap_arrays`), None, and flat
+    lists of tensors and arrays; None for any other call (then `_flatten` keys it)."""
+    leaves, key = [], [grad_mode.state.enabled]
+    for a in args:
+        if isinstance(a, Tensor):
+            leaves.append(a)
+            key.append((a._data.shape, a._data.dtype, a.requires_grad))
+        elif type(a) is np.ndarray and not wrap_arrays:
+            leaves.append(a)
+            key.append((a.shape, a.dtype))
+        elif a is None:
+            key.append(None)
+        elif type(a) is list:
+            key.append(len(a))
+            for x in a:
+                if type(x) is np.ndarray and not wrap_arrays:
+                    key.append((x.shape, x.dtype))
+                elif isinstance(x, Tensor):
+                    key.append((x._data.shape, x._data.dtype, x.requires_grad))
+                else:
+                    return None
+                leaves.append(x)
+        else:
+            return None
+    return leaves, tuple(key)
 
 
 def _flatten(obj, leaves: list, key: list, wrap_arrays: bool):

@@ -51,8 +51,9 @@ class Metric:
         if cls.__module__.startswith("deepling.keras.") and "result" in cls.__dict__:
             cls.result = _as_result(cls.__dict__["result"])
         for name in ("update_state", "reset_state"):  # a compiled step replays them as calls
-            if name in cls.__dict__:
-                setattr(cls, name, _effect(cls.__dict__[name]))
+            method = cls.__dict__.get(name)
+            if method is not None and not getattr(method, "_records_ops", False):
+                setattr(cls, name, _effect(method))
 
     def __init__(self, name: str | None = None, dtype=None):
         self.name = name or _snake(type(self).__name__)
@@ -167,16 +168,25 @@ class MeanMetricWrapper(Mean):
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         if self.fn in _NUMPY_FNS:
-            values = self.fn(_array(y_true), _array(y_pred), **self.kwargs)
-        else:
-            fn = getattr(self.fn, "call", self.fn)  # a Loss: its per-sample values
-            with no_grad():
-                values = fn(_tensor(y_true), _tensor(y_pred), **self.kwargs)
+            self._update_counts(y_true, y_pred, sample_weight)
+            return
+        fn = getattr(self.fn, "call", self.fn)  # a Loss: its per-sample values, by ops that a
+        with no_grad():  # compiled step records; then Mean's update is replayed as a call
+            values = fn(_as_tensor(y_true), _as_tensor(y_pred), **self.kwargs)
         super().update_state(values, sample_weight)
 
+    @_effect
+    def _update_counts(self, y_true, y_pred, sample_weight) -> None:
+        """The counting functions on NumPy arrays (replayed as one call)."""
+        values = self.fn(_array(y_true), _array(y_pred), **self.kwargs)
+        super().update_state(values, sample_weight)
 
-def _tensor(x) -> Tensor:
-    return Tensor._wrap(_array(x))
+    update_state._records_ops = True  # not an effect itself: see Metric.__init_subclass__
+
+
+def _as_tensor(x) -> Tensor:
+    """x as a tensor; a tensor stays itself (a compiled step follows it by its array)."""
+    return x if isinstance(x, Tensor) else Tensor._wrap(_array(x))
 
 
 # --- per-sample functions: mean over the last axis, as Keras ---
@@ -311,7 +321,9 @@ class RootMeanSquaredError(Mean):
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         y_true, y_pred = _same_rank(_array(y_true), _array(y_pred))
         with no_grad():
-            super().update_state(squared_error(_tensor(y_pred), _tensor(y_true)), sample_weight)
+            super().update_state(
+                squared_error(_as_tensor(y_pred), _as_tensor(y_true)), sample_weight
+            )
 
     def result(self) -> float:
         return float(np.sqrt(self.total / self.count if self.count else 0.0))
