@@ -139,3 +139,24 @@ def record_in_place(fn, t, inputs) -> None:
     fn.seq = next(_ticks)
     fn.inputs = inputs
     t.grad_fn, t.requires_grad = fn, True
+
+
+class ArrayOp(Function):
+    """A computation without a gradient (a comparison, argmax, sort's indices): `fn(*arrays)`
+    run as an op on raw arrays, so that a compiled step records it and computes it again on
+    each call's values (a NumPy result wrapped outside ops would be replayed as it was).
+    Call it with arrays, not tensors: its output never requires grad."""
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def forward(self, *arrays):
+        return self.fn(*arrays)
+
+    def backward(self, gy):
+        raise RuntimeError(f"{self.fn.__name__} has no gradient")
+
+
+def array_op(fn, *arrays) -> Tensor:
+    """`fn(*arrays)` as a tensor, computed by an `ArrayOp`."""
+    return ArrayOp(fn)(*arrays)

@@ -53,6 +53,7 @@ class StepRecorder:
         self.namespace: dict = {}  # name -> captured object, for the generated code
         self.captured: dict = {}  # id(object) -> its name in the namespace
         self.lines: list = []
+        self.initial: dict = {}  # name of a recorded op -> its attributes before its forward
         self.leaf_guards: list = []  # (tensor, array): the tensor must still hold that array
         self.modules: dict = {}  # id -> module whose __call__ ran (their train/eval is guarded)
         self.depth = 0  # > 0 inside a recorded call: its inner work is part of that call
@@ -142,6 +143,7 @@ class StepRecorder:
             else:
                 args.append(self.capture(x))
         fname = self.capture(fn)
+        self.initial[fname] = dict(vars(fn))  # what the op was given (forward adds its own)
         for attr, value in list(vars(fn).items()):  # arrays an op holds that came from inputs
             for path, array in _arrays_in(value, ()):
                 name = self.traced(array)
@@ -215,9 +217,6 @@ class StepRecorder:
         return backward_plan.walk(self, roots, root_grads, retain_graph, sources, window)
 
 
-_BOOKKEEPING = ("inputs", "saved", "needs_input_grad", "seq", "xp", "retained")
-
-
 def differences(first: StepRecorder, second: StepRecorder) -> str | None:
     """Why two recordings of the same kind of call would not give the same program (None when
     they would): other lines, or a captured value that changed (then computed outside ops
@@ -226,10 +225,12 @@ def differences(first: StepRecorder, second: StepRecorder) -> str | None:
         return "it did different things on two calls with the same kinds of arguments"
     for name, a in first.namespace.items():
         b = second.namespace.get(name)
+        if name in first.initial and type(a) is type(b):  # an op: compare what it was given
+            a, b = first.initial[name], second.initial.get(name)
         if not _same(a, b, first, second):
             return (
                 "a value it uses changed between calls although computed outside ops "
-                f"({_what(a)}{_used_by(first, name)})"
+                f"({_what(first.namespace[name])}{_used_by(first, name)})"
             )
     return None
 
@@ -259,11 +260,6 @@ def _same(a, b, first, second) -> bool:
         )
     if isinstance(a, Tensor) and isinstance(b, Tensor):
         return _same(a._data, b._data, first, second)
-    if isinstance(a, Function) and type(a) is type(b):
-        keys = [k for k in vars(a) if k not in _BOOKKEEPING]
-        return keys == [k for k in vars(b) if k not in _BOOKKEEPING] and all(
-            _same(vars(a)[k], vars(b)[k], first, second) for k in keys
-        )
     if type(a) in (list, tuple) and type(a) is type(b):
         return len(a) == len(b) and all(_same(x, y, first, second) for x, y in zip(a, b))
     if type(a) is dict and type(b) is dict:

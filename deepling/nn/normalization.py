@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import _backend
+from .. import recording as _recording
 from ..creation import ones, tensor, zeros
 from ..ops._checks import tensor_input
 from . import functional as F
@@ -61,9 +62,12 @@ class _BatchNorm(Module):
             )
         momentum = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
-            self.num_batches_tracked._data[...] += 1
+            self._count_batch()
             if self.momentum is None:  # a cumulative moving average
-                momentum = 1.0 / float(self.num_batches_tracked.item())
+                momentum = 1.0 / float(self.num_batches_tracked._data)
+                rec = _recording.recorder_here()  # a number from a buffer: not replayable
+                if rec is not None:
+                    rec.give_up("BatchNorm with momentum=None reads its batch count into Python")
         # batch statistics while training, or always when no running ones are kept
         use_batch = self.training or self.running_mean is None
         track = not self.training or self.track_running_stats
@@ -77,6 +81,11 @@ class _BatchNorm(Module):
             momentum,
             self.eps,
         )
+
+    @_recording.effect
+    def _count_batch(self) -> None:
+        """num_batches_tracked += 1 (a compiled step replays it as this call)."""
+        self.num_batches_tracked._data[...] += 1
 
     def extra_repr(self) -> str:
         return (

@@ -4,6 +4,7 @@ under their names, shapes with the dynamic axes."""
 from __future__ import annotations
 
 from .. import __version__
+from ..autograd.function import ArrayOp
 from ..compiler import trace
 from .graph import Graph
 from .names import node_word
@@ -20,6 +21,8 @@ def _emit(g, node) -> str:
     """Write one traced node: with its row, or, for a fused Function without one, as the ops
     of its `compose`. Its output takes the name of its op ('linear_1')."""
     dtype = node.output.dtype
+    if isinstance(node.fn, ArrayOp):  # a comparison: a number takes the compared values' dtype
+        dtype = next((v.dtype for v in node.inputs if v is not None and v.dtype is not None), dtype)
     names = [None if v is None else g.value_name(v, dtype) for v in node.inputs]
     before = len(g.nodes)
     if type(node.fn) not in ROWS and hasattr(node.fn, "compose"):
@@ -83,6 +86,17 @@ def _name_outputs(g, trace, output_names) -> list:
     return finals
 
 
+def _live(trace) -> list:
+    """The nodes the outputs depend on, in call order (max's unused indices are left out)."""
+    needed, stack = set(), list(trace.outputs)
+    while stack:
+        v = stack.pop()
+        if v.node is not None and id(v.node) not in needed:
+            needed.add(id(v.node))
+            stack.extend(v.node.reads())
+    return [n for n in trace.nodes if id(n) in needed]
+
+
 def build_model(onnx, trace, opset, input_names, output_names, dims, export_params,
                 keep_initializers_as_inputs):  # fmt: skip
     """The ModelProto of `trace` (names and dims already checked by the exporter)."""
@@ -92,7 +106,7 @@ def build_model(onnx, trace, opset, input_names, output_names, dims, export_para
         g.take(name)
     for name, v in zip(input_names, trace.inputs):
         g.names[id(v)] = name
-    for node in trace.nodes:
+    for node in _live(trace):
         g.names[id(node.output)] = _emit(g, node)
     finals = _name_outputs(g, trace, output_names)
     inputs = [

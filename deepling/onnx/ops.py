@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 
+from ..autograd.function import ArrayOp
 from ..ops import activation, arith, index, linalg, moments, nn_ops, norm, reduce, shape, unary
 from .indexing import getitem
 from .ops_conv import CONV_ROWS
@@ -230,6 +231,24 @@ ROWS = {
 ROWS.update(CONV_ROWS)  # rows kept in other files, one dict each
 ROWS.update(SEQUENCE_ROWS)
 ROWS.update(EVERYDAY_ROWS)
+
+
+_COMPARISONS = {"greater": "Greater", "less": "Less", "equal": "Equal", "greater_equal":
+                "GreaterOrEqual", "less_equal": "LessOrEqual", "logical_and": "And",
+                "logical_or": "Or", "logical_xor": "Xor"}  # fmt: skip
+
+
+def _array_op(g, node, *xs):
+    """Comparisons and logic, which deepling records as ArrayOps (no gradient)."""
+    name = node.fn.fn.__name__
+    if name in _COMPARISONS:
+        return g.op(_COMPARISONS[name], *xs)
+    if name == "not_equal":
+        return g.op("Not", g.op("Equal", *xs))
+    raise NotImplementedError(f"ONNX export: deepling's {name} (an ArrayOp) has no ONNX mapping")
+
+
+ROWS[ArrayOp] = _array_op
 
 
 def row_for(fn):

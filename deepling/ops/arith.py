@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _backend
-from ..autograd.function import Function
+from ..autograd.function import Function, array_op
 from ..tensor import Tensor, to_array
 
 __all__ = [
@@ -365,7 +365,13 @@ def where(condition, input=None, other=None) -> Tensor:
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):
         a = Tensor._wrap(to_array(a))  # two Python floats give float32, not float64
     a, b = promote(a, b, wrap=False)  # PyTorch's where refuses an int its dtype cannot hold
-    return Where()(cond.astype(bool), a, b)
+    if cond.dtype != np.bool_:  # by an op: a compiled step converts each call's condition
+        cond = array_op(_as_bool, cond)._data
+    return Where()(cond, a, b)
+
+
+def _as_bool(a):
+    return a.astype(bool)
 
 
 # --- comparisons and logic: bool tensors, no gradient ---
@@ -376,7 +382,7 @@ def _compare(ufunc):
         a, b = promote(a, b)
         a = a._data if isinstance(a, Tensor) else a
         b = b._data if isinstance(b, Tensor) else b
-        return Tensor._wrap(getattr(_backend.array_module(a, b), ufunc.__name__)(a, b))
+        return array_op(getattr(_backend.array_module(a, b), ufunc.__name__), a, b)
 
     compare.__name__ = ufunc.__name__
     compare.__doc__ = f"Elementwise {ufunc.__name__} as a bool tensor (no gradient)."
@@ -394,5 +400,9 @@ logical_or = _compare(np.logical_or)
 logical_xor = _compare(np.logical_xor)
 
 
+def _not(a):
+    return ~a if a.dtype == np.bool_ else a == 0
+
+
 def logical_not(x) -> Tensor:
-    return Tensor._wrap(~x._data if x._data.dtype == np.bool_ else x._data == 0)
+    return array_op(_not, x._data)

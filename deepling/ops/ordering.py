@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..autograd.function import array_op
 from ..tensor import Tensor
 from ._checks import tensor_input
 from ._results import result_type
@@ -42,15 +43,19 @@ def _picked(x, dim, index):
     """x's values at `index` along dim, differentiable (a 0-d x is its own value)."""
     if x.ndim == 0:
         return x if index.ndim == 0 else x.reshape(1)[index]
-    return gather(x, dim, Tensor._wrap(index))
+    return gather(x, dim, index if isinstance(index, Tensor) else Tensor._wrap(index))
 
 
 def sort(input, dim: int = -1, descending: bool = False, stable: bool = False):
     """(values, indices) sorted along `dim`; the values' gradient returns to where they were."""
     tensor_input(input, "sort")
     dim = _dim(dim, input.ndim)
-    index = _order(input._data, dim, descending, stable).astype(np.int64, copy=False)
-    return SortResult(_picked(input, dim, index), Tensor._wrap(index))
+
+    def order(a):
+        return _order(a, dim, descending, stable).astype(np.int64, copy=False)
+
+    index = array_op(order, input._data)
+    return SortResult(_picked(input, dim, index._data if input.ndim == 0 else index), index)
 
 
 def argsort(input, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
@@ -70,10 +75,13 @@ def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True
     n = input.shape[dim] if input.ndim else 1
     if not 0 <= k <= n:
         raise RuntimeError("selected index k out of range")
-    index = _order(input._data, dim, largest, stable=True)
-    if input.ndim:
-        index = np.take(index, np.arange(k), axis=dim)
-    return TopkResult(_picked(input, dim, index.astype(np.int64)), Tensor._wrap(index))
+
+    def first_k(a):
+        index = _order(a, dim, largest, stable=True)
+        return (np.take(index, np.arange(k), axis=dim) if a.ndim else index).astype(np.int64)
+
+    index = array_op(first_k, input._data)
+    return TopkResult(_picked(input, dim, index._data if input.ndim == 0 else index), index)
 
 
 def median(input, dim=None, keepdim: bool = False):

@@ -9,7 +9,7 @@ import builtins
 
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import Function, array_op
 from ..tensor import Tensor
 from ._checks import tensor_input
 from ._results import result_type
@@ -241,8 +241,12 @@ def _extreme(kind, x, dim, keepdim, axis, keepdims, result):
         return result(Extreme(kind, None, keep)(x), Tensor._wrap(np.zeros((), np.int64)))
     op = Extreme(kind, axes, keep, with_indices=True)
     values = op(x)
-    indices = op.indices if keep else op.indices.squeeze(axes[0])
-    return result(values, Tensor._wrap(indices.astype(np.int64, copy=False)))
+
+    def picked(_):  # the indices the op found (a compiled step runs this after the op again)
+        indices = op.indices if keep else op.indices.squeeze(axes[0])
+        return indices.astype(np.int64, copy=False)
+
+    return result(values, array_op(picked, values._data))
 
 
 def max(x, dim=None, keepdim=False, *, axis=None, keepdims=None, out=None):
@@ -290,10 +294,15 @@ def _arg(find, x, dim, keepdim, axis, keepdims):
     tensor_input(x, find)
     axes = _axes(x.ndim, dim, axis)  # checks the dim as PyTorch does
     a, keep = x._data, _keep(keepdim, keepdims)
-    if axes is None:
-        index = getattr(a.reshape(-1), find)().astype(np.int64)
-        return Tensor._wrap(index.reshape((1,) * a.ndim if keep else ()))
-    return Tensor._wrap(getattr(a, find)(axis=axes[0], keepdims=keep).astype(np.int64))
+
+    def indices(a):
+        if axes is None:
+            index = getattr(a.reshape(-1), find)().astype(np.int64)
+            return index.reshape((1,) * a.ndim if keep else ())
+        return getattr(a, find)(axis=axes[0], keepdims=keep).astype(np.int64)
+
+    indices.__name__ = find
+    return array_op(indices, a)
 
 
 def argmax(x, dim=None, keepdim=False, *, axis=None, keepdims=None) -> Tensor:

@@ -107,13 +107,12 @@ def test_writing_a_traced_value_into_a_new_tensor_is_refused():
 def test_an_output_that_does_not_depend_on_the_inputs_is_refused():
     with pytest.raises(TraceError, match="does not depend on the inputs"):
         trace(lambda x: dl.tensor(x.detach().numpy() * 2), dl.randn(3))
-    with pytest.raises(TraceError, match="does not depend"):
-        trace(lambda x: x.argmax(), dl.randn(3))
+    assert [n.op for n in trace(lambda x: x.argmax(), dl.randn(3)).nodes] == ["ArrayOp"]
 
 
 def test_check_replay_finds_values_computed_around_the_ops():
-    def fn(x):
-        return dl.where(x > 0, x, x * 0.1)
+    def fn(x):  # the mask computed with NumPy, outside the ops (x > 0 would be an op)
+        return dl.where(dl.tensor(x.detach().numpy() > 0), x, x * 0.1)
 
     x = dl.randn(6)
     t = trace(fn, x)

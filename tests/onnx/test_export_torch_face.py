@@ -177,12 +177,24 @@ def test_export_params_false_makes_parameters_inputs():
     assert "0.weight" in [i.name for i in kept.graph.input]
 
 
+def test_a_comparison_exports_as_onnx_greater():
+    class Leaky(nn.Module):
+        def forward(self, x):
+            return dl.where(x > 0, x, x * 0.1)
+
+    x = dl.randn(3, 4)
+    sess, _ = session(Leaky(), x)
+    new = np.random.default_rng(0).normal(size=(3, 4)).astype(np.float32)
+    close(run(sess, new)[0], np.where(new > 0, new, new * np.float32(0.1)))
+
+
 def test_an_output_computed_outside_the_ops_is_refused():
     from deepling.compiler import TraceError
 
     class Sneaky(nn.Module):
         def forward(self, x):
-            return dl.where(x > 0, x, x * 0.1)  # the comparison is no recorded op
+            mask = dl.tensor(x.detach().numpy() > 0)  # computed with NumPy: no recorded op
+            return dl.where(mask, x, x * 0.1)
 
     with pytest.raises(TraceError, match="did not record"):
         session(Sneaky(), dl.randn(3, 4))
