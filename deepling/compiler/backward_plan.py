@@ -75,8 +75,8 @@ def walk(rec, roots, root_grads, retain_graph, sources, window):
                     rec.emit(f"{name} = {result}[{i}]")
                 xd = x._data
                 if gx.shape != xd.shape:
+                    rec.emit(f"{name} = {_summed(name, gx, xd.shape)}")
                     gx = engine._sum_to(gx, xd.shape, fn)
-                    rec.emit(f"{name} = _sum_to({name}, {xd.shape!r}, {rec.capture(fn)})")
                 if gx.dtype is not xd.dtype and gx.dtype != xd.dtype:
                     gx = gx.astype(xd.dtype)
                     rec.emit(f"{name} = {name}.astype({rec.capture(xd.dtype)})")
@@ -87,6 +87,28 @@ def walk(rec, roots, root_grads, retain_graph, sources, window):
             fn.inputs = None  # the replayed program calls forward again before backward
             fn.saved = None
     return _commit(rec, found, retained, wanted)
+
+
+def _summed(name, g, shape) -> str:
+    """The source of engine._sum_to(name, shape) for a gradient shaped as `g` is: the axes to
+    sum are fixed by the shapes, so the program sums over them directly."""
+    if not shape:
+        return f"_asarray({name}.sum())"
+    lead = g.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1
+    )
+    if not axes:
+        return name
+    summed = f"{name}.sum(axis={axes!r}, keepdims=True)"
+    return f"{summed}.reshape({shape!r})" if lead else summed
+
+
+def _owned(g, owned, name) -> tuple:
+    """engine._own(g, owned) and its source: the program repeats the same choice (keep the
+    array, or copy it), since the same calls give arrays of the same kind each time."""
+    own = engine._own(g, owned)
+    return own, (name if own is g else f"_copy({name})")
 
 
 def _emit_sum(rec, total, left, right) -> str:
@@ -107,23 +129,21 @@ def _accumulate(rec, found, t, g, name) -> None:
 def _commit(rec, found, retained, wanted):
     """The walk's results: gradients returned (grad, tapes) or added to `.grad` (backward)."""
     owned = set()
-    rec.emit("owned = set()")
     if wanted is not None:
         results = {}
         for tid, (_, g, name) in found.items():
-            results[tid] = own = engine._own(g, owned)
-            rec.emit(f"{rec.bind(own, rec.new_name('v'))} = _own({name}, owned)")
+            results[tid], source = _owned(g, owned, name)
+            rec.emit(f"{rec.bind(results[tid], rec.new_name('v'))} = {source}")
         return results
     for t, g in retained:
         if t is not None:
             t._grad = Tensor._wrap(engine._own(g, owned) if t._grad is None else t._grad._data + g)
     for t, g, name in found.values():
         # `.grad` may be None or hold a gradient when the program runs: decide then, as _walk
-        array = engine._own(g, owned) if t._grad is None else t._grad._data + g
+        own, source = _owned(g, owned, name)  # decided the same way whatever `.grad` holds
+        array = own if t._grad is None else t._grad._data + g
         t._grad = Tensor._wrap(array)
         leaf, new = rec.expr(t), rec.bind(array, rec.new_name("v"))
-        rec.emit(
-            f"{new} = _own({name}, owned) if {leaf}._grad is None else {leaf}._grad._data + {name}"
-        )
+        rec.emit(f"{new} = {source} if {leaf}._grad is None else {leaf}._grad._data + {name}")
         rec.emit(f"{leaf}._grad = _wrap({new})")
     return None

@@ -19,7 +19,6 @@ import warnings
 import numpy as np
 
 from .. import grad_mode, recording
-from ..autograd import engine
 from ..tensor import Tensor
 from .replay import _replaced
 from .step import StepRecorder, differences, record_call
@@ -40,8 +39,8 @@ class Program:
         body = [f"    {line}" for line in rec.lines] + [f"    return {result_expr}"]
         self.source = "\n".join([header, *body]) + "\n"
         namespace = dict(rec.namespace)
-        namespace.update(_wrap=Tensor._wrap, _asarray=np.asarray, _own=engine._own,
-                         _sum_to=engine._sum_to, _replaced=_replaced)  # fmt: skip
+        namespace.update(_wrap=Tensor._wrap, _asarray=np.asarray, _copy=np.array,
+                         _replaced=_replaced)  # fmt: skip
         # the source is generated here from the recorded calls, never read from data
         exec(builtins.compile(self.source, f"<deepling.compile {name}>", "exec"), namespace)  # noqa: S102
         self.run = namespace["step"]
