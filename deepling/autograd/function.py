@@ -147,6 +147,8 @@ class ArrayOp(Function):
     each call's values (a NumPy result wrapped outside ops would be replayed as it was).
     Call it with arrays, not tensors: its output never requires grad."""
 
+    pure = False  # its function may read state (max's indices): a compiled step runs each
+
     def __init__(self, fn):
         self.fn = fn
 

@@ -78,31 +78,31 @@ class CompiledFunction:
         functools.update_wrapper(self, fn, updated=())
 
     def __call__(self, *args, **kwargs):
-        if self.eager_reason is not None or recording.recorder_here() is not None:
+        if self.eager_reason is not None or (recording.recorders and recording.recorder_here()):
             return self.fn(*args, **kwargs)  # eager, or inside another recording: inline
         quick = None if kwargs else _quick_key(args, self.wrap_arrays)
         if quick is not None:  # the usual calls: tensors, arrays, lists of them, None
-            leaves, base = quick
+            arrays, base = quick
         else:
             leaves, key = [], []
             args, kwargs = _flatten((args, kwargs), leaves, key, self.wrap_arrays)
             key.append(grad_mode.state.enabled)
             base = ("nested", *key)
-        key = self._keyed(base)
-        program = self.programs.get(key)
+            arrays = [x._data if isinstance(x, Tensor) else x for x in leaves]
+        program = self.programs.get(self._keyed(base) if self.modules else base)
         if program is not None and program.holds():
-            return program.run(*[x._data if isinstance(x, Tensor) else x for x in leaves])
-        return self._record(base, leaves, args, kwargs)
+            return program.run(*arrays)
+        return self._record(base, arrays, args, kwargs)
 
     def _keyed(self, base: tuple) -> tuple:
         if not self.modules:
             return base
         return (*base, *[m.training for m in self.modules.values()])
 
-    def _record(self, base, leaves, args, kwargs):
+    def _record(self, base, arrays, args, kwargs):
         rec = StepRecorder()
-        for i, x in enumerate(leaves):
-            rec.bind(x._data if isinstance(x, Tensor) else x, f"a{i}")
+        for i, array in enumerate(arrays):
+            rec.bind(array, f"a{i}")
         self.traces += 1
         result = record_call(self.fn, args, kwargs, rec)
         result_expr = rec.expr(result) if rec.reason is None else None
@@ -128,7 +128,7 @@ class CompiledFunction:
             return result
         if len(self.programs) >= _MAX_PROGRAMS:
             self.programs.pop(next(iter(self.programs)))
-        self.programs[key] = Program(rec, len(leaves), result_expr, self.name)
+        self.programs[key] = Program(rec, len(arrays), result_expr, self.name)
         return result
 
     def _give_up(self, rec) -> None:
@@ -170,10 +170,10 @@ def _graph_escapes(result) -> bool:
 def _quick_key(args, wrap_arrays: bool):
     """(leaves, key) for positional tensors, arrays (unless `wrap_arrays`), None, and flat
     lists of tensors and arrays; None for any other call (then `_flatten` keys it)."""
-    leaves, key = [], [grad_mode.state.enabled]
+    leaves, key = [], [grad_mode.state.enabled]  # leaves: the arrays
     for a in args:
         if isinstance(a, Tensor):
-            leaves.append(a)
+            leaves.append(a._data)
             key.append((a._data.shape, a._data.dtype, a.requires_grad))
         elif type(a) is np.ndarray and not wrap_arrays:
             leaves.append(a)
@@ -185,11 +185,12 @@ def _quick_key(args, wrap_arrays: bool):
             for x in a:
                 if type(x) is np.ndarray and not wrap_arrays:
                     key.append((x.shape, x.dtype))
+                    leaves.append(x)
                 elif isinstance(x, Tensor):
                     key.append((x._data.shape, x._data.dtype, x.requires_grad))
+                    leaves.append(x._data)
                 else:
                     return None
-                leaves.append(x)
         else:
             return None
     return leaves, tuple(key)

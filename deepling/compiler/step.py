@@ -27,6 +27,7 @@ only what was the same both times.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import threading
 from collections.abc import Iterator
@@ -54,6 +55,7 @@ class StepRecorder:
         self.captured: dict = {}  # id(object) -> its name in the namespace
         self.lines: list = []
         self.initial: dict = {}  # name of a recorded op -> its attributes before its forward
+        self.computed: dict = {}  # (op, attributes, arguments) -> the name of its result
         self.leaf_guards: list = []  # (tensor, array): the tensor must still hold that array
         self.modules: dict = {}  # id -> module whose __call__ ran (their train/eval is guarded)
         self.depth = 0  # > 0 inside a recorded call: its inner work is part of that call
@@ -154,10 +156,25 @@ class StepRecorder:
             out = original(fn, *inputs)
         finally:
             self.depth -= 1
+        key = _cse_key(fn, args, self.initial[fname], self)
+        if key is not None and True not in fn.needs_input_grad and key in self.computed:
+            self.bind(out._data, self.computed[key])  # computed before (a metric = the loss)
+            return out
         name = self.bind(out._data, self.new_name("v"))
         call = f"{fname}.forward({', '.join(args)})"
         self.emit(f"{name} = {call}" if out._data.ndim else f"{name} = _asarray({call})")
+        if key is not None:
+            self.computed[key] = name
         return out
+
+    def _forget_computed(self, line: str) -> None:
+        """After a state change: results that read captured arrays (parameters) or the arrays
+        the change was given may differ now, so they are not reused."""
+        touched = set(_NAMES.findall(line))
+        self.computed = {
+            key: name for key, name in self.computed.items()
+            if not (key[-1] & touched) and not any(n.startswith("c") for n in key[-1])
+        }  # fmt: skip
 
     def effect(self, method, obj, args, kwargs):
         """A state change marked by `recording.effect`: replayed as the same call."""
@@ -167,6 +184,7 @@ class StepRecorder:
         call_args = [self.expr(obj)] + [self.expr(a) for a in args]
         call_args += [f"{k}={self.expr(v)}" for k, v in kwargs.items()]
         self.emit(f"{self.capture(method)}({', '.join(call_args)})")
+        self._forget_computed(self.lines[-1])
         self.depth += 1
         try:
             return method(obj, *args, **kwargs)
@@ -178,6 +196,7 @@ class StepRecorder:
         if self.depth:
             return original(tensor, value, cast)
         self.emit(f"{self.capture(original)}({self.expr(tensor)}, {self.expr(value)}, {cast})")
+        self._forget_computed(self.lines[-1])
         self.depth += 1
         try:
             return original(tensor, value, cast)
@@ -191,6 +210,7 @@ class StepRecorder:
             f"{self.capture(original)}({self.expr(tensor)}, {self.expr(key)}, {self.expr(value)})"
         )
         self.emit(line)
+        self._forget_computed(line)
         self.depth += 1
         try:
             return original(tensor, key, value)
@@ -278,6 +298,52 @@ def _what(obj) -> str:
     if isinstance(obj, (np.ndarray, Tensor)):
         return f"an array of shape {tuple(obj.shape)}"
     return type(obj).__name__
+
+
+_NAMES = re.compile(r"\b[acv]\d+\b")
+_SIMPLE = (int, float, bool, str, type(None), np.dtype, np.generic)
+
+
+def _cse_key(fn, args, attributes, rec):
+    """What makes a call of a pure op give the same result again: its class, attributes and
+    arguments (arrays by name); None for ops that draw, change state or hold other objects."""
+    if not getattr(fn, "pure", True) or getattr(fn, "update", None) is not None:
+        return None
+    parts = []
+    for attr, value in attributes.items():
+        if attr in ("inputs", "saved", "needs_input_grad", "seq", "xp", "retained"):
+            continue
+        part = _hashable(value, rec)
+        if part is _UNHASHABLE:
+            return None
+        parts.append((attr, part))
+    reads = frozenset(a for a in args if _NAMES.fullmatch(a)) | frozenset(
+        n for _, part in parts for n in _names_in(part)
+    )
+    return type(fn), tuple(parts), tuple(args), reads
+
+
+_UNHASHABLE = object()
+
+
+def _hashable(value, rec):
+    if isinstance(value, _SIMPLE):
+        return value
+    if isinstance(value, np.ndarray):
+        return ("array", rec.traced(value) or rec.capture(value))
+    if type(value) in (tuple, list):
+        items = tuple(_hashable(v, rec) for v in value)
+        return _UNHASHABLE if _UNHASHABLE in items else items
+    return _UNHASHABLE
+
+
+def _names_in(part):
+    if type(part) is tuple:
+        if len(part) == 2 and part[0] == "array":
+            yield part[1]
+        else:
+            for p in part:
+                yield from _names_in(p)
 
 
 def _attr_line(fname, attr, path, name) -> str:

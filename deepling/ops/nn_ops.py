@@ -60,6 +60,8 @@ class _DropoutMask(Function):
     has no gradient; it is an op so that the draw happens when the op runs, and a compiled
     step draws a new mask on each replay instead of keeping the one it saw."""
 
+    pure = False  # each call draws anew
+
     def __init__(self, p, shape, dtype, rng):
         self.p, self.shape, self.dtype, self.rng = p, shape, dtype, rng
 
