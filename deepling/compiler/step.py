@@ -30,7 +30,7 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Iterator
+import types
 
 import numpy as np
 
@@ -42,6 +42,7 @@ from .trace import _arrays_in
 from .trace import _start as _start_calls
 from .trace import _stop as _stop_calls
 
+_ONCE = (zip, map, filter, types.GeneratorType)  # iterators an effect's replay needs again
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _READS = ("item", "tolist", "numpy", "__array__", "__float__", "__int__", "__bool__", "__index__")
 
@@ -180,7 +181,7 @@ class StepRecorder:
         """A state change marked by `recording.effect`: replayed as the same call."""
         if self.depth:
             return method(obj, *args, **kwargs)
-        args = tuple(list(a) if isinstance(a, Iterator) else a for a in args)  # zip(grads, vars)
+        args = tuple(list(a) if isinstance(a, _ONCE) else a for a in args)  # zip(grads, vars)
         call_args = [self.expr(obj)] + [self.expr(a) for a in args]
         call_args += [f"{k}={self.expr(v)}" for k, v in kwargs.items()]
         self.emit(f"{self.capture(method)}({', '.join(call_args)})")

@@ -8,6 +8,7 @@ import types
 
 import numpy as np
 
+from ..recording import effect as _effect
 from ..tensor import Tensor as _CoreTensor
 
 __version__ = "2.21.0"  # the TensorFlow release whose names, defaults and printing deepling follows
@@ -59,6 +60,11 @@ def print(*inputs, output_stream=None, summarize=3, sep=" ", end="\n", name=None
         >>> tf.print(tf.constant([1.5, 2.0]), "done", output_stream=sys.stdout)
         [1.5 2] done
     """
+    _print(inputs, output_stream, summarize, sep, end)
+
+
+@_effect  # an op in TF: a compiled tf.function prints on every call, not only while tracing
+def _print(inputs: tuple, output_stream, summarize, sep, end) -> None:
     parts = []
     for x in inputs:
         if isinstance(x, _CoreTensor):

@@ -344,3 +344,16 @@ def test_most_random_graphs_compile():
                      for s in shapes])  # fmt: skip
         compiled_count += bool(fn.programs)
     assert compiled_count >= 36
+
+
+def test_tf_print_is_an_op_and_prints_on_every_call(capsys):
+    @tf.function
+    def double(x):
+        y = x * 2
+        tf.print("y:", y, output_stream=__import__("sys").stdout)
+        return y
+
+    for i in range(4):
+        double(tf.constant([float(i)]))
+    assert capsys.readouterr().out == "y: [0]\ny: [2]\ny: [4]\ny: [6]\n"
+    assert double.experimental_get_tracing_count() == 2
