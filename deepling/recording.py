@@ -28,16 +28,20 @@ def note_module(module) -> None:
         rec.modules[id(module)] = module
 
 
-def effect(method):
+def effect(method=None, *, replay=None):
     """Mark `method` as a state change that a compiled step replays by calling it again with
-    the replayed arrays (its own NumPy work is then not recorded op by op)."""
+    the replayed arrays (its own NumPy work is then not recorded op by op). `replay`, when
+    given, is called instead: the same change without the checks that passed while recording
+    (`@effect(replay=...)`)."""
+    if method is None:
+        return functools.partial(effect, replay=replay)
 
     @functools.wraps(method)
     def call(self, *args, **kwargs):
         if recorders:
             rec = recorders.get(threading.get_ident())
             if rec is not None:
-                return rec.effect(method, self, args, kwargs)
+                return rec.effect(method, self, args, kwargs, replay)
         return method(self, *args, **kwargs)
 
     return call

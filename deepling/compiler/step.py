@@ -177,14 +177,15 @@ class StepRecorder:
             if not (key[-1] & touched) and not any(n.startswith("c") for n in key[-1])
         }  # fmt: skip
 
-    def effect(self, method, obj, args, kwargs):
-        """A state change marked by `recording.effect`: replayed as the same call."""
+    def effect(self, method, obj, args, kwargs, replay=None):
+        """A state change marked by `recording.effect`: replayed as the same call (or as its
+        `replay`, the call without its checks)."""
         if self.depth:
             return method(obj, *args, **kwargs)
         args = tuple(list(a) if isinstance(a, _ONCE) else a for a in args)  # zip(grads, vars)
         call_args = [self.expr(obj)] + [self.expr(a) for a in args]
         call_args += [f"{k}={self.expr(v)}" for k, v in kwargs.items()]
-        self.emit(f"{self.capture(method)}({', '.join(call_args)})")
+        self.emit(f"{self.capture(replay or method)}({', '.join(call_args)})")
         self._forget_computed(self.lines[-1])
         self.depth += 1
         try:

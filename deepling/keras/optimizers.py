@@ -139,11 +139,17 @@ class Optimizer(optim.Optimizer):
 
     lr = learning_rate  # Keras 2's alias
 
-    @_effect
+    def _replay_apply_gradients(self, grads_and_vars, name=None, **kwargs) -> int:
+        """apply_gradients as a compiled step replays it (its checks passed when recorded)."""
+        return self._apply_checked(optim.optimizer.unchecked_pairs(grads_and_vars))
+
+    @_effect(replay=_replay_apply_gradients)
     def apply_gradients(self, grads_and_vars, name=None, **kwargs) -> int:
         """Clip as configured, update each variable (see `deepling.optim.Optimizer`), then
         apply the variables' constraints (`Dense(kernel_constraint=...)`), as Keras does."""
-        pairs = self._checked_pairs(grads_and_vars)  # all of them, before anything changes
+        return self._apply_checked(self._checked_pairs(grads_and_vars))  # before any change
+
+    def _apply_checked(self, pairs) -> int:
         if self._schedule is not None:
             optim.Optimizer.learning_rate.fset(self, self.learning_rate)
         if (

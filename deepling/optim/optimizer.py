@@ -218,7 +218,12 @@ class Optimizer:
                 elif g is not None:
                     p._grad = Tensor._wrap(array_module(g._data).zeros_like(g._data))
 
-    @effect
+    def _replay_apply_gradients(self, grads_and_vars, name=None, **kwargs) -> int:
+        """apply_gradients as a compiled step replays it (its checks passed when recorded)."""
+        self._apply_pairs(unchecked_pairs(grads_and_vars))
+        return self.iterations
+
+    @effect(replay=_replay_apply_gradients)
     def apply_gradients(self, grads_and_vars, name=None, **kwargs) -> int:
         """Keras's update: `apply_gradients(zip(grads, variables))`; returns `iterations`.
 
@@ -329,6 +334,15 @@ class Optimizer:
             lines.append(f"Parameter Group {i}")
             lines += [f"    {k}: {v}" for k, v in sorted(group.items()) if k != "params"]
         return "\n".join([*lines, ")"])
+
+
+def unchecked_pairs(grads_and_vars) -> list:
+    """(gradient array or None, variable) pairs as `_checked_pairs` gives them, for a compiled
+    step's replay: the gradients have the shapes and dtypes they had when it was recorded."""
+    return [
+        (None if g is None else g._data.astype(v._data.dtype, copy=False), v)
+        for g, v in grads_and_vars
+    ]
 
 
 def _check_grad(g, v, index: int):
