@@ -105,3 +105,12 @@ def test_mnist_mlp_on_device_reaches_90_percent(framework, monkeypatch):
     (loss0, acc0), (loss1, acc1) = run["history"][0], run["history"][-1]
     assert run["device"] == "cpu" and acc0 < 0.3
     assert acc1 > 0.9 and loss1 < 0.2 * loss0, run["history"]
+
+
+def test_a_compiled_training_step_gives_eager_numbers_and_learns():
+    # deepling only: PyTorch's own torch.compile needs a C++ toolchain and minutes per graph
+    run = run_program("compile_step_torch.py")
+    assert all(run["same"]) and run["agree"]
+    assert np.mean(run["losses"][-20:]) < 0.5 * np.mean(run["losses"][:20])
+    assert run["accuracy"] > 0.9
+    assert run["opt_train_step"].programs  # it did compile
