@@ -19,7 +19,9 @@ import warnings
 import numpy as np
 
 from .. import grad_mode, recording
-from ..tensor import Tensor
+from ..tensor import Tensor, clock
+from .graph_program import GraphProgram
+from .graph_program import plan as plan_graph
 from .replay import _replaced
 from .step import StepRecorder, differences, record_call
 
@@ -50,6 +52,9 @@ class Program:
                 seen.add(id(tensor))
                 guards.append((tensor, array))
         self.guards = guards
+
+    def __call__(self, args, arrays):
+        return self.run(*arrays)
 
     def holds(self) -> bool:
         """Whether every captured tensor still holds the array the program reads."""
@@ -91,7 +96,7 @@ class CompiledFunction:
             arrays = [x._data if isinstance(x, Tensor) else x for x in leaves]
         program = self.programs.get(self._keyed(base) if self.modules else base)
         if program is not None and program.holds():
-            return program.run(*arrays)
+            return program(args, arrays)
         return self._record(base, arrays, args, kwargs)
 
     def _keyed(self, base: tuple) -> tuple:
@@ -104,13 +109,20 @@ class CompiledFunction:
         for i, array in enumerate(arrays):
             rec.bind(array, f"a{i}")
         self.traces += 1
+        start = next(clock.ticks)  # the ops recorded now come after this tick
         result = record_call(self.fn, args, kwargs, rec)
-        result_expr = rec.expr(result) if rec.reason is None else None
+        graph = None
         if rec.reason is None and _graph_escapes(result):
-            # the caller may walk the returned graph (torch.compile(model), then backward):
-            # a replay has no graph to walk, so this function stays eager (no warning: legal)
-            self.eager_reason = "it returns tensors with a graph for a later backward"
-            return result
+            # the caller walks the returned graph later (torch.compile(model), then backward):
+            # one op for the whole forward, whose backward is the recorded walk
+            if not (isinstance(result, Tensor) and not kwargs
+                    and all(isinstance(a, Tensor) for a in args)):  # fmt: skip
+                self.eager_reason = "it returns a graph in a structure that is not one tensor"
+                return result  # legal, and eager: no warning
+            graph = plan_graph(rec, result, start, args)
+            if graph is not None:
+                rec.backward_lines = graph[0]
+        result_expr = rec.expr(result) if rec.reason is None else None
         for m in rec.modules.values():
             self.modules.setdefault(id(m), m)
         if rec.reason is not None:
@@ -128,7 +140,11 @@ class CompiledFunction:
             return result
         if len(self.programs) >= _MAX_PROGRAMS:
             self.programs.pop(next(iter(self.programs)))
-        self.programs[key] = Program(rec, len(arrays), result_expr, self.name)
+        if graph is not None:
+            out_name = rec.traced(result._data)
+            self.programs[key] = GraphProgram(rec, out_name, *graph, args, self.name)
+        else:
+            self.programs[key] = Program(rec, len(arrays), result_expr, self.name)
         return result
 
     def _give_up(self, rec) -> None:

@@ -55,6 +55,7 @@ class StepRecorder:
         self.namespace: dict = {}  # name -> captured object, for the generated code
         self.captured: dict = {}  # id(object) -> its name in the namespace
         self.lines: list = []
+        self.backward_lines: list = []  # a compiled forward's own backward (graph_program.py)
         self.initial: dict = {}  # name of a recorded op -> its attributes before its forward
         self.computed: dict = {}  # (op, attributes, arguments) -> the name of its result
         self.leaf_guards: list = []  # (tensor, array): the tensor must still hold that array
@@ -243,7 +244,7 @@ def differences(first: StepRecorder, second: StepRecorder) -> str | None:
     """Why two recordings of the same kind of call would not give the same program (None when
     they would): other lines, or a captured value that changed (then computed outside ops
     from the inputs or the parameters, or drawn at random, and a replay would keep it)."""
-    if first.lines != second.lines:
+    if first.lines != second.lines or first.backward_lines != second.backward_lines:
         return "it did different things on two calls with the same kinds of arguments"
     for name, a in first.namespace.items():
         b = second.namespace.get(name)

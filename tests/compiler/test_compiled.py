@@ -357,3 +357,45 @@ def test_tf_print_is_an_op_and_prints_on_every_call(capsys):
         double(tf.constant([float(i)]))
     assert capsys.readouterr().out == "y: [0]\ny: [2]\ny: [4]\ny: [6]\n"
     assert double.experimental_get_tracing_count() == 2
+
+
+def test_a_compiled_module_trains_with_backward_outside_bit_identically():
+    dl.manual_seed(0)
+    eager_model = _mlp()
+    model = copy.deepcopy(eager_model)
+    compiled = dl.compile(model)
+    opts = dl.optim.Adam(eager_model.parameters()), dl.optim.Adam(model.parameters())
+    for i, (x, y) in enumerate(zip(_batches(5, (8, 5)), _batches(5, (8, 1), seed=2))):
+        losses = []
+        for net, opt in zip((eager_model, compiled), opts):
+            dl.manual_seed(i)
+            opt.zero_grad()
+            loss = nn.functional.mse_loss(net(dl.tensor(x)), dl.tensor(y))
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+        assert losses[0] == losses[1]
+    _same_params(eager_model, model)
+    call = compiled._compiled_call
+    assert call.eager_reason is None and len(call.programs) == 1
+    assert type(compiled(dl.ones(8, 5)).grad_fn).__name__ == "CompiledCall"
+
+
+def test_two_calls_of_a_compiled_module_before_one_backward_keep_their_own_arrays():
+    dl.manual_seed(1)
+    eager_net = nn.Sequential(nn.Linear(3, 8), nn.Tanh(), nn.Linear(8, 1))
+    net = copy.deepcopy(eager_net)
+    compiled = dl.compile(net)
+    rng = np.random.default_rng(1)
+    for _ in range(4):
+        real, fake = rng.normal(size=(2, 4, 3)).astype(np.float32)
+        results = []
+        for model, params in ((eager_net, eager_net), (compiled, net)):
+            x = dl.tensor(real, requires_grad=True)  # a GAN's discriminator, twice
+            loss = model(x).sum() - 2 * model(dl.tensor(fake)).mean()
+            loss.backward()
+            results.append([x.grad.numpy()] + [p.grad.numpy() for p in params.parameters()])
+            params.zero_grad()
+        for a, b in zip(*results):
+            np.testing.assert_array_equal(a, b)
+    assert compiled._compiled_call.programs  # the calls with and without an input's grad
