@@ -11,6 +11,7 @@ import warnings
 from bisect import bisect_right
 from collections import Counter
 
+from ..recording import effect
 from .optimizer import Optimizer
 from .plateau import Plateau, improved
 
@@ -46,6 +47,7 @@ class LRScheduler:
     def _current(self) -> list:
         return [group["lr"] for group in self.optimizer.param_groups]
 
+    @effect  # a compiled step replays it as this call
     def step(self, epoch: int | None = None) -> None:
         """Advance one epoch (or, deprecated, jump to `epoch`) and set the new rates."""
         if epoch is None:
@@ -215,6 +217,7 @@ class ReduceLROnPlateau(Plateau, LRScheduler):
         sign = -1.0 if self.mode == "min" else 1.0
         return improved(value, best, sign, self.threshold, self.threshold_mode == "rel")
 
+    @effect
     def step(self, metrics, epoch=None) -> None:
         self.last_epoch = self.last_epoch + 1 if epoch is None else epoch
         if self.judge(float(metrics)):

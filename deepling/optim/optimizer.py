@@ -172,7 +172,21 @@ class Optimizer:
             fused = cache[key] = FusedGroup(params, states)
         fused.update(self, grads, batch[0][2])
 
-    @effect
+    def _replay_step(self, closure=None):
+        """step as a compiled step replays it: the gradients' shapes and dtypes were checked
+        when it was recorded (a closure still runs the whole step)."""
+        if closure is not None:
+            return Optimizer.step.__wrapped__(self, closure)
+        updates = []
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p._grad is not None:
+                    updates.append((p, p._grad._data, group))
+        self._apply_many(updates)
+        self.iterations += 1
+        return None
+
+    @effect(replay=_replay_step)
     def step(self, closure=None):
         """Update every parameter that has a `.grad`; `closure` re-evaluates the loss first.
 

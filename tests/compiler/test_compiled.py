@@ -399,3 +399,31 @@ def test_two_calls_of_a_compiled_module_before_one_backward_keep_their_own_array
         for a, b in zip(*results):
             np.testing.assert_array_equal(a, b)
     assert compiled._compiled_call.programs  # the calls with and without an input's grad
+
+
+def test_a_scheduler_step_inside_the_compiled_step_is_replayed():
+    def make():
+        dl.manual_seed(2)
+        model = nn.Linear(3, 1)
+        opt = dl.optim.SGD(model.parameters(), lr=0.1)
+        return model, opt, dl.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+
+    def step_for(model, opt, sched):
+        def step(x, y):
+            opt.zero_grad()
+            loss = ((model(x) - y) ** 2).mean()
+            loss.backward()
+            opt.step()
+            sched.step()
+            return loss
+
+        return step
+
+    (m1, o1, s1), (m2, o2, s2) = make(), make()
+    eager, compiled = step_for(m1, o1, s1), dl.compile(step_for(m2, o2, s2))
+    for x, y in zip(_batches(7, (4, 3)), _batches(7, (4, 1), seed=4)):
+        assert (
+            eager(dl.tensor(x), dl.tensor(y)).item() == compiled(dl.tensor(x), dl.tensor(y)).item()
+        )
+    assert o1.param_groups[0]["lr"] == o2.param_groups[0]["lr"] == 0.1 * 0.5**3
+    _same_params(m1, m2)
