@@ -20,10 +20,11 @@ import numpy as np
 
 from .. import grad_mode, recording
 from ..tensor import Tensor, clock
+from .differences import differences
 from .graph_program import GraphProgram
 from .graph_program import plan as plan_graph
 from .replay import _replaced
-from .step import StepRecorder, differences, record_call
+from .step import StepRecorder, record_call
 
 _MAX_PROGRAMS = 32  # keys kept per function (each shape of the inputs is one)
 _TRIES = 3  # recordings of one key that may differ (a first call builds layers) before eager

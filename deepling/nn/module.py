@@ -1,4 +1,4 @@
-"""Parameter and Module: the base of every layer, as torch.nn.Module.
+"""Module: the base of every layer, as torch.nn.Module (Parameter: parameter.py).
 
 A Module files Parameters, buffers and sub-Modules into three insertion-ordered dicts when they
 are assigned, so `parameters()` and `state_dict()` list them in the order the layer made them.
@@ -12,37 +12,9 @@ import numpy as np
 
 from .. import _backend
 from .. import recording as _recording
-from ..tensor import Size, Tensor, mark_changed, to_array
+from ..tensor import Size, Tensor, mark_changed
 from ..tensor_methods import parse_to
-
-
-class Parameter(Tensor):
-    """A Tensor that a Module registers as a learnable weight (requires_grad=True by default).
-
-    Args:
-        data: a Tensor (its array is shared, as torch does) or array-like.
-        requires_grad: whether the optimizer should train it.
-
-    Example:
-        >>> import deepling as dl
-        >>> dl.nn.Parameter(dl.zeros(1, 1))
-        Parameter containing:
-        tensor([[0.]], requires_grad=True)
-    """
-
-    __slots__ = ()
-
-    def __init__(self, data=None, requires_grad: bool = True):
-        if data is None:
-            data = np.zeros((0,), _backend.default_float)
-        self._data = data._data if isinstance(data, Tensor) else to_array(data)
-        self._grad = self.grad_fn = self._changed = None
-        self.requires_grad = False
-        if requires_grad:
-            self.requires_grad_(True)
-
-    def __repr__(self) -> str:
-        return "Parameter containing:\n" + super().__repr__()
+from .parameter import Parameter as Parameter
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):

@@ -11,15 +11,12 @@ from __future__ import annotations
 import numbers
 import warnings
 
-import numpy as np
-
 from .._backend import array_module
 from ..grad_mode import enable_grad
 from ..recording import effect
 from ..tensor import Tensor, mark_changed
+from . import checkpoint
 from .fused import FusedGroup, fusable
-
-_SCALAR_STATE = ("step", "mu_product")  # counters kept as Python numbers, not arrays
 
 
 def require(ok: bool, what: str, value) -> None:
@@ -306,7 +303,11 @@ class Optimizer:
         for group in self.param_groups:
             ids = [index.setdefault(p, len(index)) for p in group["params"]]
             groups.append({**{k: v for k, v in group.items() if k != "params"}, "params": ids})
-        state = {index[p]: {k: _saved(v) for k, v in s.items()} for p, s in self.state.items() if s}
+        state = {
+            index[p]: {k: checkpoint.saved(v) for k, v in s.items()}
+            for p, s in self.state.items()
+            if s
+        }
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict) -> None:
@@ -316,7 +317,7 @@ class Optimizer:
         sizes of the groups, and, beyond PyTorch (which loads them and fails in a later step),
         state for a parameter the groups do not list or arrays of another shape.
         """
-        saved = _saved_groups(state_dict)
+        saved = checkpoint.saved_groups(state_dict)
         if len(saved) != len(self.param_groups):
             raise ValueError("loaded state dict has a different number of parameter groups")
         if any(len(s["params"]) != len(g["params"]) for s, g in zip(saved, self.param_groups)):
@@ -325,19 +326,19 @@ class Optimizer:
                 "optimizer's group"
             )
         params = {
-            _index(i): p
+            checkpoint.index(i): p
             for s, g in zip(saved, self.param_groups)
             for i, p in zip(s["params"], g["params"])
         }
         state = {}  # built whole before it replaces self.state
         for i, entry in state_dict["state"].items():
-            p = params.get(_index(i))
+            p = params.get(checkpoint.index(i))
             if p is None or not isinstance(entry, dict):
                 raise ValueError(
                     f"loaded state dict holds state for parameter {i!r}, which its param_groups "
                     f"do not list (they list {sorted(params)}), or whose state is not a dict"
                 )
-            state[p] = {k: _loaded(k, v, p, i) for k, v in entry.items()}
+            state[p] = {k: checkpoint.loaded(k, v, p, i) for k, v in entry.items()}
         self.state = state
         for s, group in zip(saved, self.param_groups):
             group.update((k, v) for k, v in s.items() if k != "params")
@@ -376,43 +377,3 @@ def _check_grad(g, v, index: int):
 
 def _names(variables) -> list:
     return [getattr(v, "name", None) or f"<{tuple(v.shape)}>" for v in variables]
-
-
-def _saved(value):
-    return Tensor._wrap(value.copy()) if hasattr(value, "shape") else value
-
-
-def _saved_groups(state_dict) -> list:
-    """The saved param_groups, each a dict with a 'params' list, or a clear error."""
-    if not isinstance(state_dict, dict) or not {"state", "param_groups"} <= state_dict.keys():
-        raise ValueError(
-            "an optimizer state_dict is a dict with 'state' and 'param_groups', got "
-            f"{type(state_dict).__name__}"
-            + (f" with keys {sorted(state_dict)}" if isinstance(state_dict, dict) else "")
-        )
-    saved = state_dict["param_groups"]
-    if not isinstance(saved, (list, tuple)) or not all(
-        isinstance(s, dict) and isinstance(s.get("params"), (list, tuple)) for s in saved
-    ):
-        raise ValueError("loaded state dict's param_groups must be dicts with a 'params' list")
-    return saved
-
-
-def _index(i) -> int:
-    try:
-        return int(i)  # a file's keys may be strings ("0")
-    except (TypeError, ValueError):
-        raise ValueError(f"loaded state dict names a parameter {i!r}, not an index") from None
-
-
-def _loaded(key: str, value, p: Tensor, index):
-    """A saved state entry as this optimizer keeps it: counters as numbers, arrays as p's."""
-    if key in _SCALAR_STATE:
-        return float(value) if key == "mu_product" else int(float(value))
-    value = value._data if isinstance(value, Tensor) else np.asarray(value)
-    if value.shape != p._data.shape:
-        raise ValueError(
-            f"loaded state of parameter {index}: {key!r} has shape {list(value.shape)}, but the "
-            f"parameter has shape {list(p._data.shape)}"
-        )
-    return array_module(p._data).array(value, dtype=p._data.dtype)

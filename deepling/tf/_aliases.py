@@ -1,9 +1,9 @@
 """Module aliases: one module object under two names, as `tf.keras` *is* Keras in TensorFlow.
 
-`Aliases({"deepling.tf.keras": "deepling.keras"})` on `sys.meta_path` makes
-`import deepling.tf.keras.layers` return `deepling.keras.layers` itself (never a second copy of
-it), and lets `importlib.util.find_spec` see the alias, without importing the target before the
-alias is imported. It knows only the names it is given.
+`Aliases({alias: target})` on `sys.meta_path` makes `import <alias>.layers` return
+`<target>.layers` itself (never a second copy of it), and lets `importlib.util.find_spec` see
+the alias, without importing the target before the alias is imported. It knows only the names
+it is given (tf/__init__.py gives it the Keras face as `tf.keras`, lazily).
 """
 
 from __future__ import annotations
