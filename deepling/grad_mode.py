@@ -55,10 +55,15 @@ class _GradMode:
         return False
 
     def __call__(self, func):
+        mode = self.mode
+
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
-            with type(self)():
+            previous = _set_grad_enabled(mode)
+            try:
                 return func(*args, **kwargs)
+            finally:
+                _set_grad_enabled(previous)
 
         return wrapper
 
@@ -94,18 +99,8 @@ class set_grad_enabled(_GradMode):  # noqa: N801
         return self
 
     def __call__(self, func):
-        _set_grad_enabled(self._previous)
-        mode = self.mode
-
-        @functools.wraps(func)
-        def wrapper(*args, **kwargs):
-            previous = _set_grad_enabled(mode)
-            try:
-                return func(*args, **kwargs)
-            finally:
-                _set_grad_enabled(previous)
-
-        return wrapper
+        _set_grad_enabled(self._previous)  # as a decorator it changes nothing until called
+        return super().__call__(func)
 
 
 class inference_mode(_GradMode):  # noqa: N801
@@ -122,16 +117,3 @@ class inference_mode(_GradMode):  # noqa: N801
     def __init__(self, mode=True):
         if isinstance(mode, bool) or mode is None:
             self.mode = not mode
-
-    def __call__(self, func):
-        mode = self.mode
-
-        @functools.wraps(func)
-        def wrapper(*args, **kwargs):
-            previous = _set_grad_enabled(mode)
-            try:
-                return func(*args, **kwargs)
-            finally:
-                _set_grad_enabled(previous)
-
-        return wrapper

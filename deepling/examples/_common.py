@@ -65,3 +65,16 @@ def save(fig, name: str) -> Path | None:
     fig.savefig(path, dpi=100)
     print(f"saved {path}")
     return path
+
+
+def accuracy_figure(history: dict, title: str, name: str) -> None:
+    """Save `name`.png: training and test accuracy per epoch, from a History's dict."""
+    fig = figure(6, 4)
+    if fig is None:
+        return
+    ax = fig.subplots()
+    ax.plot(history["accuracy"], label="training")
+    ax.plot(history["val_accuracy"], label="test")
+    ax.set(xlabel="epoch", ylabel="accuracy", title=title)
+    ax.legend()
+    save(fig, name)

@@ -13,24 +13,10 @@ import time
 import numpy as np
 
 from deepling import keras
-from deepling.datasets import DatasetNotFoundError
-from deepling.examples._common import epochs, samples
+from deepling.examples._common import epochs
+from deepling.examples._mnist import load
 from deepling.examples._mnist_figure import mnist_figure
 from deepling.keras import layers
-from deepling.keras.datasets import mnist
-
-
-def load():
-    try:
-        (x_train, y_train), (x_test, y_test) = mnist.load_data()
-    except DatasetNotFoundError as e:
-        print(f"The MNIST files are missing and could not be downloaded:\n{e}")
-        raise SystemExit(1) from None
-    n = samples(len(x_train))
-    # Pixels 0..255 -> 0..1, and a channel axis: (n, 28, 28) -> (n, 28, 28, 1).
-    x_train = x_train[:n, :, :, None].astype("float32") / 255
-    x_test = x_test[:, :, :, None].astype("float32") / 255
-    return (x_train, y_train[:n]), (x_test, y_test)
 
 
 def build():
@@ -58,7 +44,7 @@ def build():
 
 def main():
     keras.utils.set_random_seed(0)
-    (x_train, y_train), (x_test, y_test) = load()
+    (x_train, y_train), (x_test, y_test) = load(channel_axis=True)
     print(f"training images {x_train.shape}, test images {x_test.shape}")
     model = build()
     model.summary()

@@ -19,6 +19,7 @@ import deepling.nn as nn
 import deepling.nn.functional as F
 from deepling.datasets import DatasetNotFoundError, data_home
 from deepling.examples._common import epochs, samples
+from deepling.examples._mnist import exit_missing
 from deepling.examples._mnist_figure import mnist_figure
 from deepling.utils.data import DataLoader, Subset
 from deepling.vision import datasets, transforms
@@ -53,8 +54,7 @@ def load():
         train = datasets.MNIST(root, train=True, download=True, transform=transform)
         test = datasets.MNIST(root, train=False, download=True, transform=transform)
     except DatasetNotFoundError as e:
-        print(f"The MNIST files are missing and could not be downloaded:\n{e}")
-        raise SystemExit(1) from None
+        exit_missing(e)
     n = samples(len(train))  # all 60,000 unless a quick run asks for fewer
     return (Subset(train, range(n)) if n < len(train) else train), test
 

@@ -14,30 +14,11 @@ import time
 import numpy as np
 
 from deepling import keras
-from deepling.datasets import DatasetNotFoundError, data_home
-from deepling.examples._common import epochs, samples
+from deepling.examples._common import epochs
+from deepling.examples._mnist import load
 from deepling.examples._mnist_figure import mnist_figure
-from deepling.keras.datasets import mnist
 from deepling.keras.layers import Dense, Flatten
 from deepling.keras.models import Sequential
-
-
-def load():
-    try:
-        (x_train, y_train), (x_test, y_test) = mnist.load_data()
-    except DatasetNotFoundError as e:
-        print(f"The MNIST files are missing and could not be downloaded:\n{e}\n")
-        print(
-            f"Copy train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
-            f"t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz into "
-            f"{data_home() / 'mnist'} (or set DEEPLING_HOME), then run this again."
-        )
-        raise SystemExit(1) from None
-    n = samples(len(x_train))  # all 60,000 unless a quick run asks for fewer
-    # Pixels 0..255 become 0..1: inputs of about unit scale let the network learn quickly.
-    x_train = x_train[:n].astype("float32") / 255
-    x_test = x_test.astype("float32") / 255
-    return (x_train, y_train[:n]), (x_test, y_test)
 
 
 def build():

@@ -6,24 +6,10 @@ Dense(1)])`, trained with `fit` (10% of the training windows held out for valida
 asked for the last 20% of the series with `predict`, one step ahead.
 """
 
-import numpy as np
-
 from deepling import keras
 from deepling.examples._common import epochs, figure, save
+from deepling.examples._sine import WINDOW, make_series, plot_forecasts, windows
 from deepling.keras import layers
-
-WINDOW = 30
-
-
-def make_series(n=1200, seed=0):
-    rng = np.random.default_rng(seed)
-    t = np.arange(n, dtype=np.float32)
-    return (np.sin(2 * np.pi * t / 50) + 0.1 * rng.standard_normal(n)).astype(np.float32)
-
-
-def windows(series):
-    x = np.lib.stride_tricks.sliding_window_view(series[:-1], WINDOW)
-    return x[..., None].copy(), series[WINDOW:, None].copy()
 
 
 def main():
@@ -49,13 +35,8 @@ def plot(series, split, forecast, history):
     if fig is None:
         return
     ax, curve = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 1]})
-    t = np.arange(len(series))
-    ax.plot(t, series, color="0.7", label="series (noisy sine)")
-    ax.plot(t[split:], forecast, label="forecast, one step ahead")
-    ax.axvline(split, color="k", lw=0.8)
-    ax.set(xlabel="step", ylabel="value", title="LSTM forecast (Keras face)")
-    ax.set_xlim(split - 150, len(series))
-    ax.legend(loc="lower left")
+    plot_forecasts(ax, series, split, {"forecast, one step ahead": forecast},
+                   "LSTM forecast (Keras face)")  # fmt: skip
     curve.plot(history["loss"], label="training")
     curve.plot(history["val_loss"], label="validation")
     curve.set(xlabel="epoch", ylabel="MSE", yscale="log", title="loss")

@@ -11,20 +11,14 @@ import numpy as np
 import deepling as torch
 import deepling.nn as nn
 from deepling.examples._common import epochs, figure, save
-
-WINDOW = 30
-
-
-def make_series(n=1200, seed=0):
-    rng = np.random.default_rng(seed)
-    t = np.arange(n, dtype=np.float32)
-    return (np.sin(2 * np.pi * t / 50) + 0.1 * rng.standard_normal(n)).astype(np.float32)
+from deepling.examples._sine import WINDOW, make_series, plot_forecasts
+from deepling.examples._sine import windows as array_windows
 
 
 def windows(series):
-    """(samples, WINDOW, 1) inputs and (samples, 1) next values."""
-    x = np.lib.stride_tricks.sliding_window_view(series[:-1], WINDOW)
-    return torch.tensor(x[..., None].copy()), torch.tensor(series[WINDOW:, None].copy())
+    """(samples, WINDOW, 1) inputs and (samples, 1) next values, as tensors."""
+    x, y = array_windows(series)
+    return torch.tensor(x), torch.tensor(y)
 
 
 class Forecaster(nn.Module):
@@ -83,14 +77,8 @@ def plot(series, split, one_step, rolled):
     if fig is None:
         return
     ax = fig.subplots()
-    t = np.arange(len(series))
-    ax.plot(t, series, color="0.7", label="series (noisy sine)")
-    ax.plot(t[split:], one_step, label="forecast, one step ahead")
-    ax.plot(t[split:], rolled, label="forecast, fed back")
-    ax.axvline(split, color="k", lw=0.8)
-    ax.set(xlabel="step", ylabel="value", title="LSTM forecast (PyTorch face)")
-    ax.set_xlim(split - 150, len(series))
-    ax.legend(loc="lower left")
+    forecasts = {"forecast, one step ahead": one_step, "forecast, fed back": rolled}
+    plot_forecasts(ax, series, split, forecasts, "LSTM forecast (PyTorch face)")
     save(fig, "sine_forecast_torch")
 
 

@@ -10,7 +10,7 @@ negation ("is not great", "재미있지 않다") need the word order, which the 
 import numpy as np
 
 from deepling import keras
-from deepling.examples._common import epochs, figure, save
+from deepling.examples._common import accuracy_figure, epochs
 from deepling.examples._text_corpus import reviews
 from deepling.keras import layers
 from deepling.keras.preprocessing.text import Tokenizer
@@ -52,21 +52,9 @@ def main():
                                          padding="post"), verbose=0).ravel()  # fmt: skip
     for text, p in zip(new, scores):
         print(f"  {p:.2f} {'positive' if p > 0.5 else 'negative'}: {text}")
-    plot(history.history)
-
-
-def plot(history):
-    fig = figure(6, 4)
-    if fig is None:
-        return
-    ax = fig.subplots()
-    ax.plot(history["accuracy"], label="training")
-    ax.plot(history["val_accuracy"], label="test")
-    ax.set(
-        xlabel="epoch", ylabel="accuracy", title="Embedding + LSTM on English and Korean reviews"
+    accuracy_figure(
+        history.history, "Embedding + LSTM on English and Korean reviews", "text_classification"
     )
-    ax.legend()
-    save(fig, "text_classification")
 
 
 if __name__ == "__main__":

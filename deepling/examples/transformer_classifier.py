@@ -10,7 +10,7 @@ Attention lets every word look at every other word, so "not" can change what "gr
 import numpy as np
 
 from deepling import keras
-from deepling.examples._common import epochs, figure, save
+from deepling.examples._common import accuracy_figure, epochs
 from deepling.examples._text_corpus import reviews
 from deepling.keras import layers
 from deepling.keras.preprocessing.text import Tokenizer
@@ -79,21 +79,11 @@ def main():
            "이 작품은 훌륭하지 않다"]  # fmt: skip
     for text, p in zip(new, model.predict(encode(new), verbose=0).ravel()):
         print(f"  {p:.2f} {'positive' if p > 0.5 else 'negative'}: {text}")
-    plot(history.history)
-
-
-def plot(history):
-    fig = figure(6, 4)
-    if fig is None:
-        return
-    ax = fig.subplots()
-    ax.plot(history["accuracy"], label="training")
-    ax.plot(history["val_accuracy"], label="test")
-    ax.set(
-        xlabel="epoch", ylabel="accuracy", title="Transformer encoder on English and Korean reviews"
+    accuracy_figure(
+        history.history,
+        "Transformer encoder on English and Korean reviews",
+        "transformer_classifier",
     )
-    ax.legend()
-    save(fig, "transformer_classifier")
 
 
 if __name__ == "__main__":

@@ -64,9 +64,7 @@ class RNNBase(Module):
 
     def reset_parameters(self) -> None:
         """Every weight and bias uniform in (-1/sqrt(hidden_size), 1/sqrt(hidden_size))."""
-        bound = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
-        for weight in self.parameters():
-            init.uniform_(weight, -bound, bound)
+        _uniform_by_hidden_size(self)
 
     def flatten_parameters(self) -> None:
         """PyTorch packs the weights for cuDNN here; on the CPU it does nothing, nor does this."""
@@ -216,6 +214,14 @@ def _check_hidden(h, expected, message) -> None:
         raise TypeError(f"hx must be a Tensor, not {type(h).__name__}")
     if tuple(h.shape) != expected:
         raise RuntimeError(message.format(expected, list(h.shape)))
+
+
+def _uniform_by_hidden_size(module) -> None:
+    """PyTorch's start for recurrent layers and cells: every parameter uniform in
+    (-1/sqrt(hidden_size), 1/sqrt(hidden_size))."""
+    bound = 1.0 / math.sqrt(module.hidden_size) if module.hidden_size > 0 else 0
+    for weight in module.parameters():
+        init.uniform_(weight, -bound, bound)
 
 
 def _check_arguments(input_size, hidden_size, num_layers, bias, batch_first, dropout) -> None:

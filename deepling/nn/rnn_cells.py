@@ -7,8 +7,6 @@ Inputs are (N, in) or unbatched (in,).
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from .. import _backend
@@ -16,9 +14,8 @@ from ..creation import empty
 from ..ops import recurrent as R
 from ..ops.shape import stack
 from ..tensor import Tensor
-from . import init
 from .module import Module, Parameter
-from .rnn import _check_arguments
+from .rnn import _check_arguments, _uniform_by_hidden_size
 
 
 class RNNCellBase(Module):
@@ -41,9 +38,7 @@ class RNNCellBase(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        bound = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
-        for weight in self.parameters():
-            init.uniform_(weight, -bound, bound)
+        _uniform_by_hidden_size(self)
 
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"

@@ -115,14 +115,19 @@ def _as_2d(rank, *tuples):
     return tuple((((0, 0) if isinstance(t[0], tuple) else 1),) + tuple(t) for t in tuples)
 
 
-def conv_geometry(name, rank, x_shape, w_shape, stride, padding, dilation):
-    """The Geometry of a convolution of a batched input, with PyTorch's checks."""
+def _window_args(name, rank, w_shape, stride, padding, dilation):
+    """(kernel, stride, dilation, padding pairs) per dim, checked as PyTorch checks them."""
     kernel = tuple(w_shape[2:])
     stride = ints(stride, rank, "stride", caller=name)
     dilation = ints(dilation, rank, "dilation", caller=name)
     _positive(stride, "stride")
     _positive(dilation, "dilation")
-    pairs = pads(padding, rank, kernel, stride, dilation, name)
+    return kernel, stride, dilation, pads(padding, rank, kernel, stride, dilation, name)
+
+
+def conv_geometry(name, rank, x_shape, w_shape, stride, padding, dilation):
+    """The Geometry of a convolution of a batched input, with PyTorch's checks."""
+    kernel, stride, dilation, pairs = _window_args(name, rank, w_shape, stride, padding, dilation)
     size = tuple(x_shape[2:])
     padded = tuple(n + lo + hi for n, (lo, hi) in zip(size, pairs))
     spans = tuple(extent(k, d) for k, d in zip(kernel, dilation))
@@ -140,12 +145,7 @@ def transpose_geometry(name, rank, x_shape, w_shape, stride, padding, output_pad
     the transposed convolution's output shape."""
     if isinstance(padding, str):
         raise TypeError(f"{name}(): argument 'padding' must be tuple of ints, not str")
-    kernel = tuple(w_shape[2:])
-    stride = ints(stride, rank, "stride", caller=name)
-    dilation = ints(dilation, rank, "dilation", caller=name)
-    _positive(stride, "stride")
-    _positive(dilation, "dilation")
-    pairs = pads(padding, rank, kernel, stride, dilation, name)
+    kernel, stride, dilation, pairs = _window_args(name, rank, w_shape, stride, padding, dilation)
     extra = ints(output_padding, rank, "output_padding", caller=name)
     if any(e < 0 for e in extra):
         raise RuntimeError("negative output_padding is not supported")

@@ -73,19 +73,25 @@ class FusedGroup:
         for (a, b, _), p, g in zip(self.bounds, self.params, grads):
             flat_p[a:b] = p._data.reshape(-1)
             flat_g[a:b] = g.reshape(-1)
-        g = flat_g
-        if group["maximize"]:
-            g = -g
-        wd = group["weight_decay"]
-        if wd and group["decoupled_weight_decay"]:
-            flat_p *= 1 - group["lr"] * wd
-        elif wd:
-            g = g + wd * flat_p
+        g = maximize_and_decay(flat_p, flat_g, group)
         rule._update(flat_p, g, self.state, group)
         self._share_state()
         for (a, b, shape), p in zip(self.bounds, self.params):
             xp.copyto(p._data, flat_p[a:b].reshape(shape))
             mark_changed(p)
+
+
+def maximize_and_decay(x, g, group: dict):
+    """What every rule's update starts with: the gradient to hand the rule (negated to maximize,
+    plus weight_decay * x), or x shrunk in place when the decay is decoupled (AdamW's)."""
+    if group["maximize"]:
+        g = -g
+    wd = group["weight_decay"]
+    if wd and group["decoupled_weight_decay"]:
+        x *= 1 - group["lr"] * wd
+    elif wd:
+        g = g + wd * x
+    return g
 
 
 def fusable(states: list) -> bool:

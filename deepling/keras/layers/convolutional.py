@@ -14,10 +14,10 @@ from ...ops.conv import Conv, ConvTranspose
 from ...ops.shape import permute
 from .. import activations, constraints, initializers, regularizers
 from . import conv_utils as cu
-from .base import Layer
+from .kernel_bias import KernelBiasLayer
 
 
-class _BaseConv(Layer):
+class _BaseConv(KernelBiasLayer):
     """Arguments, checks, weights and the call that every Keras convolution shares."""
 
     rank = 2
@@ -56,12 +56,8 @@ class _BaseConv(Layer):
                 f"Received: strides={self.strides} and dilation_rate={self.dilation_rate}"
             )
         self.activation, self.use_bias = activations.get(activation), use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        self._weight_settings(kernel_initializer, bias_initializer, kernel_regularizer,
+                              bias_regularizer, kernel_constraint, bias_constraint)  # fmt: skip
         if self.input_spec_shape is not None:
             self.maybe_build(self.input_spec_shape)
 
@@ -90,16 +86,6 @@ class _BaseConv(Layer):
         self.input_channels = channels
         self._kernel_weight("kernel", (*self.kernel_size, channels // self.groups, self.filters))
         self._bias_weight(self.filters)
-
-    def _kernel_weight(self, name, shape, initializer=None, regularizer=None, constraint=None):
-        self.add_weight(name, shape, initializer=initializer or self.kernel_initializer,
-                        regularizer=regularizer or self.kernel_regularizer,
-                        constraint=constraint or self.kernel_constraint)  # fmt: skip
-
-    def _bias_weight(self, size):
-        if self.use_bias:
-            self.add_weight("bias", (size,), initializer=self.bias_initializer,
-                            regularizer=self.bias_regularizer, constraint=self.bias_constraint)  # fmt: skip
 
     def _check_output(self, input_shape, kernel_shape):
         spatial, _ = cu.spatial_and_channels(input_shape, self.data_format)

@@ -10,9 +10,10 @@ from ... import ops
 from ...ops import nn_ops
 from .. import activations, constraints, initializers, regularizers
 from .base import Layer, only_off
+from .kernel_bias import KernelBiasLayer
 
 
-class Dense(Layer):
+class Dense(KernelBiasLayer):
     """y = activation(x @ kernel + bias), with kernel (input_dim, units) made on first call.
 
     Args:
@@ -47,31 +48,14 @@ class Dense(Layer):
             )
         self.units, self.use_bias = units, use_bias
         self.activation = activations.get(activation)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        self._weight_settings(kernel_initializer, bias_initializer, kernel_regularizer,
+                              bias_regularizer, kernel_constraint, bias_constraint)  # fmt: skip
         if self.input_spec_shape is not None:
             self.maybe_build(self.input_spec_shape)
 
     def build(self, input_shape):
-        self.add_weight(
-            name="kernel",
-            shape=(input_shape[-1], self.units),
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-        )
-        if self.use_bias:
-            self.add_weight(
-                name="bias",
-                shape=(self.units,),
-                initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-            )
+        self._kernel_weight("kernel", (input_shape[-1], self.units))
+        self._bias_weight(self.units)
 
     def call(self, inputs):
         kernel, x = self.kernel, inputs._data

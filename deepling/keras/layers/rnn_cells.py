@@ -184,7 +184,27 @@ class SimpleRNNCell(_Cell):
         return lambda x, h, keep: R.RNNCell(kind, True, keep)(x, h, k, u, b, None)
 
 
-class LSTMCell(_Cell):
+class _GatedCell(_Cell):
+    """LSTM and GRU: gates through recurrent_activation; the fused step only with Keras's
+    default activations (tanh, sigmoid) and no recurrent dropout while training."""
+
+    def __init__(self, units, activation, recurrent_activation, use_bias, kernel_initializer,
+                 recurrent_initializer, bias_initializer, **kwargs):  # fmt: skip
+        super().__init__(units, activation, use_bias, kernel_initializer, recurrent_initializer,
+                         bias_initializer, **kwargs)  # fmt: skip
+        self.recurrent_activation = activations.get(recurrent_activation)
+
+    def _fusable(self, training) -> bool:
+        act, rec = self.activation, self.recurrent_activation
+        defaults = act is activations.tanh and rec is activations.sigmoid
+        return defaults and not (training and self.recurrent_dropout)
+
+    def _gated_config(self, **own):
+        return {**super().get_config(), **own,
+                "recurrent_activation": activations.serialize(self.recurrent_activation)}  # fmt: skip
+
+
+class LSTMCell(_GatedCell):
     """Keras's LSTM step: [i f c o] = x @ kernel + h @ recurrent_kernel + bias;
     c' = f c + i activation(c_gate), h' = o activation(c'); i, f, o through
     recurrent_activation. States [h, c].
@@ -200,9 +220,8 @@ class LSTMCell(_Cell):
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
                  bias_initializer="zeros", unit_forget_bias=True, **kwargs):  # fmt: skip
-        super().__init__(units, activation, use_bias, kernel_initializer, recurrent_initializer,
-                         bias_initializer, **kwargs)  # fmt: skip
-        self.recurrent_activation = activations.get(recurrent_activation)
+        super().__init__(units, activation, recurrent_activation, use_bias, kernel_initializer,
+                         recurrent_initializer, bias_initializer, **kwargs)  # fmt: skip
         self.unit_forget_bias = unit_forget_bias
 
     @property
@@ -227,20 +246,16 @@ class LSTMCell(_Cell):
         return affine(x, self._block(self.kernel, k), b) + h @ self._block(self.recurrent_kernel, k)
 
     def fused_step(self, training):
-        defaults = self.activation is activations.tanh
-        if not defaults or self.recurrent_activation is not activations.sigmoid:
-            return None
-        if training and self.recurrent_dropout:
+        if not self._fusable(training):
             return None
         k, u, b = self.kernel, self.recurrent_kernel, self.bias if self.use_bias else None
         return lambda x, s, keep: R.LSTMCell(True, keep)(x, s, k, u, b, None)
 
     def get_config(self):
-        return {**super().get_config(), "unit_forget_bias": self.unit_forget_bias,
-                "recurrent_activation": activations.serialize(self.recurrent_activation)}  # fmt: skip
+        return self._gated_config(unit_forget_bias=self.unit_forget_bias)
 
 
-class GRUCell(_Cell):
+class GRUCell(_GatedCell):
     """Keras's GRU step, gate blocks z, r, h: z, r = recurrent_activation(...);
     reset_after=True (Keras 3's default, PyTorch's formula): hh = activation(x k_h + b_h +
     r (h u_h + b'_h)), bias (2, 3 units); reset_after=False: hh = activation(x k_h + b_h +
@@ -251,9 +266,8 @@ class GRUCell(_Cell):
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
                  bias_initializer="zeros", reset_after=True, **kwargs):  # fmt: skip
-        super().__init__(units, activation, use_bias, kernel_initializer, recurrent_initializer,
-                         bias_initializer, **kwargs)  # fmt: skip
-        self.recurrent_activation = activations.get(recurrent_activation)
+        super().__init__(units, activation, recurrent_activation, use_bias, kernel_initializer,
+                         recurrent_initializer, bias_initializer, **kwargs)  # fmt: skip
         self.reset_after = reset_after
 
     def _bias_shape(self):
@@ -282,10 +296,7 @@ class GRUCell(_Cell):
         return out, [out] if isinstance(states, (list, tuple)) else out
 
     def fused_step(self, training):
-        defaults = self.activation is activations.tanh
-        if not defaults or self.recurrent_activation is not activations.sigmoid:
-            return None
-        if training and self.recurrent_dropout:
+        if not self._fusable(training):
             return None
         k, u, after = self.kernel, self.recurrent_kernel, self.reset_after
         b_in = b_rec = None
@@ -294,8 +305,7 @@ class GRUCell(_Cell):
         return lambda x, h, keep: R.GRUCell(True, keep, True, after)(x, h, k, u, b_in, b_rec)
 
     def get_config(self):
-        return {**super().get_config(), "reset_after": self.reset_after,
-                "recurrent_activation": activations.serialize(self.recurrent_activation)}  # fmt: skip
+        return self._gated_config(reset_after=self.reset_after)
 
 
 def _part(cell, bias, k):

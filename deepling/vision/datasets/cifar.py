@@ -8,10 +8,10 @@ import numpy as np
 
 from ...datasets import cifar
 from ...datasets.fetch import data_home
-from .vision import VisionDataset, to_image
+from .vision import LabelledImages
 
 
-class CIFAR10(VisionDataset):
+class CIFAR10(LabelledImages):
     """CIFAR-10 (32x32 colour images of 10 classes), as torchvision.datasets.CIFAR10.
 
     The six files of the binary release are read from `root/cifar-10-batches-bin/`, else from
@@ -48,22 +48,11 @@ class CIFAR10(VisionDataset):
     def class_to_idx(self) -> dict:
         return {c: i for i, c in enumerate(self.classes)}
 
-    def __len__(self) -> int:
-        return len(self.data)
-
-    def __getitem__(self, index):
-        image, target = to_image(self.data[index]), self.targets[index]
-        if self.transform is not None:
-            image = self.transform(image)
-        if self.target_transform is not None:
-            target = self.target_transform(target)
-        return image, target
+    def _target(self, index) -> int:
+        return self.targets[index]  # the list, which users may relabel
 
     def _images(self):
         return self.data
 
     def _labels(self):
         return self._target_array
-
-    def extra_repr(self) -> str:
-        return f"Split: {'Train' if self.train is True else 'Test'}"

@@ -16,10 +16,10 @@ from ...datasets import mnist as idx_specs
 from ...datasets.fetch import DatasetNotFoundError, data_home, download, verify
 from ...datasets.idx import read_idx
 from ...tensor import Tensor
-from .vision import VisionDataset, to_image
+from .vision import LabelledImages
 
 
-class MNIST(VisionDataset):
+class MNIST(LabelledImages):
     """The MNIST handwritten digits, as torchvision.datasets.MNIST.
 
     Args:
@@ -116,25 +116,14 @@ class MNIST(VisionDataset):
             f"not) in {where}. {why}; the files come from {' or '.join(self.spec.mirrors)}."
         )
 
-    def __len__(self) -> int:
-        return len(self.data._data)
-
-    def __getitem__(self, index):
-        image, target = to_image(self.data._data[index]), int(self.targets._data[index])
-        if self.transform is not None:
-            image = self.transform(image)
-        if self.target_transform is not None:
-            target = self.target_transform(target)
-        return image, target
+    def _target(self, index) -> int:
+        return int(self.targets._data[index])
 
     def _images(self):
         return self.data._data
 
     def _labels(self):
         return self.targets._data
-
-    def extra_repr(self) -> str:
-        return f"Split: {'Train' if self.train is True else 'Test'}"
 
 
 class FashionMNIST(MNIST):

@@ -111,3 +111,25 @@ class VisionDataset(Dataset):
     def _gather_batch(self, idx):
         images = self.transform._batch(self._images()[idx])
         return [images, Tensor._wrap(np.asarray(self._labels()[idx], np.int64))]
+
+
+class LabelledImages(VisionDataset):
+    """An image-classification split (MNIST, CIFAR-10): samples (image, label) through the
+    transforms, over a subclass's `_images()`, `_labels()` and `_target(index)`."""
+
+    def __len__(self) -> int:
+        return len(self._images())
+
+    def __getitem__(self, index):
+        image, target = to_image(self._images()[index]), self._target(index)
+        if self.transform is not None:
+            image = self.transform(image)
+        if self.target_transform is not None:
+            target = self.target_transform(target)
+        return image, target
+
+    def _target(self, index) -> int:
+        raise NotImplementedError
+
+    def extra_repr(self) -> str:
+        return f"Split: {'Train' if self.train is True else 'Test'}"
