@@ -16,7 +16,7 @@ from ..grad_mode import enable_grad
 from ..recording import effect
 from ..tensor import Tensor, mark_changed
 from . import checkpoint
-from .fused import FusedGroup, fusable
+from .fused import FusedGroup, fusable, maximize_and_decay
 
 
 def require(ok: bool, what: str, value) -> None:
@@ -110,14 +110,7 @@ class Optimizer:
         if state is None:
             state = self.state[p] = {}
         x = p._data
-        if group["maximize"]:
-            g = -g
-        wd = group["weight_decay"]
-        if wd and group["decoupled_weight_decay"]:
-            x *= 1 - group["lr"] * wd
-        elif wd:
-            g = g + wd * x
-        self._update(x, g, state, group)
+        self._update(x, maximize_and_decay(x, g, group), state, group)
         mark_changed(p)  # a graph that saved p's old values can no longer use them
 
     def _update(self, p, g, state: dict, group: dict) -> None:
