@@ -15,6 +15,7 @@ from . import (
     layout,
     linalg,
     linsolve,
+    logic,
     matrix,
     moments,
     names,  # noqa: F401 (binds PyTorch's names of backward nodes)
@@ -36,6 +37,7 @@ from .index import *  # noqa: F403
 from .layout import *  # noqa: F403
 from .linalg import *  # noqa: F403
 from .linsolve import *  # noqa: F403
+from .logic import *  # noqa: F403
 from .matrix import *  # noqa: F403
 from .moments import *  # noqa: F403
 from .norms import *  # noqa: F403
@@ -47,6 +49,6 @@ from .shape import *  # noqa: F403
 from .trig import *  # noqa: F403
 from .unary import *  # noqa: F403
 
-_KINDS = (activation, arith, compare, conv, cumulative, index, layout, linalg, linsolve, matrix,
+_KINDS = (activation, arith, compare, conv, cumulative, index, layout, linalg, linsolve, logic, matrix,
           moments, norms, pointwise, pool, reduce, ordering, shape, trig, unary)  # fmt: skip
 __all__ = [name for kind in _KINDS for name in kind.__all__]
