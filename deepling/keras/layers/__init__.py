@@ -9,13 +9,13 @@ from .convolutional import Conv2DTranspose as Conv2DTranspose
 from .convolutional import Convolution1D as Convolution1D
 from .convolutional import Convolution2D as Convolution2D
 from .convolutional import Convolution2DTranspose as Convolution2DTranspose
-from .convolutional import DepthwiseConv2D as DepthwiseConv2D
-from .convolutional import SeparableConv2D as SeparableConv2D
 from .core import Activation as Activation
 from .core import Dense as Dense
 from .core import Dropout as Dropout
 from .core import Flatten as Flatten
 from .core import Reshape as Reshape
+from .depthwise import DepthwiseConv2D as DepthwiseConv2D
+from .depthwise import SeparableConv2D as SeparableConv2D
 from .embedding import Embedding as Embedding
 from .functional import Input as Input
 from .functional import InputLayer as InputLayer
