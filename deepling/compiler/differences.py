@@ -19,7 +19,10 @@ def differences(first, second) -> str | None:
     they would): other lines, or a captured value that changed (then computed outside ops
     from the inputs or the parameters, or drawn at random, and a replay would keep it)."""
     if first.lines != second.lines or first.backward_lines != second.backward_lines:
-        return "it did different things on two calls with the same kinds of arguments"
+        return (
+            "it did different things on two calls with the same kinds of arguments (Python "
+            f"control flow on values?{_first_difference(first, second)})"
+        )
     for name, a in first.namespace.items():
         b = second.namespace.get(name)
         if name in first.initial and type(a) is type(b):  # an op: compare what it was given
@@ -75,3 +78,16 @@ def _what(obj) -> str:
     if isinstance(obj, (np.ndarray, Tensor)):
         return f"an array of shape {tuple(obj.shape)}"
     return type(obj).__name__
+
+
+def _first_difference(first, second) -> str:
+    """', first at <Op>': the op of the first recorded line that differs, if an op."""
+    ours, theirs = first.lines + first.backward_lines, second.lines + second.backward_lines
+    for a, b in zip([*ours, ""], [*theirs, ""]):
+        if a != b:
+            for rec, line in ((first, a), (second, b)):
+                target = rec.namespace.get(line.split("= ")[-1].split(".")[0].split("(")[0])
+                if isinstance(target, Function):
+                    return f" first at {type(target).__name__}"
+            return ""
+    return ""
