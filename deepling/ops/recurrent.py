@@ -332,10 +332,10 @@ def unbind_steps(x, axis: int) -> list:
     """The slices of `x` along `axis`, one per step. When x needs a gradient the slices are
     taken by halving (log2(T) levels), so backward adds O(T log T) values, not T full copies."""
     n = x.shape[axis]
-    if not (isinstance(x, Tensor) and x.requires_grad):
-        array = x._data if isinstance(x, Tensor) else np.asarray(x)
-        return [Tensor._wrap(s) for s in np.moveaxis(array, axis, 0)]
     pre = (slice(None),) * (axis % x.ndim)
+    if not (isinstance(x, Tensor) and x.requires_grad):  # by indexing ops all the same: a
+        x = x if isinstance(x, Tensor) else Tensor._wrap(np.asarray(x))  # compiled step then
+        return [x[(*pre, t)] for t in range(n)]  # slices each call's input
     out = [None] * n
     todo = [(x, 0, n)]
     while todo:

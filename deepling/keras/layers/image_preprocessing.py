@@ -15,6 +15,7 @@ import numbers
 import numpy as np
 
 from ... import _backend
+from ...autograd.function import array_op
 from ...ops import arith
 from ...ops.resample import resize
 from ...ops.shape import pad
@@ -196,13 +197,16 @@ class RandomFlip(_ImageLayer):
         if not self._augmenting(training):
             return inputs
         x, undo = self._batched(inputs)
-        rng = self._rng()
+        n = x.shape[0]
+
+        def draw():  # an op, so that a compiled step draws anew on each call
+            return (self._rng().random(n) < 0.5).astype(np.float32)[:, None, None, None]
+
         for axis, name in ((2, "horizontal"), (1, "vertical")):
             if name in self.mode:
-                flip = (rng.random(x.shape[0]) < 0.5).astype(np.float32)[:, None, None, None]
+                flip = array_op(draw)
                 key = tuple(slice(None, None, -1) if a == axis else slice(None) for a in range(4))
-                x = arith.add(arith.mul(x, Tensor._wrap(1 - flip)),
-                              arith.mul(x[key], Tensor._wrap(flip)))  # fmt: skip
+                x = arith.add(arith.mul(x, 1 - flip), arith.mul(x[key], flip))
         return undo(x)
 
     def get_config(self):
