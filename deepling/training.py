@@ -260,7 +260,7 @@ class Trainer(Evaluation):
             if hooks:
                 hooks.on_train_batch_begin(step)
             if custom:
-                logs = flat_logs(self.train_step(as_tensors(batch)))
+                logs = flat_logs(self._step("train_step")(as_tensors(batch)))
                 loss = logs.get("loss", 0.0)
                 loss = loss if isinstance(loss, float) else 0.0
             else:

@@ -54,7 +54,7 @@ class Evaluation(Steps):
             for step, batch in enumerate(batches):
                 cbs.on_test_batch_begin(step)
                 if custom:
-                    logs = flat_logs(self.test_step(as_tensors(batch)))
+                    logs = flat_logs(self._step("test_step")(as_tensors(batch)))
                 else:
                     seen += self._test_batch(sums, *batch)
                     logs = {"loss": sums["loss"] / max(seen, 1)}
@@ -103,7 +103,7 @@ class Evaluation(Steps):
             for step, batch in enumerate(batches):
                 cbs.on_predict_batch_begin(step)
                 if custom:
-                    found = self.predict_step(as_tensors(batch))
+                    found = self._step("predict_step")(as_tensors(batch))
                     found = list(found) if isinstance(found, (list, tuple)) else [found]
                     outs.append(
                         [np.asarray(o.numpy() if hasattr(o, "numpy") else o) for o in found]

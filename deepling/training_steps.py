@@ -14,8 +14,19 @@ import numbers
 import numpy as np
 
 from . import autograd
+from .recording import effect
 from .tensor import Tensor
 from .training_data import to_arrays
+
+
+def flat_weights(sample_weight):
+    """Sample weights as one float32 vector: a tensor through ops (a compiled step takes each
+    batch's), anything else as an array."""
+    if sample_weight is None:
+        return None
+    if isinstance(sample_weight, Tensor):
+        return sample_weight.to(np.float32).reshape(-1)
+    return np.asarray(sample_weight, np.float32).reshape(-1)
 
 
 def unpack_x_y_sample_weight(data):
@@ -100,6 +111,7 @@ class Steps:
         x, _, _ = unpack_x_y_sample_weight(data)
         return self(x, training=False)
 
+    @effect  # a compiled step replays it as this call
     def _track_loss(self, loss, x) -> None:
         tracker = self._loss_tracker
         if tracker is not None:
@@ -113,8 +125,7 @@ class Steps:
         layers' regularization penalties, as a 0-d tensor."""
         ys = self._targets(to_arrays(y, "y"))
         outputs = list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]
-        weight = None if sample_weight is None else np.asarray(sample_weight, np.float32)
-        return self._loss(ys, outputs, None if weight is None else weight.reshape(-1))[0]
+        return self._loss(ys, outputs, flat_weights(sample_weight))[0]
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None) -> dict:
         """Update the compiled metrics with a batch; return every metric's result."""
@@ -125,8 +136,7 @@ class Steps:
             outputs = list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]
             if compiled.heads is None:
                 compiled.build(ys, outputs, self._output_names(len(outputs)))
-            weight = None if sample_weight is None else np.asarray(sample_weight, np.float32)
-            compiled.update_metrics(ys, outputs, None if weight is None else weight.reshape(-1))
+            compiled.update_metrics(ys, outputs, flat_weights(sample_weight))
         return self.get_metrics_result()
 
     def get_metrics_result(self) -> dict:

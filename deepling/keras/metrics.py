@@ -7,11 +7,15 @@ the same name under no_grad: one formula for both; counting metrics work on NumP
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
+from ..autograd.function import array_op
 from ..grad_mode import no_grad
 from ..ops.loss import squared_error
 from ..recording import effect as _effect
+from ..recording import recorder_here
 from ..tensor import Tensor
 from . import loss_functions as _losses
 from .loss_functions import mean_absolute_error as mean_absolute_error
@@ -112,6 +116,9 @@ def _as_result(result):
         value = result(self)
         if isinstance(value, Tensor):
             return value
+        if recorder_here() is not None and isinstance(value, numbers.Real):
+            # inside a compiled step: an op that reads the metric each time the step runs
+            return array_op(lambda: np.asarray(result(self), np.float32))
         return Tensor._wrap(np.asarray(value, np.float32))
 
     as_tensor.__name__, as_tensor.__doc__ = result.__name__, result.__doc__

@@ -427,3 +427,34 @@ def test_a_scheduler_step_inside_the_compiled_step_is_replayed():
         )
     assert o1.param_groups[0]["lr"] == o2.param_groups[0]["lr"] == 0.1 * 0.5**3
     _same_params(m1, m2)
+
+
+def test_a_keras_train_step_override_compiles_and_reports_live_metrics():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(64, 3)).astype(np.float32)
+    y = x @ np.array([[1.0], [-2.0], [0.5]], np.float32)
+    calls = []
+
+    class Custom(keras.Model):
+        def train_step(self, data):
+            calls.append(1)  # Python: runs while recording, as under TF's tf.function
+            features, target = data
+            with tf.GradientTape() as tape:
+                loss = self.compiled_loss(target, self(features, training=True))
+            grads = tape.gradient(loss, self.trainable_variables)
+            self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
+            self.compiled_metrics.update_state(target, self(features, training=False))
+            return {m.name: m.result() for m in self.metrics}
+
+    histories = []
+    for run_eagerly in (True, False):
+        keras.utils.set_random_seed(0)
+        inputs = keras.Input((3,))
+        model = Custom(inputs, keras.layers.Dense(1)(inputs))
+        model.compile(keras.optimizers.SGD(0.1), "mse", metrics=["mae"], run_eagerly=run_eagerly)
+        calls.clear()
+        histories.append(model.fit(x, y, batch_size=16, epochs=4, verbose=0).history)
+        histories.append(len(calls))
+    assert histories[0] == histories[2]  # live metric results, equal to eager
+    assert histories[1] == 16 and histories[3] <= 3  # recordings only (the first call builds)
+    assert histories[2]["loss"][-1] < 0.2 * histories[2]["loss"][0]

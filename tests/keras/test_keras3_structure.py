@@ -57,8 +57,8 @@ def test_subclass_built_from_inputs_and_outputs_keeps_its_steps():
     model = functional(Recording)
     assert isinstance(model, Recording) and type(model).__name__ == "Recording"
     assert len(model.layers) == 2 and model.count_params() == 4
-    model.compile(keras.optimizers.SGD(0.1), loss="mse", metrics=["mae"])
-    h = model.fit(X, Y, epochs=5, batch_size=16, verbose=0)
+    model.compile(keras.optimizers.SGD(0.1), loss="mse", metrics=["mae"], run_eagerly=True)
+    h = model.fit(X, Y, epochs=5, batch_size=16, verbose=0)  # eager: the step runs each batch
     x, y = model.seen[0]
     assert isinstance(x, dl.Tensor) and x.shape == (16, 3) and y.shape == (16, 1)
     assert list(h.history) == ["loss", "mae"] and len(model.seen) == 20

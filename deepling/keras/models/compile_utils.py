@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...tensor import Tensor
+from ...training_steps import flat_weights
 from .. import losses
 from ..metrics import get as get_metric
 
@@ -109,12 +110,12 @@ class CompiledLoss:
     def __call__(self, y_true, y_pred, sample_weight=None, regularization_losses=None):
         model = self.model
         ys, outputs = _targets_and_outputs(model, y_true, y_pred)
-        weight = None if sample_weight is None else np.asarray(sample_weight, np.float32)
-        total = model._compiled.loss(ys, outputs, None if weight is None else weight.reshape(-1))[0]
+        ys = [Tensor._wrap(y) if type(y) is np.ndarray else y for y in ys]  # no copies: a
+        total = model._compiled.loss(ys, outputs, flat_weights(sample_weight))[0]  # replay sees y
         for penalty in regularization_losses or []:
             total = total + penalty
-        if model._loss_tracker is not None:
-            model._loss_tracker.update_state(float(total), sample_weight=len(ys[0]))
+        if model._loss_tracker is not None:  # the tensor: a compiled step replays the update
+            model._loss_tracker.update_state(total, sample_weight=len(ys[0]))
         return total
 
 
@@ -127,8 +128,7 @@ class CompiledMetrics:
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         ys, outputs = _targets_and_outputs(self.model, y_true, y_pred)
-        weight = None if sample_weight is None else np.asarray(sample_weight, np.float32)
-        self.model._compiled.update_metrics(ys, outputs, weight)
+        self.model._compiled.update_metrics(ys, outputs, flat_weights(sample_weight))
 
     @property
     def metrics(self) -> list:
@@ -138,14 +138,25 @@ class CompiledMetrics:
 def _targets_and_outputs(model, y_true, y_pred):
     """The targets as arrays (one per output) and the outputs as a list; the compiled losses
     and metrics are resolved on the first call, from their shapes."""
-    from ...training_data import to_arrays
-
-    ys = model._targets(to_arrays(y_true, "y"))
+    ys = model._targets(_target_arrays(y_true))
     outputs = list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]
     compiled = model._compiled
     if compiled.heads is None:
         compiled.build(ys, outputs, model._output_names(len(outputs)))
     return ys, outputs
+
+
+def _target_arrays(y_true):
+    """`to_arrays(y_true)`; a tensor (or a list of them) converted by ops (float64 to float32,
+    (N,) to (N, 1)), so that a compiled step converts each batch's targets."""
+    from ...training_data import to_arrays
+
+    if isinstance(y_true, (list, tuple)) and y_true and all(isinstance(t, Tensor) for t in y_true):
+        return [_target_arrays(t) for t in y_true]
+    if not isinstance(y_true, Tensor) or y_true.ndim == 0:
+        return to_arrays(y_true, "y")
+    t = y_true.to(np.float32) if y_true._data.dtype == np.float64 else y_true
+    return (t.unsqueeze(-1) if t.ndim == 1 else t)._data
 
 
 def entries(spec) -> list:
