@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import builtins
 import functools
+import threading
 import warnings
 
 import numpy as np
@@ -81,6 +82,7 @@ class CompiledFunction:
         self.modules: dict = {}  # id -> module seen by any recording (train/eval is keyed)
         self.eager_reason = None  # set when a recording gave up: run eagerly from then on
         self.traces = 0  # how many recordings ran (tests and `reduce_retracing` read it)
+        self._lock = threading.Lock()
         functools.update_wrapper(self, fn, updated=())
 
     def __call__(self, *args, **kwargs):
@@ -95,10 +97,11 @@ class CompiledFunction:
             key.append(grad_mode.state.enabled)
             base = ("nested", *key)
             arrays = [x._data if isinstance(x, Tensor) else x for x in leaves]
-        program = self.programs.get(self._keyed(base) if self.modules else base)
-        if program is not None and program.holds():
-            return program(args, arrays)
-        return self._record(base, arrays, args, kwargs)
+        with self._lock:  # one call at a time: a program reuses its recorded ops' state
+            program = self.programs.get(self._keyed(base) if self.modules else base)
+            if program is not None and program.holds():
+                return program(args, arrays)
+            return self._record(base, arrays, args, kwargs)
 
     def _keyed(self, base: tuple) -> tuple:
         if not self.modules:

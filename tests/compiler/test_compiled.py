@@ -5,6 +5,7 @@ what cannot be replayed runs eagerly with one warning."""
 from __future__ import annotations
 
 import copy
+import sys
 import warnings
 
 import numpy as np
@@ -458,3 +459,37 @@ def test_a_keras_train_step_override_compiles_and_reports_live_metrics():
     assert histories[0] == histories[2]  # live metric results, equal to eager
     assert histories[1] == 16 and histories[3] <= 3  # recordings only (the first call builds)
     assert histories[2]["loss"][-1] < 0.2 * histories[2]["loss"][0]
+
+
+def test_two_threads_calling_one_compiled_step_get_their_own_results():
+    import threading
+
+    w = dl.tensor([[0.5], [-1.0], [2.0]], requires_grad=True)
+
+    def value_and_grad(x):
+        loss = (x @ w).pow(2).sum()
+        (g,) = dl.grad(loss, [w])
+        return loss.detach(), g
+
+    compiled = dl.compile(value_and_grad)
+    inputs = [dl.tensor(a) for a in _batches(40, (6, 3), seed=8)]
+    want = [value_and_grad(x) for x in inputs]
+    got = [None] * len(inputs)
+
+    def work(indices):
+        for i in indices:
+            got[i] = compiled(inputs[i])
+
+    threads = [threading.Thread(target=work, args=(range(k, 40, 4),)) for k in range(4)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often, inside the replays too
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    for (a, ga), (b, gb) in zip(want, got):
+        assert a.item() == b.item()
+        np.testing.assert_array_equal(ga.numpy(), gb.numpy())
