@@ -12,7 +12,6 @@ then on, with one warning naming the line: the results are always the eager resu
 
 from __future__ import annotations
 
-import builtins
 import functools
 import threading
 import warnings
@@ -22,9 +21,9 @@ import numpy as np
 from .. import grad_mode, recording
 from ..tensor import Tensor, clock
 from .differences import differences
+from .generated import Generated
 from .graph_program import GraphProgram
 from .graph_program import plan as plan_graph
-from .replay import _replaced
 from .step import StepRecorder, record_call
 
 _MAX_PROGRAMS = 32  # keys kept per function (each shape of the inputs is one)
@@ -35,38 +34,17 @@ class CompileWarning(UserWarning):
     """A compiled function runs eagerly from now on (the warning says why and where)."""
 
 
-class Program:
-    """The generated function of one recording, and the guards it was recorded under."""
+class Program(Generated):
+    """The generated step of one recording: `run(*arrays)` replays it."""
 
     def __init__(self, rec: StepRecorder, input_count: int, result_expr: str, name: str):
         header = f"def step({', '.join(f'a{i}' for i in range(input_count))}):"
         body = [f"    {line}" for line in rec.lines] + [f"    return {result_expr}"]
-        self.source = "\n".join([header, *body]) + "\n"
-        namespace = dict(rec.namespace)
-        namespace.update(_wrap=Tensor._wrap, _asarray=np.asarray, _copy=np.array,
-                         _replaced=_replaced)  # fmt: skip
-        # the source is generated here from the recorded calls, never read from data
-        exec(builtins.compile(self.source, f"<deepling.compile {name}>", "exec"), namespace)  # noqa: S102
-        self.run = namespace["step"]
-        seen, guards = set(), []
-        for tensor, array in rec.leaf_guards:
-            if id(tensor) not in seen:
-                seen.add(id(tensor))
-                guards.append((tensor, array))
-        self.guards = guards
+        super().__init__(rec, "\n".join([header, *body]) + "\n", name)
+        self.run = self.namespace["step"]
 
     def __call__(self, args, arrays):
         return self.run(*arrays)
-
-    def holds(self) -> bool:
-        """Whether every captured tensor still holds the array the program reads."""
-        for tensor, array in self.guards:
-            if tensor._data is not array:
-                return False
-        return True
-
-    def __len__(self) -> int:
-        return self.source.count("\n") - 2
 
 
 class CompiledFunction:

@@ -14,7 +14,6 @@ arrays.
 
 from __future__ import annotations
 
-import builtins
 import math
 import re
 
@@ -23,6 +22,7 @@ import numpy as np
 from ..autograd.function import Function
 from ..tensor import Tensor
 from . import backward_plan
+from .generated import Generated
 
 _new = object.__new__
 
@@ -81,7 +81,7 @@ def _renamer(functions):
     return lambda line: pattern.sub(lambda m: f"f{m.group(1)[1:]}.", line)
 
 
-class GraphProgram:
+class GraphProgram(Generated):
     """The forward and backward of one recording, as two generated functions."""
 
     def __init__(self, rec, out_name, backward_lines, sources, grad_names, args, name: str):
@@ -96,12 +96,8 @@ class GraphProgram:
         backward = [f"def backward(gy, {copies}):"]
         backward += [f"    {local(line)}" for line in backward_lines]
         backward.append(f"    return ({''.join(f'{g}, ' for g in grad_names)})")
-        self.source = "\n".join(forward + backward) + "\n"
-        namespace = dict(rec.namespace)
-        namespace.update(_wrap=Tensor._wrap, _asarray=np.asarray, _copy=np.array, _fresh=_fresh)
-        # the source is generated here from the recorded calls, never read from data
-        exec(builtins.compile(self.source, f"<deepling.compile {name}>", "exec"), namespace)  # noqa: S102
-        self.forward, self.backward = namespace["forward"], namespace["backward"]
+        super().__init__(rec, "\n".join(forward + backward) + "\n", name, _fresh=_fresh)
+        self.forward, self.backward = self.namespace["forward"], self.namespace["backward"]
         # the node's inputs: the call's tensors, then the edge tensors that are not among them
         arrays = [a._data for a in args]
         self.slots = []  # for each edge tensor: its argument's index, or the tensor itself
@@ -110,17 +106,6 @@ class GraphProgram:
             self.slots.append(index if index is not None else s)
         self.extra = [s for s in self.slots if not isinstance(s, int)]
         self.count = count
-        seen, self.guards = set(), []
-        for tensor, array in rec.leaf_guards:
-            if id(tensor) not in seen:
-                seen.add(id(tensor))
-                self.guards.append((tensor, array))
-
-    def holds(self) -> bool:
-        for tensor, array in self.guards:
-            if tensor._data is not array:
-                return False
-        return True
 
     def __call__(self, args, arrays):
         return CompiledCall(self)(*args, *self.extra)
