@@ -122,17 +122,21 @@ class Trainer(Evaluation):
 
     def _step(self, name: str):
         """The bound method `name`, compiled (deepling.compiler) unless `run_eagerly`. One
-        compiled step per method, optimizer and compile(): a new compile() starts afresh."""
+        compiled step per method; a new compile() or optimizer starts afresh (the old steps'
+        programs captured the old objects)."""
         method = getattr(self, name)
         if self.run_eagerly:
             return method
-        steps = self.__dict__.setdefault("_compiled_steps", {})
-        key = (name, id(self._compiled), id(self.optimizer))
-        step = steps.get(key)
+        owners = (self._compiled, self.optimizer)
+        made_for = self.__dict__.get("_steps_made_for", ())
+        if len(made_for) != 2 or made_for[0] is not owners[0] or made_for[1] is not owners[1]:
+            self.__dict__.update(_compiled_steps={}, _steps_made_for=owners)  # a new compile()
+        steps = self.__dict__["_compiled_steps"]
+        step = steps.get(name)
         if step is None:
             from .compiler.compiled import CompiledFunction
 
-            step = steps[key] = CompiledFunction(method, name=f"{type(self).__name__}.{name}")
+            step = steps[name] = CompiledFunction(method, name=f"{type(self).__name__}.{name}")
         return step
 
     def _step_lists(self) -> dict:
